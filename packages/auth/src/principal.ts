@@ -1,0 +1,43 @@
+import { GraphQLError } from 'graphql';
+
+export type Role = 'CUSTOMER' | 'ADMIN';
+
+/** Who is calling, as proven by a verified access token. */
+export interface Principal {
+  userId: string;
+  role: Role;
+}
+
+/** Verifies a bearer token; rejects anything invalid with an UNAUTHENTICATED GraphQLError. */
+export interface TokenVerifier {
+  verify(token: string): Promise<Principal>;
+}
+
+export function unauthenticated(message = 'Authentication required'): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
+}
+
+export function forbidden(message = 'Not allowed'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+}
+
+export function requireUser(principal: Principal | null): Principal {
+  if (!principal) throw unauthenticated();
+  return principal;
+}
+
+export function requireAdmin(principal: Principal | null): Principal {
+  const user = requireUser(principal);
+  if (user.role !== 'ADMIN') throw forbidden('Administrator role required');
+  return user;
+}
+
+/** Extracts the token of an `Authorization: Bearer <token>` header; a malformed header is rejected. */
+export function bearerToken(header: string | undefined | null): string | null {
+  if (header === undefined || header === null || header === '') return null;
+  const match = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/.exec(header.trim());
+  if (!match?.[1]) throw unauthenticated('Malformed Authorization header: expected "Bearer <token>"');
+  return match[1];
+}

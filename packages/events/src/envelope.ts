@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * Every event on the bus: a versioned JSON envelope, validated where it is consumed.
+ * `aggregateId` is the partition key (an order id for the saga), so one order's events stay ordered.
+ */
+export const envelopeSchema = z.object({
+  id: z.uuid(),
+  type: z.string().min(1),
+  version: z.number().int().positive(),
+  occurredAt: z.iso.datetime(),
+  aggregateId: z.string().min(1),
+  /** The request that caused this event, carried into every log line of its handlers. */
+  requestId: z.string().optional(),
+  payload: z.unknown(),
+});
+
+export type Envelope<TType extends string = string, TPayload = unknown> = Omit<
+  z.infer<typeof envelopeSchema>,
+  'type' | 'payload'
+> & { type: TType; payload: TPayload };
+
+const money = z.object({ amount: z.number().int(), currency: z.string().length(3) });
+const orderStatus = z.enum([
+  'PENDING',
+  'CONFIRMED',
+  'PAYMENT_FAILED',
+  'CANCELLED',
+  'SHIPPED',
+  'DELIVERED',
+]);
+
+/**
+ * The event catalog: type name -> payload schema (version 1). Producers build events with
+ * `createEvent`, consumers read them with `parseEvent`; both go through these schemas.
+ */
+export const eventPayloads = {
+  // orders
+  OrderPlaced: z.object({
+    orderId: z.string(),
+    userId: z.string(),
+    items: z
+      .array(
+        z.object({
+          productId: z.string(),
+          quantity: z.number().int().positive(),
+          unitPrice: money,
+          productName: z.string(),
+        }),
+      )
+      .min(1),
+    total: money,
+    paymentToken: z.string(),
+  }),
+  OrderStatusChanged: z.object({
+    orderId: z.string(),
+    userId: z.string(),
+    from: orderStatus.nullable(),
+    to: orderStatus,
+    reason: z.string().nullable(),
+  }),
+  // catalog
+  StockReserved: z.object({
+    orderId: z.string(),
+    items: z.array(z.object({ productId: z.string(), quantity: z.number().int().positive() })),
+  }),
+  StockRejected: z.object({
+    orderId: z.string(),
+    unavailable: z.array(
+      z.object({ productId: z.string(), requested: z.number().int(), available: z.number().int() }),
+    ),
+    reason: z.string(),
+  }),
+  ProductChanged: z.object({ productId: z.string() }),
+  // payments
+  PaymentAuthorized: z.object({ orderId: z.string(), paymentId: z.string(), amount: money }),
+  PaymentDeclined: z.object({ orderId: z.string(), paymentId: z.string(), reason: z.string() }),
+  PaymentRefunded: z.object({ orderId: z.string(), paymentId: z.string(), amount: money }),
+} as const;
+
+export type EventType = keyof typeof eventPayloads;
+export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloads)[T]>;
+export type DomainEvent<T extends EventType = EventType> = {
+  [K in T]: Envelope<K, EventPayload<K>>;
+}[T];
+
+/** Which topic (before the namespace prefix) each event type is published to: one per owning domain. */
+export const topicOf: Record<EventType, string> = {
+  OrderPlaced: 'orders',
+  OrderStatusChanged: 'orders',
+  StockReserved: 'catalog',
+  StockRejected: 'catalog',
+  ProductChanged: 'catalog',
+  PaymentAuthorized: 'payments',
+  PaymentDeclined: 'payments',
+  PaymentRefunded: 'payments',
+};
+
+export function createEvent<T extends EventType>(
+  type: T,
+  aggregateId: string,
+  payload: EventPayload<T>,
+  requestId?: string,
+): DomainEvent<T> {
+  return {
+    id: randomUUID(),
+    type,
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    aggregateId,
+    ...(requestId ? { requestId } : {}),
+    payload: eventPayloads[type].parse(payload),
+  } as DomainEvent<T>;
+}
+
+export class InvalidEventError extends Error {
+  override name = 'InvalidEventError';
+}
+
+/** Validates an incoming envelope and its payload; unknown types and versions are refused. */
+export function parseEvent(raw: unknown): DomainEvent {
+  const envelope = envelopeSchema.safeParse(raw);
+  if (!envelope.success) throw new InvalidEventError(`invalid envelope: ${envelope.error.message}`);
+  const schema = eventPayloads[envelope.data.type as EventType];
+  if (!schema) throw new InvalidEventError(`unknown event type ${envelope.data.type}`);
+  if (envelope.data.version !== 1) {
+    throw new InvalidEventError(`unsupported version ${envelope.data.version} of ${envelope.data.type}`);
+  }
+  const payload = schema.safeParse(envelope.data.payload);
+  if (!payload.success) {
+    throw new InvalidEventError(`invalid ${envelope.data.type} payload: ${payload.error.message}`);
+  }
+  return { ...envelope.data, payload: payload.data } as DomainEvent;
+}

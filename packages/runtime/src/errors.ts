@@ -1,0 +1,76 @@
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+
+/** Stable error codes carried in `extensions.code`. */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+/** An expected business failure, returned in a mutation payload's `userErrors`. */
+export interface UserError {
+  field?: string[];
+  message: string;
+  code: string;
+}
+
+export function userError(code: string, message: string, field?: string[]): UserError {
+  return field ? { code, message, field } : { code, message };
+}
+
+export function badUserInput(message: string, field?: string[]): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) },
+  });
+}
+
+export function serviceUnavailable(message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, http: { status: 503 } },
+  });
+}
+
+const PUBLIC_CODES = new Set<string>([
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.FORBIDDEN,
+  ErrorCode.BAD_USER_INPUT,
+  ErrorCode.NOT_FOUND,
+  ErrorCode.SERVICE_UNAVAILABLE,
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+/**
+ * Errors a client may see as they are: anything deliberate (a known code). Everything else
+ * is an internal failure whose message could leak SQL, hostnames or stack traces, so it is
+ * replaced; the original is logged by the caller with the request id.
+ */
+export function maskError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  options: { showInternalMessages: boolean },
+): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  const original = unwrapResolverError(error);
+  return {
+    message:
+      options.showInternalMessages && original instanceof Error
+        ? original.message
+        : 'Internal server error',
+    ...(formatted.path ? { path: formatted.path } : {}),
+    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
+}

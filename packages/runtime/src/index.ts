@@ -1,0 +1,7 @@
+export * from './context.ts';
+export * from './errors.ts';
+export * from './http.ts';
+export * from './logger.ts';
+export * from './subgraph-server.ts';
+export * from './lifecycle.ts';
+export * from './scalars.ts';
