@@ -1,0 +1,41 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from './generated/prisma/client.ts';
+
+export { PrismaClient };
+export { Prisma } from './generated/prisma/client.ts';
+
+/** The Prisma client of every domain; a service touches only its own domain's models. */
+export type Db = PrismaClient;
+/** The client inside an interactive transaction (`db.$transaction(async (tx) => ...)`). */
+export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/** Splits `?schema=` off a PostgreSQL URL: Prisma's convention for a non-public schema. */
+export function parseDatabaseUrl(url: string): { connectionString: string; schema: string | undefined } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  return { connectionString: parsed.toString(), schema };
+}
+
+export interface PrismaClientOptions {
+  /** Pool size per process; the default suits a subgraph on a small machine. */
+  maxConnections?: number;
+}
+
+/**
+ * A Prisma client over node-postgres (no Rust engine). A `?schema=` in the URL applies to
+ * Prisma's generated queries and, through search_path, to raw SQL as well.
+ */
+export function createPrismaClient(url: string, options: PrismaClientOptions = {}): PrismaClient {
+  const { connectionString, schema } = parseDatabaseUrl(url);
+  const adapter = new PrismaPg(
+    {
+      connectionString,
+      max: options.maxConnections ?? 10,
+      // public stays on the path for extensions (pg_trgm...), which exist once per database.
+      ...(schema ? { options: `-c search_path="${schema}",public` } : {}),
+    },
+    schema ? { schema } : undefined,
+  );
+  return new PrismaClient({ adapter });
+}
