@@ -13,7 +13,10 @@ env.PRISMA_SCHEMA_ENGINE_BINARY ??= process.execPath;
 env.PRISMA_HIDE_UPDATE_MESSAGE = '1';
 env.CHECKPOINT_DISABLE = '1';
 
-if (process.argv.includes('--if-present') && !existsSync(`${repoRoot}/prisma/schema/schema.prisma`)) {
+if (
+  process.argv.includes('--if-present') &&
+  !existsSync(`${repoRoot}/prisma/schema/schema.prisma`)
+) {
   process.exit(0);
 }
 const result = spawnSync('npx', ['prisma', 'generate'], { cwd: repoRoot, env, stdio: 'inherit' });

@@ -26,7 +26,8 @@ if (BACKENDS.every((name) => !env[name])) {
     if (match?.[1]) env[match[1]] = match[2]!.replace(/^['"]|['"]$/g, '');
   }
 }
-for (const name of BACKENDS) console.error(`[test] ${name}=${env[name] ?? '(not set: its tests will fail)'}`);
+for (const name of BACKENDS)
+  console.error(`[test] ${name}=${env[name] ?? '(not set: its tests will fail)'}`);
 
 const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], {
   cwd: repoRoot,

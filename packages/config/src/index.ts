@@ -80,13 +80,12 @@ export const SUBGRAPH_NAMES: readonly SubgraphName[] = [
 ];
 
 export type DatabaseBackend =
-  | { kind: 'postgres'; url: string }
-  | { kind: 'embedded'; port: number; dataDir: string };
+  { kind: 'postgres'; url: string } | { kind: 'embedded'; port: number; dataDir: string };
 export type RedisBackend = { kind: 'redis'; url: string } | { kind: 'memory' };
-export type EventBusBackend = { kind: 'kafka'; brokers: string[]; clientId: string } | { kind: 'postgres-log' };
+export type EventBusBackend =
+  { kind: 'kafka'; brokers: string[]; clientId: string } | { kind: 'postgres-log' };
 export type SearchBackend =
-  | { kind: 'elasticsearch' | 'opensearch'; url: string }
-  | { kind: 'postgres' };
+  { kind: 'elasticsearch' | 'opensearch'; url: string } | { kind: 'postgres' };
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -133,11 +132,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     .map((broker) => broker.trim())
     .filter(Boolean);
   if (kafkaBrokers?.some((broker) => !/^[^\s:]+:\d+$/.test(broker))) {
-    throw new ConfigError([`KAFKA_BROKERS: expected host:port[,host:port...], got "${env.KAFKA_BROKERS}"`]);
+    throw new ConfigError([
+      `KAFKA_BROKERS: expected host:port[,host:port...], got "${env.KAFKA_BROKERS}"`,
+    ]);
   }
 
   if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
-    throw new ConfigError(['DATABASE_URL: required when NODE_ENV=production (the embedded database is for development)']);
+    throw new ConfigError([
+      'DATABASE_URL: required when NODE_ENV=production (the embedded database is for development)',
+    ]);
   }
 
   const ports = {

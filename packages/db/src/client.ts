@@ -10,7 +10,10 @@ export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 
 /** Splits `?schema=` off a PostgreSQL URL: Prisma's convention for a non-public schema. */
-export function parseDatabaseUrl(url: string): { connectionString: string; schema: string | undefined } {
+export function parseDatabaseUrl(url: string): {
+  connectionString: string;
+  schema: string | undefined;
+} {
   const parsed = new URL(url);
   const schema = parsed.searchParams.get('schema') ?? undefined;
   parsed.searchParams.delete('schema');

@@ -42,7 +42,9 @@ export async function startEmbeddedPostgres(options: {
   });
   await admin.connect();
   try {
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [
+      DATABASE,
+    ]);
     if (!rowCount) await admin.query(`CREATE DATABASE ${DATABASE}`);
   } finally {
     await admin.end();

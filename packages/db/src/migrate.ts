@@ -81,7 +81,9 @@ export async function applyMigrations(
       finished_at: Date | null;
       rolled_back_at: Date | null;
     }>('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"');
-    const recorded = new Map(rows.filter((row) => !row.rolled_back_at).map((row) => [row.migration_name, row]));
+    const recorded = new Map(
+      rows.filter((row) => !row.rolled_back_at).map((row) => [row.migration_name, row]),
+    );
 
     for (const migration of await readMigrations(options.dir)) {
       const previous = recorded.get(migration.name);
@@ -113,7 +115,10 @@ export async function applyMigrations(
       } catch (error) {
         await client.query('ROLLBACK');
         const message = error instanceof Error ? error.message : String(error);
-        await client.query('UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1', [id, message]);
+        await client.query('UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1', [
+          id,
+          message,
+        ]);
         throw new MigrationError(`Migration ${migration.name} failed: ${message}`);
       }
       options.log?.(`applied ${migration.name}`);

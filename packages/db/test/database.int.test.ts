@@ -5,7 +5,12 @@ import { createServer } from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requireBackend } from '@microshop/testing';
-import { applyMigrations, createPrismaClient, readMigrations, startEmbeddedPostgres } from '../src/index.ts';
+import {
+  applyMigrations,
+  createPrismaClient,
+  readMigrations,
+  startEmbeddedPostgres,
+} from '../src/index.ts';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

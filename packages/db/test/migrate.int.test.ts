@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireBackend } from '@microshop/testing';
-import { applyMigrations, migrationChecksum, MigrationError, readMigrations } from '../src/index.ts';
+import {
+  applyMigrations,
+  migrationChecksum,
+  MigrationError,
+  readMigrations,
+} from '../src/index.ts';
 
 const baseUrl = requireBackend('DATABASE_URL');
 const schema = `test_migrate_${process.pid}_${Date.now()}`;
@@ -43,9 +48,13 @@ describe('applyMigrations', () => {
     expect(rows.map((row) => [row.migration_name, row.checksum, row.applied_steps_count])).toEqual(
       files.map((file) => [file.name, file.checksum, 1]),
     );
-    expect(rows.every((row) => row.finished_at instanceof Date && row.rolled_back_at === null)).toBe(true);
+    expect(
+      rows.every((row) => row.finished_at instanceof Date && row.rolled_back_at === null),
+    ).toBe(true);
     // Prisma's checksum is the SHA-256 of the script text.
-    expect(files[0]!.checksum).toBe(migrationChecksum('CREATE TABLE "things" ("id" TEXT PRIMARY KEY);\n'));
+    expect(files[0]!.checksum).toBe(
+      migrationChecksum('CREATE TABLE "things" ("id" TEXT PRIMARY KEY);\n'),
+    );
     const columns = await admin.query(
       `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'things' ORDER BY column_name`,
       [schema],
@@ -62,7 +71,10 @@ describe('applyMigrations', () => {
   it('refuses a migration whose file changed after it was applied', async () => {
     await writeMigration('20260101000000_first', 'CREATE TABLE "things" ("id" INT PRIMARY KEY);\n');
     await expect(applyMigrations(url, { dir })).rejects.toThrow(MigrationError);
-    await writeMigration('20260101000000_first', 'CREATE TABLE "things" ("id" TEXT PRIMARY KEY);\n');
+    await writeMigration(
+      '20260101000000_first',
+      'CREATE TABLE "things" ("id" TEXT PRIMARY KEY);\n',
+    );
   });
 
   it('records a failed migration, rolls its statements back, and blocks later runs', async () => {

@@ -7,7 +7,9 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 /** A request id from the caller when it is a sane token, otherwise a new one. */
 export function requestIdOf(req: IncomingMessage): string {
   const incoming = req.headers[REQUEST_ID_HEADER];
-  return typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+  return typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming)
+    ? incoming
+    : randomUUID();
 }
 
 export class BodyTooLargeError extends Error {}
@@ -48,7 +50,11 @@ export async function handleGraphQLRequest<TContext extends BaseContext>(
   server: ApolloServer<TContext>,
   req: IncomingMessage,
   res: ServerResponse,
-  options: { maxBodyBytes: number; context: () => Promise<TContext>; extraHeaders?: Record<string, string> },
+  options: {
+    maxBodyBytes: number;
+    context: () => Promise<TContext>;
+    extraHeaders?: Record<string, string>;
+  },
 ): Promise<void> {
   let body: unknown;
   try {

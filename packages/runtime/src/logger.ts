@@ -11,7 +11,13 @@ export function createLogger(service: string, config: Pick<Config, 'logLevel'>):
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: ['req.headers.authorization', 'authorization', 'password', '*.password', 'refreshToken'],
+      paths: [
+        'req.headers.authorization',
+        'authorization',
+        'password',
+        '*.password',
+        'refreshToken',
+      ],
       censor: '[redacted]',
     },
   });

@@ -18,7 +18,9 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   parseValue: (value) => toDate(value),
   parseLiteral: (ast) => {
     if (ast.kind !== Kind.STRING) {
-      throw new GraphQLError('DateTime must be a string', { extensions: { code: 'BAD_USER_INPUT' } });
+      throw new GraphQLError('DateTime must be a string', {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
     }
     return toDate(ast.value);
   },

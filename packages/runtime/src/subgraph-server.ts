@@ -36,7 +36,7 @@ export interface RunningServer {
 }
 
 /** Adds the request id to every error, so a client report can be matched with the logs. */
-function requestIdPlugin(): ApolloServerPlugin<RequestContext> {
+export function requestIdPlugin(): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
@@ -44,7 +44,10 @@ function requestIdPlugin(): ApolloServerPlugin<RequestContext> {
           for (const error of errors) {
             const code = error.extensions?.code;
             if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
-              contextValue.log.error({ err: error.originalError ?? error, path: error.path }, 'resolver failed');
+              contextValue.log.error(
+                { err: error.originalError ?? error, path: error.path },
+                'resolver failed',
+              );
             }
           }
         },

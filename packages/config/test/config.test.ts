@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/index.ts';
+
+describe('loadConfig', () => {
+  it('chooses the embedded default for every backend when no URL is set', () => {
+    const config = loadConfig({});
+    expect(config.database).toEqual({ kind: 'embedded', port: 54329, dataDir: '.data' });
+    expect(config.redis).toEqual({ kind: 'memory' });
+    expect(config.eventBus).toEqual({ kind: 'postgres-log' });
+    expect(config.search).toEqual({ kind: 'postgres' });
+    expect(config.ports).toEqual({
+      gateway: 4000,
+      users: 4001,
+      catalog: 4002,
+      cart: 4003,
+      orders: 4004,
+      payments: 4005,
+    });
+    expect(config.subgraphUrls.catalog).toBe('http://127.0.0.1:4002/graphql');
+    expect(config.gateway.introspection).toBe(true);
+  });
+
+  it('chooses a real backend when its URL is set', () => {
+    const config = loadConfig({
+      DATABASE_URL: 'postgresql://postgres@db:5432/shop',
+      REDIS_URL: 'redis://cache:6379',
+      KAFKA_BROKERS: 'k1:9092, k2:9092',
+      ELASTICSEARCH_URL: 'http://search:9200',
+      SEARCH_ENGINE: 'opensearch',
+    });
+    expect(config.database).toEqual({
+      kind: 'postgres',
+      url: 'postgresql://postgres@db:5432/shop',
+    });
+    expect(config.redis).toEqual({ kind: 'redis', url: 'redis://cache:6379' });
+    expect(config.eventBus).toEqual({
+      kind: 'kafka',
+      brokers: ['k1:9092', 'k2:9092'],
+      clientId: 'microshop',
+    });
+    expect(config.search).toEqual({ kind: 'opensearch', url: 'http://search:9200' });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ REDIS_URL: '', KAFKA_BROKERS: ' ' }).redis.kind).toBe('memory');
+    expect(loadConfig({ KAFKA_BROKERS: ' ' }).eventBus.kind).toBe('postgres-log');
+  });
+
+  it.each([
+    [{ GATEWAY_PORT: 'abc' }, 'GATEWAY_PORT'],
+    [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
+    [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS'],
+    [{ SEARCH_ENGINE: 'solr' }, 'SEARCH_ENGINE'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ NODE_ENV: 'production' }, 'DATABASE_URL'],
+    [{ NAMESPACE: 'Has Spaces' }, 'NAMESPACE'],
+  ])('names the variable at fault: %o', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(variable));
+  });
+
+  it('turns introspection off in production unless explicitly enabled', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/shop' };
+    expect(loadConfig(production).gateway.introspection).toBe(false);
+    expect(loadConfig({ ...production, INTROSPECTION: 'true' }).gateway.introspection).toBe(true);
+  });
+
+  it('returns a frozen object', () => {
+    expect(Object.isFrozen(loadConfig({}))).toBe(true);
+  });
+});
