@@ -7,6 +7,7 @@ const ignored = ['**/node_modules/**', '**/.data/**'];
 
 export default defineConfig({
   test: {
+    reporters: ['default', './scripts/vitest-summary-reporter.ts'],
     projects: [
       {
         test: {
