@@ -38,6 +38,7 @@ export function requireAdmin(principal: Principal | null): Principal {
 export function bearerToken(header: string | undefined | null): string | null {
   if (header === undefined || header === null || header === '') return null;
   const match = /^Bearer ([A-Za-z0-9\-_.~+/]+=*)$/.exec(header.trim());
-  if (!match?.[1]) throw unauthenticated('Malformed Authorization header: expected "Bearer <token>"');
+  if (!match?.[1])
+    throw unauthenticated('Malformed Authorization header: expected "Bearer <token>"');
   return match[1];
 }

@@ -85,8 +85,12 @@ export type DomainEvent<T extends EventType = EventType> = {
   [K in T]: Envelope<K, EventPayload<K>>;
 }[T];
 
+/** The topics (before the namespace prefix): one per owning domain. */
+export const topics = ['orders', 'catalog', 'payments'] as const;
+export type Topic = (typeof topics)[number];
+
 /** Which topic (before the namespace prefix) each event type is published to: one per owning domain. */
-export const topicOf: Record<EventType, string> = {
+export const topicOf: Record<EventType, Topic> = {
   OrderPlaced: 'orders',
   OrderStatusChanged: 'orders',
   StockReserved: 'catalog',
@@ -125,7 +129,9 @@ export function parseEvent(raw: unknown): DomainEvent {
   const schema = eventPayloads[envelope.data.type as EventType];
   if (!schema) throw new InvalidEventError(`unknown event type ${envelope.data.type}`);
   if (envelope.data.version !== 1) {
-    throw new InvalidEventError(`unsupported version ${envelope.data.version} of ${envelope.data.type}`);
+    throw new InvalidEventError(
+      `unsupported version ${envelope.data.version} of ${envelope.data.type}`,
+    );
   }
   const payload = schema.safeParse(envelope.data.payload);
   if (!payload.success) {

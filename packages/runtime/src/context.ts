@@ -8,4 +8,9 @@ export interface RequestContext {
   principal: Principal | null;
   /** The caller's own Authorization header, for calls made on the caller's behalf. */
   authorization: string | undefined;
+  /**
+   * The end client's IP address: the first hop of `x-forwarded-for` (set by the gateway, the only
+   * caller of a subgraph), else the connection's peer. For rate limits, never for authorization.
+   */
+  clientAddress?: string | undefined;
 }

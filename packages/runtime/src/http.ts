@@ -12,6 +12,13 @@ export function requestIdOf(req: IncomingMessage): string {
     : randomUUID();
 }
 
+/** The first `x-forwarded-for` hop when present, else the socket's peer address. */
+export function clientAddressOf(req: IncomingMessage): string | undefined {
+  const forwarded = req.headers['x-forwarded-for'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return first || req.socket.remoteAddress;
+}
+
 export class BodyTooLargeError extends Error {}
 
 export async function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {

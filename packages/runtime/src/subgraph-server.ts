@@ -6,7 +6,13 @@ import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { bearerToken, type TokenVerifier } from '@microshop/auth';
 import type { RequestContext } from './context.ts';
 import { maskError } from './errors.ts';
-import { handleGraphQLRequest, requestIdOf, sendJson, REQUEST_ID_HEADER } from './http.ts';
+import {
+  clientAddressOf,
+  handleGraphQLRequest,
+  requestIdOf,
+  sendJson,
+  REQUEST_ID_HEADER,
+} from './http.ts';
 import type { Logger } from './logger.ts';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -107,7 +113,13 @@ export async function startSubgraphServer<TContext extends RequestContext>(
             const authorization = req.headers.authorization;
             const token = bearerToken(authorization);
             const principal = token ? await options.verifier.verify(token) : null;
-            return options.context({ requestId, log, principal, authorization });
+            return options.context({
+              requestId,
+              log,
+              principal,
+              authorization,
+              clientAddress: clientAddressOf(req),
+            });
           },
         });
         return;

@@ -4,5 +4,6 @@ const ALL: BackendVariable[] = ['DATABASE_URL', 'REDIS_URL', 'KAFKA_BROKERS', 'E
 
 /** In CI every real backend must be configured; a missing one fails the run before any test. */
 export default function setup(): void {
-  if (process.env.CI === 'true' || process.env.CI === '1') for (const variable of ALL) requireBackend(variable);
+  if (process.env.CI === 'true' || process.env.CI === '1')
+    for (const variable of ALL) requireBackend(variable);
 }

@@ -1,2 +1,3 @@
 export * from './backends.ts';
 export * from './database.ts';
+export * from './stack.ts';

@@ -1,0 +1,321 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, release, totalmem, type as osType } from 'node:os';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { graphql, signUpUser, startStack, type Stack } from '@microshop/testing';
+import { seedDemoCatalog } from '../subgraphs/catalog/src/seed.ts';
+import { measure, type LoadResult, type LoadSettings } from './load.ts';
+import { QUERIES, type BenchQuery } from './queries.ts';
+import {
+  startApolloGateway,
+  startBareServer,
+  startHiveGateway,
+  supergraphAt,
+  type RunningTarget,
+} from './targets.ts';
+
+/**
+ * `npm run bench`: the same queries against the same running subgraphs through (a) a bare
+ * node:http server (the ceiling), (b) the catalog subgraph directly, (c) stock @apollo/gateway,
+ * (d) Hive Gateway and (e) MicroShop's gateway, one after the other with the same load.
+ * Needs DATABASE_URL (and whatever other backends the environment names, as for e2e tests).
+ * Writes bench/results/<date>.json and prints a markdown table.
+ */
+
+const { values: flags } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    duration: { type: 'string', default: '10' },
+  },
+});
+const settings: LoadSettings = {
+  connections: Number(flags.connections),
+  warmupSeconds: Number(flags.warmup),
+  durationSeconds: Number(flags.duration),
+};
+
+type TargetKey = 'a' | 'b' | 'c' | 'd' | 'e';
+const TARGET_LABELS: Record<TargetKey, string> = {
+  a: 'node:http, fixed body (ceiling)',
+  b: 'catalog subgraph, direct',
+  c: '@apollo/gateway + @apollo/server',
+  d: 'Hive Gateway',
+  e: 'MicroShop gateway',
+};
+
+type Cell = LoadResult | { skipped: string };
+type Results = Record<string, Partial<Record<TargetKey, Cell>>>;
+
+interface Reference {
+  /** The response body as stock @apollo/gateway gives it: the fixed body of (a). */
+  body: string;
+  data: unknown;
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+async function asUser<T>(
+  stack: Stack,
+  token: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+) {
+  const response = await graphql<T>(stack.gatewayUrl, query, variables, token);
+  if (response.errors?.length || !response.data) {
+    throw new Error(
+      `${query.trim().split('\n')[0]}: ${JSON.stringify(response.errors ?? response)}`,
+    );
+  }
+  return response.data;
+}
+
+/**
+ * A customer with an order behind them (confirmed by the saga, so it no longer changes) and three
+ * products in the cart, so the storefront and deep queries have something to resolve.
+ */
+async function prepareCustomer(stack: Stack): Promise<string> {
+  const { accessToken } = await signUpUser(stack, 'Bench Customer');
+  const { products } = await asUser<{ products: { edges: { node: { id: string } }[] } }>(
+    stack,
+    accessToken,
+    '{ products(first: 3, filter: { inStockOnly: true }) { edges { node { id } } } }',
+  );
+  const fillCart = async () => {
+    for (const { node } of products.edges) {
+      await asUser(
+        stack,
+        accessToken,
+        'mutation ($id: ID!) { addToCart(productId: $id, quantity: 1) { userErrors { code } } }',
+        {
+          id: node.id,
+        },
+      );
+    }
+  };
+  await fillCart();
+  const { placeOrder } = await asUser<{
+    placeOrder: { order: { id: string } | null; userErrors: unknown[] };
+  }>(
+    stack,
+    accessToken,
+    'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } userErrors { code message } } }',
+    { input: { idempotencyKey: randomUUID(), paymentToken: 'tok_visa' } },
+  );
+  if (!placeOrder.order)
+    throw new Error(`placeOrder refused: ${JSON.stringify(placeOrder.userErrors)}`);
+  const settled = await waitFor(async () => {
+    const { order, me } = await asUser<{
+      order: { status: string } | null;
+      me: { cart: { items: unknown[] } };
+    }>(
+      stack,
+      accessToken,
+      'query ($id: ID!) { order(id: $id) { status } me { cart { items { quantity } } } }',
+      { id: placeOrder.order!.id },
+    );
+    return order?.status !== 'PENDING' && me.cart.items.length === 0;
+  });
+  if (!settled)
+    log('warning: the benchmark order did not settle within 30 s; the deep query may vary');
+  await fillCart();
+  return accessToken;
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
+
+/** One checked request: the exact body every request under load must get. */
+async function check(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  reference?: Reference,
+) {
+  const response = await fetch(url, { method: 'POST', headers, body });
+  const text = await response.text();
+  const parsed = JSON.parse(text) as { data?: unknown; errors?: unknown[] };
+  if (response.status !== 200 || parsed.errors?.length || !parsed.data) {
+    throw new Error(`HTTP ${response.status}: ${text.slice(0, 300)}`);
+  }
+  if (reference && !isDeepStrictEqual(parsed.data, reference.data)) {
+    throw new Error(`answers differently from stock @apollo/gateway: ${text.slice(0, 300)}`);
+  }
+  return { body: text, data: parsed.data };
+}
+
+async function main(): Promise<void> {
+  if (!process.env.DATABASE_URL) {
+    log('npm run bench needs DATABASE_URL (a PostgreSQL server), like the e2e tests.');
+    process.exit(64);
+  }
+  log('starting the subgraphs and MicroShop gateway...');
+  const stack = await startStack();
+  try {
+    await seedDemoCatalog(stack.db.prisma);
+    const token = await prepareCustomer(stack);
+    const supergraph = supergraphAt(
+      readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8'),
+      stack.config.subgraphUrls,
+    );
+    const headersFor = (query: BenchQuery) => ({
+      'content-type': 'application/json',
+      ...(query.signedIn ? { authorization: `Bearer ${token}` } : {}),
+    });
+    const bodyOf = (query: BenchQuery) => JSON.stringify({ query: query.query });
+
+    const results: Results = Object.fromEntries(QUERIES.map((query) => [query.name, {}]));
+    const references = new Map<string, Reference>();
+
+    async function bench(key: TargetKey, target: RunningTarget, queries: readonly BenchQuery[]) {
+      for (const query of queries) {
+        const headers = headersFor(query);
+        let cell: Cell;
+        try {
+          const reference = references.get(query.name);
+          const checked = await check(
+            target.url,
+            bodyOf(query),
+            headers,
+            key === 'a' ? undefined : reference,
+          );
+          if (!reference) references.set(query.name, checked);
+          log(`(${key}) ${TARGET_LABELS[key]} — ${query.name}`);
+          cell = await measure(
+            { url: target.url, body: bodyOf(query), headers, expectBody: checked.body },
+            settings,
+          );
+        } catch (error) {
+          cell = { skipped: error instanceof Error ? error.message : String(error) };
+          log(`(${key}) ${query.name} skipped: ${cell.skipped}`);
+        }
+        results[query.name]![key] = cell;
+      }
+    }
+
+    // Stock Apollo first: its answers are the reference the others must match byte for byte in data.
+    const apollo = await startApolloGateway(supergraph);
+    await bench('c', apollo, QUERIES).finally(() => apollo.close());
+
+    for (const query of QUERIES) {
+      const reference = references.get(query.name);
+      if (!reference) {
+        results[query.name]!.a = { skipped: 'no reference answer from stock @apollo/gateway' };
+        continue;
+      }
+      const bare = await startBareServer(reference.body);
+      await bench('a', bare, [query]).finally(() => bare.close());
+    }
+
+    await bench(
+      'b',
+      { url: stack.config.subgraphUrls.catalog, close: async () => undefined },
+      QUERIES.filter((query) => query.catalogOnly),
+    );
+
+    const hive = await startHiveGateway(supergraph);
+    await bench('d', hive, QUERIES).finally(() => hive.close());
+
+    await bench('e', { url: stack.gatewayUrl, close: async () => undefined }, QUERIES);
+
+    const report = buildReport(results);
+    const date = new Date().toISOString().slice(0, 10);
+    const resultsDir = new URL('./results/', import.meta.url);
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(new URL(`${date}.json`, resultsDir), `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${markdown(report)}\n`);
+    log(`written to bench/results/${date}.json`);
+  } finally {
+    await stack.close();
+  }
+}
+
+function ratio(
+  results: Partial<Record<TargetKey, Cell>>,
+  top: TargetKey,
+  bottom: TargetKey,
+): number | null {
+  const numerator = results[top];
+  const denominator = results[bottom];
+  if (
+    !numerator ||
+    !denominator ||
+    'skipped' in numerator ||
+    'skipped' in denominator ||
+    !denominator.rps
+  ) {
+    return null;
+  }
+  return Math.round((numerator.rps / denominator.rps) * 100) / 100;
+}
+
+function buildReport(results: Results) {
+  return {
+    date: new Date().toISOString(),
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      os: `${osType()} ${release()}`,
+      node: process.version,
+    },
+    settings: {
+      ...settings,
+      topology:
+        'one process: subgraphs and the server under test on the main thread, autocannon in a worker thread; PostgreSQL and Redis local',
+    },
+    targets: TARGET_LABELS,
+    queries: QUERIES.map(({ name, description, query }) => ({ name, description, query })),
+    results,
+    ratios: Object.fromEntries(
+      Object.entries(results).map(([query, cells]) => [
+        query,
+        {
+          'e/c': ratio(cells, 'e', 'c'),
+          'e/d': ratio(cells, 'e', 'd'),
+          'e/a': ratio(cells, 'e', 'a'),
+        },
+      ]),
+    ),
+  };
+}
+
+function markdown(report: ReturnType<typeof buildReport>): string {
+  const lines = [
+    `Machine: ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memoryGb} GB, ${report.machine.os}, Node ${report.machine.node}.`,
+    `Load: autocannon, ${settings.connections} connections, ${settings.durationSeconds} s after a ${settings.warmupSeconds} s warm-up, per cell.`,
+    '',
+    '| query | target | rps | p50 (ms) | p99 (ms) | errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const [query, cells] of Object.entries(report.results)) {
+    for (const key of Object.keys(TARGET_LABELS) as TargetKey[]) {
+      const cell = cells[key];
+      if (!cell) continue;
+      const label = `(${key}) ${TARGET_LABELS[key]}`;
+      lines.push(
+        'skipped' in cell
+          ? `| ${query} | ${label} | – | – | – | skipped: ${cell.skipped.replaceAll('|', '/').slice(0, 120)} |`
+          : `| ${query} | ${label} | ${cell.rps} | ${cell.p50Ms} | ${cell.p99Ms} | ${cell.errors} |`,
+      );
+    }
+  }
+  lines.push('', '| query | e/c | e/d | e/a |', '| --- | ---: | ---: | ---: |');
+  const show = (value: number | null) => (value === null ? '–' : `${value}×`);
+  for (const [query, ratios] of Object.entries(report.ratios)) {
+    lines.push(
+      `| ${query} | ${show(ratios['e/c'])} | ${show(ratios['e/d'])} | ${show(ratios['e/a'])} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+await main();

@@ -1,0 +1,153 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as generated from '../src/gql/graphql.ts';
+import {
+  GraphQLRequestError,
+  MeDocument,
+  ProductsDocument,
+  createClient,
+  type MeQuery,
+} from '../src/index.ts';
+
+const manifest = JSON.parse(
+  readFileSync(new URL('../src/gql/persisted-documents.json', import.meta.url), 'utf8'),
+) as Record<string, string>;
+
+const OPERATIONS = [
+  'SignUp',
+  'LogIn',
+  'Me',
+  'Products',
+  'Product',
+  'SearchProducts',
+  'Cart',
+  'AddToCart',
+  'UpdateCartItem',
+  'RemoveFromCart',
+  'PlaceOrder',
+  'Order',
+  'MyOrders',
+  'CancelOrder',
+  'OrderStatusChanged',
+];
+
+describe('the persisted-documents manifest', () => {
+  it('holds every storefront operation, keyed by the sha256 of its exact text', () => {
+    for (const operation of OPERATIONS) {
+      const document = (generated as Record<string, unknown>)[`${operation}Document`] as
+        { __meta__?: { hash?: string } } | undefined;
+      expect(document, operation).toBeDefined();
+      const hash = document?.__meta__?.hash ?? '';
+      expect(manifest[hash], operation).toMatch(
+        new RegExp(`(query|mutation|subscription) ${operation}\\b`),
+      );
+    }
+    for (const [key, text] of Object.entries(manifest)) {
+      expect(key).toBe(`sha256:${createHash('sha256').update(text).digest('hex')}`);
+    }
+  });
+});
+
+describe('createClient', () => {
+  let server: Server;
+  let url: string;
+  let received: { headers: IncomingMessage['headers']; body: Record<string, any> }[] = [];
+  let reply: { status: number; body: string } = { status: 200, body: '{}' };
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: JSON.parse(body) as Record<string, any> });
+        res.writeHead(reply.status, { 'content-type': 'application/json' });
+        res.end(reply.body);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  beforeEach(() => {
+    received = [];
+  });
+
+  it('posts the document and variables with the bearer token and returns the data', async () => {
+    const me: MeQuery = {
+      me: {
+        id: 'u1',
+        email: 'ada@example.com',
+        name: 'Ada',
+        role: 'CUSTOMER',
+        createdAt: '2026-01-01T00:00:00.000Z',
+      },
+    };
+    reply = { status: 200, body: JSON.stringify({ data: me }) };
+    const client = createClient({ url, token: 'token-1' });
+
+    await expect(client.request(MeDocument)).resolves.toEqual(me);
+    await client.request(ProductsDocument, { first: 5 });
+
+    expect(received[0]?.headers.authorization).toBe('Bearer token-1');
+    expect(received[0]?.headers['content-type']).toBe('application/json');
+    expect(received[0]?.body).toEqual({ query: MeDocument.toString() });
+    expect(received[1]?.body).toEqual({
+      query: ProductsDocument.toString(),
+      variables: { first: 5 },
+    });
+  });
+
+  it('sends only the hash in persisted mode, which the manifest resolves', async () => {
+    reply = { status: 200, body: JSON.stringify({ data: { me: null } }) };
+    await createClient({ url, persisted: true }).request(MeDocument);
+
+    const body = received[0]?.body ?? {};
+    expect(body.query).toBeUndefined();
+    expect(received[0]?.headers.authorization).toBeUndefined();
+    const sha256Hash: string = body.extensions.persistedQuery.sha256Hash;
+    expect(body.extensions.persistedQuery.version).toBe(1);
+    expect(manifest[`sha256:${sha256Hash}`]).toMatch(
+      /^fragment AccountFields on User .* query Me \{/,
+    );
+  });
+
+  it('throws GraphQLRequestError with the status, codes and partial data', async () => {
+    reply = {
+      status: 400,
+      body: JSON.stringify({
+        errors: [
+          {
+            message: 'too deep',
+            extensions: { code: 'OPERATION_LIMIT_EXCEEDED', requestId: 'r1' },
+          },
+        ],
+      }),
+    };
+    const failure = await createClient({ url })
+      .request(MeDocument)
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(GraphQLRequestError);
+    expect((failure as GraphQLRequestError).status).toBe(400);
+    expect((failure as GraphQLRequestError).codes).toEqual(['OPERATION_LIMIT_EXCEEDED']);
+
+    reply = {
+      status: 200,
+      body: JSON.stringify({ data: { me: null }, errors: [{ message: 'partial' }] }),
+    };
+    const partial = await createClient({ url }).execute(MeDocument);
+    expect(partial).toEqual({ status: 200, data: { me: null }, errors: [{ message: 'partial' }] });
+  });
+
+  it('reports a response that is not GraphQL', async () => {
+    reply = { status: 502, body: '<html>Bad gateway</html>' };
+    const failure = (await createClient({ url })
+      .request(MeDocument)
+      .catch((error: unknown) => error)) as GraphQLRequestError;
+    expect(failure).toBeInstanceOf(GraphQLRequestError);
+    expect(failure.status).toBe(502);
+    expect(failure.message).toMatch(/Not a GraphQL response: <html>Bad gateway/);
+  });
+});

@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestAuthority } from '@microshop/auth';
+import { graphql, signInAdmin, signUpUser, startStack, type Stack } from '@microshop/testing';
+
+/** The whole supergraph through the gateway: routing, authentication at the edge, health. */
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+describe('the gateway', () => {
+  it('answers { __typename } with a request id', async () => {
+    const response = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(response.headers.get('x-request-id')).toMatch(/^[\w.:-]+$/);
+  });
+
+  it('keeps a sane incoming request id and puts it in every error', async () => {
+    const requestId = `test-${randomUUID()}`;
+    const response = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+      body: JSON.stringify({
+        query: '{ order(id: "00000000-0000-0000-0000-000000000000") { id } }',
+      }),
+    });
+    const body = (await response.json()) as {
+      errors: { extensions: { code: string; requestId: string } }[];
+    };
+    expect(response.headers.get('x-request-id')).toBe(requestId);
+    expect(body.errors[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', requestId });
+  });
+
+  it('resolves a query that crosses all five subgraphs through entity references', async () => {
+    const admin = await signInAdmin(stack);
+    const created = await graphql<{ createProduct: { product: { id: string } | null } }>(
+      stack.gatewayUrl,
+      `
+        mutation Create($input: CreateProductInput!) {
+          createProduct(input: $input) {
+            product {
+              id
+            }
+            userErrors {
+              code
+              message
+            }
+          }
+        }
+      `,
+      {
+        input: {
+          sku: `E2E-${randomUUID().slice(0, 8)}`,
+          name: 'Five-subgraph kettle',
+          description: 'Boils water across service boundaries.',
+          priceAmount: 2599,
+          currency: 'EUR',
+          initialStock: 5,
+        },
+      },
+      admin.accessToken,
+    );
+    const productId = created.data?.createProduct.product?.id;
+    expect(productId, JSON.stringify(created)).toBeTruthy();
+
+    const customer = await signUpUser(stack);
+    const added = await graphql(
+      stack.gatewayUrl,
+      'mutation Add($id: ID!) { addToCart(productId: $id, quantity: 2) { userErrors { code } } }',
+      { id: productId },
+      customer.accessToken,
+    );
+    expect(added.errors).toBeUndefined();
+    const placed = await graphql<{ placeOrder: { order: { id: string } | null } }>(
+      stack.gatewayUrl,
+      'mutation Place($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } userErrors { code message } } }',
+      { input: { idempotencyKey: randomUUID(), paymentToken: 'tok_visa' } },
+      customer.accessToken,
+    );
+    expect(placed.data?.placeOrder.order?.id, JSON.stringify(placed)).toBeTruthy();
+
+    const response = await graphql<{
+      me: {
+        email: string;
+        orders: {
+          edges: {
+            node: {
+              user: { email: string };
+              items: { quantity: number; product: { name: string; stock: number } }[];
+              payment: { status: string } | null;
+            };
+          }[];
+        };
+      };
+    }>(
+      stack.gatewayUrl,
+      `
+        {
+          me {
+            email
+            cart {
+              totalQuantity
+            }
+            orders(first: 5) {
+              edges {
+                node {
+                  user {
+                    email
+                  }
+                  items {
+                    quantity
+                    product {
+                      name
+                      stock
+                    }
+                  }
+                  payment {
+                    status
+                  }
+                }
+              }
+            }
+          }
+        }
+      `,
+      {},
+      customer.accessToken,
+    );
+    expect(response.errors).toBeUndefined();
+    const order = response.data?.me.orders.edges[0]?.node;
+    expect(order?.user.email).toBe(customer.email);
+    expect(order?.items).toEqual([
+      { quantity: 2, product: { name: 'Five-subgraph kettle', stock: expect.any(Number) } },
+    ]);
+    expect(order).toHaveProperty('payment');
+  });
+
+  it('answers a forged token with UNAUTHENTICATED and HTTP 401', async () => {
+    const stranger = await createTestAuthority();
+    const forged = await stranger.tokenFor({ userId: randomUUID(), role: 'ADMIN' });
+    for (const token of [forged, 'not.a.jwt']) {
+      const response = await graphql(stack.gatewayUrl, '{ me { id } }', {}, token);
+      expect(response.status).toBe(401);
+      expect(response.data).toBeUndefined();
+      expect(response.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('answers me with null when no token is sent', async () => {
+    const response = await graphql(stack.gatewayUrl, '{ me { id } }');
+    expect(response.status).toBe(200);
+    expect(response.errors).toBeUndefined();
+    expect(response.data).toEqual({ me: null });
+  });
+
+  it('refuses a simple cross-site request (CSRF prevention)', async () => {
+    const response = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(response.status).toBe(400);
+  });
+
+  it('serves health and metrics', async () => {
+    const origin = new URL(stack.gatewayUrl).origin;
+    const live = await fetch(`${origin}/health/live`);
+    expect(live.status).toBe(200);
+    const ready = await fetch(`${origin}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { subgraphs: { ready: boolean }[] }).subgraphs).toHaveLength(5);
+    const metrics = await (await fetch(`${origin}/metrics`)).text();
+    expect(metrics).toMatch(/gateway_http_requests_total\{status="200"\} \d+/);
+    expect(metrics).toContain('gateway_http_request_duration_seconds_bucket');
+  });
+});

@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
+import WebSocket from 'ws';
+import { graphql, signInAdmin, signUpUser, startStack, type Stack } from '@microshop/testing';
+
+/**
+ * orderStatusChanged over graphql-ws through the gateway: pushes carry the subscriber's whole
+ * selection set resolved across subgraphs, and only the owner (or an admin) may subscribe.
+ */
+
+let stack: Stack;
+let adminToken: string;
+const clients: Client[] = [];
+
+beforeAll(async () => {
+  stack = await startStack();
+  adminToken = (await signInAdmin(stack)).accessToken;
+});
+
+afterAll(async () => {
+  for (const client of clients) await client.dispose();
+  await stack?.close();
+});
+
+function connect(token: string): Client {
+  const client = createClient({
+    url: stack.gatewayUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
+  clients.push(client);
+  return client;
+}
+
+interface Subscribed<T> {
+  /** Every result pushed so far. */
+  results: FormattedExecutionResult<T, unknown>[];
+  /** Resolves with the first pushed result that satisfies `predicate`. */
+  next(
+    predicate: (result: FormattedExecutionResult<T, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<FormattedExecutionResult<T, unknown>>;
+  /** Resolves once the server ended the operation (an `error` message or `complete`). */
+  ended: Promise<unknown>;
+}
+
+function subscribe<T>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown>,
+): Subscribed<T> {
+  const results: FormattedExecutionResult<T, unknown>[] = [];
+  const waiters = new Set<() => void>();
+  let endedResolve: (value: unknown) => void = () => undefined;
+  const ended = new Promise((resolve) => (endedResolve = resolve));
+  client.subscribe<T>(
+    { query, variables },
+    {
+      next: (result) => {
+        results.push(result);
+        for (const waiter of waiters) waiter();
+      },
+      error: (error) => endedResolve(error),
+      complete: () => endedResolve('complete'),
+    },
+  );
+  return {
+    results,
+    ended,
+    next(predicate, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = results.find(predicate);
+          if (!found) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve(found);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(
+            new Error(`no matching push within ${timeoutMs} ms; got ${JSON.stringify(results)}`),
+          );
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+  };
+}
+
+/** The gateway's own count of open subscriptions, from /metrics. */
+async function activeSubscriptions(): Promise<number> {
+  const metrics = await (await fetch(new URL('/metrics', stack.gatewayUrl))).text();
+  return Number(/^gateway_active_subscriptions (\d+)$/m.exec(metrics)?.[1] ?? Number.NaN);
+}
+
+async function placeOrder(token: string, productId: string): Promise<string> {
+  const added = await graphql(
+    stack.gatewayUrl,
+    'mutation Add($id: ID!) { addToCart(productId: $id, quantity: 1) { userErrors { code } } }',
+    { id: productId },
+    token,
+  );
+  expect(added.errors).toBeUndefined();
+  const placed = await graphql<{ placeOrder: { order: { id: string } | null } }>(
+    stack.gatewayUrl,
+    'mutation Place($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } userErrors { code } } }',
+    { input: { idempotencyKey: randomUUID(), paymentToken: 'tok_visa' } },
+    token,
+  );
+  const orderId = placed.data?.placeOrder.order?.id;
+  if (!orderId) throw new Error(`placeOrder failed: ${JSON.stringify(placed)}`);
+  return orderId;
+}
+
+async function orderStatus(token: string, orderId: string): Promise<string | undefined> {
+  const response = await graphql<{ order: { status: string } | null }>(
+    stack.gatewayUrl,
+    'query Status($id: ID!) { order(id: $id) { status } }',
+    { id: orderId },
+    token,
+  );
+  return response.data?.order?.status;
+}
+
+async function createProduct(): Promise<string> {
+  const created = await graphql<{ createProduct: { product: { id: string } | null } }>(
+    stack.gatewayUrl,
+    'mutation Create($input: CreateProductInput!) { createProduct(input: $input) { product { id } } }',
+    {
+      input: {
+        sku: `SUB-${randomUUID().slice(0, 8)}`,
+        name: 'Subscribed teapot',
+        description: 'Pours status updates.',
+        priceAmount: 1999,
+        currency: 'EUR',
+        initialStock: 10,
+      },
+    },
+    adminToken,
+  );
+  const productId = created.data?.createProduct.product?.id;
+  if (!productId) throw new Error(`createProduct failed: ${JSON.stringify(created)}`);
+  return productId;
+}
+
+interface OrderPush {
+  watched: {
+    id: string;
+    status: string;
+    statusHistory: { status: string }[];
+    items: { product: { name: string } }[];
+    payment: { status: string } | null;
+  };
+}
+
+const WATCH = `subscription Watch($orderId: ID!) {
+  watched: orderStatusChanged(orderId: $orderId) {
+    id
+    status
+    statusHistory { status }
+    items { product { name } }
+    payment { status }
+  }
+}`;
+
+describe('orderStatusChanged over graphql-ws', () => {
+  it('pushes every status change with federated fields resolved', async () => {
+    const productId = await createProduct();
+    const customer = await signUpUser(stack);
+    const orderId = await placeOrder(customer.accessToken, productId);
+
+    const subscription = subscribe<OrderPush>(connect(customer.accessToken), WATCH, { orderId });
+    // graphql-ws has no "subscribed" acknowledgement; the gateway's gauge says when it is in place.
+    await expect.poll(activeSubscriptions, { timeout: 10_000, interval: 50 }).toBe(1);
+    // The documented pattern: subscribe, then read the current state.
+    await expect
+      .poll(() => orderStatus(customer.accessToken, orderId), { timeout: 30_000, interval: 200 })
+      .toBe('CONFIRMED');
+    // Whether CONFIRMED was pushed depends on whether the saga beat the subscription; the shipping
+    // below happens strictly after subscribing, so its push is certain.
+
+    const shipped = await graphql(
+      stack.gatewayUrl,
+      'mutation Ship($id: ID!) { shipOrder(id: $id) { order { status } userErrors { code } } }',
+      { id: orderId },
+      adminToken,
+    );
+    expect(shipped.data).toEqual({ shipOrder: { order: { status: 'SHIPPED' }, userErrors: [] } });
+
+    const push = await subscription.next((result) => result.data?.watched.status === 'SHIPPED');
+    expect(push.errors).toBeUndefined();
+    expect(push.data?.watched).toEqual({
+      id: orderId,
+      status: 'SHIPPED',
+      statusHistory: [{ status: 'PENDING' }, { status: 'CONFIRMED' }, { status: 'SHIPPED' }],
+      items: [{ product: { name: 'Subscribed teapot' } }],
+      payment: { status: expect.any(String) },
+    });
+    // Resolved by the payments subgraph; shipping may already have captured the authorization.
+    expect(['AUTHORIZED', 'CAPTURED']).toContain(push.data?.watched.payment?.status);
+  });
+
+  it("refuses a subscription to someone else's order with FORBIDDEN", async () => {
+    const productId = await createProduct();
+    const owner = await signUpUser(stack);
+    const other = await signUpUser(stack);
+    const orderId = await placeOrder(owner.accessToken, productId);
+
+    const subscription = subscribe<OrderPush>(connect(other.accessToken), WATCH, { orderId });
+    const ended = await subscription.ended;
+    expect(ended).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+    ]);
+    expect(subscription.results).toEqual([]);
+  });
+
+  it('refuses a connection whose token is forged', async () => {
+    const client = createClient({
+      url: stack.gatewayUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: 'Bearer not.a.token' },
+      retryAttempts: 0,
+      lazy: false,
+    });
+    clients.push(client);
+    const closed = await new Promise<{ code: number }>((resolve) =>
+      client.on('closed', (event) => resolve(event as { code: number })),
+    );
+    expect(closed.code).toBe(4403);
+  });
+});

@@ -1,0 +1,92 @@
+import type { DomainEvent, Topic } from './envelope.ts';
+import type { DatabaseNotifications } from './pg.ts';
+
+/** How a failing handler is retried before its event goes to the dead letter. */
+export interface RetryPolicy {
+  /** Handler attempts in all (1 = no retry). */
+  attempts: number;
+  /** Wait before the second attempt; doubles each time up to `maxDelayMs`. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  attempts: 5,
+  initialDelayMs: 200,
+  maxDelayMs: 5_000,
+};
+
+/** Where a delivered event came from, for handlers that log or measure. */
+export interface Delivery {
+  /** The topic without the namespace prefix. */
+  topic: Topic;
+  /** The partition key: the event's aggregateId. */
+  key: string;
+  /** 1 for the first try, 2 for the first retry... */
+  attempt: number;
+}
+
+/** Handles one valid event; throwing means "retry, then dead-letter". */
+export type EventHandler = (event: DomainEvent, delivery: Delivery) => Promise<void>;
+
+export interface SubscribeOptions {
+  /**
+   * Consumer group, without the namespace (the bus prefixes it). Each group receives every event
+   * of its topics; the instances of one group share them.
+   */
+  group: string;
+  /** Topics without the namespace prefix. */
+  topics: readonly Topic[];
+  handler: EventHandler;
+  /**
+   * Where a group with no stored offset starts: 'earliest' (default: nothing published before the
+   * group first ran is missed) or 'latest' (only what is published from now on).
+   */
+  startFrom?: 'earliest' | 'latest';
+  /** Overrides the bus's retry policy for this subscription. */
+  retry?: Partial<RetryPolicy>;
+}
+
+export interface Subscription {
+  /**
+   * Stops consuming. An event whose handling is interrupted is not committed, so the next
+   * consumer of the group gets it again.
+   */
+  close(): Promise<void>;
+}
+
+/**
+ * The event bus port: Kafka, or the Postgres log when no broker is configured.
+ *
+ * Delivery is at least once, in order per key (aggregateId). An offset is committed only after
+ * the handler resolved; a handler that keeps failing is retried with exponential backoff and then
+ * its event goes to the dead letter (Kafka: topic `<namespace>dead-letter`; Postgres: the
+ * dead_letters table) with the error, and consumption moves on. Invalid envelopes go straight
+ * to the dead letter.
+ */
+export interface EventBus {
+  readonly kind: 'kafka' | 'postgres-log';
+  /** Prefix of every topic and consumer group of this bus (config.namespace). */
+  readonly namespace: string;
+  init(): Promise<void>;
+  close(): Promise<void>;
+  /** Resolves once every event is durably stored by the bus (Kafka: acks from all in-sync replicas). */
+  publish(events: readonly DomainEvent[]): Promise<void>;
+  /** Resolves once the consumer is running (Kafka: has joined its group). */
+  subscribe(options: SubscribeOptions): Promise<Subscription>;
+  /**
+   * LISTEN/NOTIFY on the service's database, when the bus was given its URL: the outbox relay
+   * wakes up on commits through it instead of waiting for its next poll.
+   */
+  readonly databaseNotifications: DatabaseNotifications | undefined;
+}
+
+/** The full name of a consumer group: the namespace keeps tenants and test files apart. */
+export function groupId(namespace: string, group: string): string {
+  return `${namespace}${group}`;
+}
+
+/** The name of the dead-letter topic of a namespace. */
+export function deadLetterTopic(namespace: string): string {
+  return `${namespace}dead-letter`;
+}

@@ -1,0 +1,74 @@
+import type { Db, Tx } from '@microshop/db';
+import type { Logger } from '@microshop/runtime';
+import {
+  groupId,
+  type Delivery,
+  type EventBus,
+  type RetryPolicy,
+  type Subscription,
+} from './bus.ts';
+import type { DomainEvent, Topic } from './envelope.ts';
+
+export interface EventContext extends Delivery {
+  /** The consumer's logger, carrying the event's requestId, id and type. */
+  log: Logger;
+}
+
+export interface EventConsumerOptions {
+  bus: EventBus;
+  db: Db;
+  logger: Logger;
+  /** Consumer group, without the namespace (the bus prefixes it). */
+  group: string;
+  topics: readonly Topic[];
+  /**
+   * Applies one event inside the transaction that also records it as processed: its writes
+   * (including appendToOutbox) commit together with that record, or not at all.
+   */
+  handle: (tx: Tx, event: DomainEvent, context: EventContext) => Promise<void>;
+  startFrom?: 'earliest' | 'latest';
+  retry?: Partial<RetryPolicy>;
+  /** Longest the handling transaction may run. */
+  transactionTimeoutMs?: number;
+}
+
+/**
+ * Consumes `topics` as `group`, exactly once in effect: each event is handled in one Prisma
+ * transaction that first inserts (group, event id) into processed_events; when that row is
+ * already there the event was handled before and is skipped. Failures roll the transaction back
+ * and are retried by the bus with backoff, then dead-lettered.
+ */
+export async function startEventConsumer(options: EventConsumerOptions): Promise<Subscription> {
+  const { bus, db, handle } = options;
+  const consumer = groupId(bus.namespace, options.group);
+  const logger = options.logger.child({ consumer });
+  return bus.subscribe({
+    group: options.group,
+    topics: options.topics,
+    ...(options.startFrom ? { startFrom: options.startFrom } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+    handler: async (event, delivery) => {
+      const log = logger.child({
+        requestId: event.requestId,
+        eventId: event.id,
+        eventType: event.type,
+        aggregateId: event.aggregateId,
+      });
+      const handled = await db.$transaction(
+        async (tx) => {
+          // Waits on a concurrent delivery of the same event until it commits or rolls back.
+          const { count } = await tx.processedEvent.createMany({
+            data: [{ consumer, eventId: event.id }],
+            skipDuplicates: true,
+          });
+          if (count === 0) return false;
+          await handle(tx, event, { ...delivery, log });
+          return true;
+        },
+        { maxWait: 10_000, timeout: options.transactionTimeoutMs ?? 30_000 },
+      );
+      if (handled) log.debug({ attempt: delivery.attempt }, 'event handled');
+      else log.info('event already handled: skipped');
+    },
+  });
+}

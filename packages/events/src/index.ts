@@ -1,0 +1,22 @@
+export * from './envelope.ts';
+export {
+  deadLetterTopic,
+  defaultRetryPolicy,
+  groupId,
+  type Delivery,
+  type EventBus,
+  type EventHandler,
+  type RetryPolicy,
+  type SubscribeOptions,
+  type Subscription,
+} from './bus.ts';
+export { createEventBus, type EventBusDependencies } from './factory.ts';
+export {
+  appendToOutbox,
+  startOutboxRelay,
+  type OutboxRelay,
+  type OutboxRelayOptions,
+} from './outbox.ts';
+export { startEventConsumer, type EventConsumerOptions, type EventContext } from './consumer.ts';
+export type { DatabaseNotifications } from './pg.ts';
+export type { KafkaConsumerTuning } from './kafka-bus.ts';

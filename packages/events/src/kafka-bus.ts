@@ -1,0 +1,306 @@
+import type { Consumer, Kafka, LogEntry, Producer, ProducerBatch } from 'kafkajs';
+import type { Logger } from '@microshop/runtime';
+import {
+  deadLetterTopic,
+  defaultRetryPolicy,
+  groupId,
+  type EventBus,
+  type RetryPolicy,
+  type SubscribeOptions,
+  type Subscription,
+} from './bus.ts';
+import { deliver } from './delivery.ts';
+import { topicOf, topics, type DomainEvent, type Topic } from './envelope.ts';
+import type { DatabaseNotifications } from './pg.ts';
+
+export interface KafkaConsumerTuning {
+  /** How long the broker waits for a silent consumer before rebalancing its partitions away. */
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /** Longest wait of an empty fetch; bounds how long closing a consumer takes. */
+  maxWaitTimeMs?: number;
+}
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  clientId: string;
+  namespace: string;
+  logger: Logger;
+  retry?: Partial<RetryPolicy>;
+  consumer?: KafkaConsumerTuning;
+  /** Partitions of each topic created by init (on a fresh broker). */
+  partitions?: number;
+  replicationFactor?: number;
+  databaseNotifications?: DatabaseNotifications;
+}
+
+const ACKS_ALL = -1;
+const JOIN_TIMEOUT_MS = 60_000;
+
+/**
+ * The Kafka event bus: topic `<namespace><domain>` per owning domain, key = aggregateId, so one
+ * aggregate's events share a partition and stay ordered. kafkajs is loaded here, only when Kafka
+ * is configured.
+ */
+export async function createKafkaEventBus(options: KafkaBusOptions): Promise<EventBus> {
+  const { default: kafkajs } = await import('kafkajs');
+  const { namespace, logger } = options;
+  const busRetry: RetryPolicy = { ...defaultRetryPolicy, ...options.retry };
+  const tuning = {
+    sessionTimeoutMs: 10_000,
+    heartbeatIntervalMs: 1_000,
+    maxWaitTimeMs: 500,
+    ...options.consumer,
+  };
+  const kafka: Kafka = new kafkajs.Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers,
+    logLevel: kafkajs.logLevel.WARN,
+    logCreator: () => (entry) => logKafkaEntry(logger, entry),
+  });
+  let producer: Promise<Producer> | undefined;
+
+  /**
+   * The connected producer, created on first use and again after a failed send: kafkajs does not
+   * always recover a producer whose connections a broker outage broke, a fresh one does.
+   * Bounded retries: during an outage a send fails after ~10 s instead of hanging, and the
+   * outbox relay (which keeps the rows) tries again; consumers dedupe what gets sent twice.
+   */
+  function connectedProducer(): Promise<Producer> {
+    producer ??= (async () => {
+      const created = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        createPartitioner: kafkajs.Partitioners.DefaultPartitioner,
+        retry: { retries: 5 },
+      });
+      await created.connect();
+      return created;
+    })();
+    return producer;
+  }
+
+  async function send(batch: ProducerBatch): Promise<void> {
+    const current = connectedProducer();
+    try {
+      await (await current).sendBatch({ ...batch, acks: ACKS_ALL });
+    } catch (error) {
+      if (producer === current) {
+        producer = undefined;
+        void current.then((broken) => broken.disconnect()).catch(() => undefined);
+      }
+      throw error;
+    }
+  }
+
+  const subscriptions = new Set<Subscription>();
+  let initialized: Promise<void> | undefined;
+  const deadLetters = deadLetterTopic(namespace);
+
+  async function createTopics(): Promise<void> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = [...topics.map((topic) => namespace + topic), deadLetters].filter(
+        (topic) => !existing.has(topic),
+      );
+      if (missing.length === 0) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: options.partitions ?? 3,
+          replicationFactor: options.replicationFactor ?? 1,
+        })),
+      });
+      logger.info({ topics: missing }, 'kafka topics created');
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async function publish(events: readonly DomainEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const byTopic = new Map<
+      string,
+      { key: string; value: string; headers: Record<string, string> }[]
+    >();
+    for (const event of events) {
+      const topic = namespace + topicOf[event.type];
+      const messages = byTopic.get(topic) ?? [];
+      messages.push({
+        key: event.aggregateId,
+        value: JSON.stringify(event),
+        headers: { 'event-type': event.type, 'event-id': event.id },
+      });
+      byTopic.set(topic, messages);
+    }
+    await send({
+      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+    });
+  }
+
+  async function subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
+    const group = groupId(namespace, subscribeOptions.group);
+    const retry: RetryPolicy = { ...busRetry, ...subscribeOptions.retry };
+    const log = logger.child({ group, bus: 'kafka' });
+    const stop = new AbortController();
+    const consumer: Consumer = kafka.consumer({
+      groupId: group,
+      sessionTimeout: tuning.sessionTimeoutMs,
+      heartbeatInterval: tuning.heartbeatIntervalMs,
+      rebalanceTimeout: tuning.sessionTimeoutMs,
+      maxWaitTimeInMs: tuning.maxWaitTimeMs,
+      allowAutoTopicCreation: false,
+    });
+    const joined = new Promise<void>((resolve) =>
+      consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
+    );
+    consumer.on(consumer.events.CRASH, ({ payload }) =>
+      log.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed'),
+    );
+
+    await consumer.connect();
+    await consumer.subscribe({
+      topics: subscribeOptions.topics.map((topic) => namespace + topic),
+      fromBeginning: subscribeOptions.startFrom !== 'latest',
+    });
+    await consumer.run({
+      autoCommit: false,
+      // Partitions are independent: ordering holds within each one (per key).
+      partitionsConsumedConcurrently: options.partitions ?? 3,
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
+        // Stopping: leave the rest uncommitted for the group's next consumer.
+        if (stop.signal.aborted) return;
+        const key = message.key?.toString() ?? '';
+        const raw = message.value?.toString() ?? '';
+        const outcome = await deliver({
+          raw,
+          delivery: { topic: topic.slice(namespace.length) as Topic, key },
+          handler: subscribeOptions.handler,
+          retry,
+          logger: log,
+          signal: stop.signal,
+          heartbeat,
+          deadLetter: async ({ error, attempts }) => {
+            await send({
+              topicMessages: [
+                {
+                  topic: deadLetters,
+                  messages: [
+                    {
+                      key,
+                      value: raw,
+                      headers: {
+                        'dead-letter-error': error,
+                        'dead-letter-attempts': String(attempts),
+                        'dead-letter-group': group,
+                        'original-topic': topic,
+                        'original-partition': String(partition),
+                        'original-offset': message.offset,
+                      },
+                    },
+                  ],
+                },
+              ],
+            });
+          },
+        });
+        if (outcome === 'interrupted') return;
+        // Kafka's committed offset is the next one to read.
+        await consumer.commitOffsets([
+          { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
+        ]);
+      },
+    });
+    try {
+      await withTimeout(
+        joined,
+        JOIN_TIMEOUT_MS,
+        `consumer group ${group} did not join within ${JOIN_TIMEOUT_MS} ms`,
+      );
+    } catch (error) {
+      await consumer.disconnect();
+      throw error;
+    }
+
+    const subscription: Subscription = {
+      async close() {
+        if (stop.signal.aborted) return;
+        stop.abort();
+        await consumer.disconnect();
+        subscriptions.delete(subscription);
+      },
+    };
+    subscriptions.add(subscription);
+    return subscription;
+  }
+
+  return {
+    kind: 'kafka',
+    namespace,
+    databaseNotifications: options.databaseNotifications,
+    // Idempotent: createEventBus already initializes the bus it returns.
+    init() {
+      initialized ??= createTopics().then(async () => {
+        await connectedProducer();
+      });
+      return initialized;
+    },
+    async close() {
+      await Promise.all([...subscriptions].map((subscription) => subscription.close()));
+      const current = producer;
+      producer = undefined;
+      await current?.then((connected) => connected.disconnect()).catch(() => undefined);
+      await options.databaseNotifications?.close();
+    },
+    publish,
+    subscribe,
+  };
+}
+
+const BOUNDED_RETRIES_WARNING =
+  'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
+/** kafkajs log lines into the service's pino logger. */
+function logKafkaEntry(logger: Logger, entry: LogEntry): void {
+  const { message, ...fields } = entry.log;
+  const line = { kafka: entry.namespace, ...fields };
+  // Bounded producer retries are deliberate (see the producer): not worth a warning per process.
+  if (message === BOUNDED_RETRIES_WARNING) {
+    logger.debug(line, message);
+    return;
+  }
+  switch (entry.level) {
+    case kafkajsLevel.ERROR:
+      logger.error(line, message);
+      break;
+    case kafkajsLevel.WARN:
+      logger.warn(line, message);
+      break;
+    case kafkajsLevel.INFO:
+      logger.info(line, message);
+      break;
+    default:
+      logger.debug(line, message);
+  }
+}
+
+/** kafkajs's numeric levels (its `logLevel` enum, without importing the module eagerly). */
+const kafkajsLevel = { ERROR: 1, WARN: 2, INFO: 4 } as const;
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(message)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

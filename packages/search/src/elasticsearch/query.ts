@@ -1,0 +1,139 @@
+import type { estypes } from '@elastic/elasticsearch';
+import { CATEGORY_FACET_SIZE, PRICE_BANDS, decodeCursor, queryTerms } from '../shared.ts';
+import type { SearchDocument, SearchFilter, SearchRequest } from '../types.ts';
+
+/**
+ * The one place that builds request bodies for Elasticsearch and OpenSearch: both accept these
+ * (plain mappings, bool/multi_match queries, terms/range aggregations, search_after), so the two
+ * flavours differ only in transport, never in what they index or how they rank.
+ */
+
+export const indexSettings: estypes.IndicesIndexSettings = {
+  number_of_shards: 1,
+  number_of_replicas: 0,
+  analysis: {
+    filter: {
+      prefix_edge_ngram: { type: 'edge_ngram', min_gram: 2, max_gram: 20 },
+    },
+    analyzer: {
+      /** Index-time: every word's prefixes, so "head" finds "headphones" while typing. */
+      prefix_index: {
+        type: 'custom',
+        tokenizer: 'standard',
+        filter: ['lowercase', 'prefix_edge_ngram'],
+      },
+      prefix_search: { type: 'custom', tokenizer: 'standard', filter: ['lowercase'] },
+    },
+    normalizer: {
+      lowercase_keyword: { type: 'custom', filter: ['lowercase'] },
+    },
+  },
+};
+
+export const indexMappings: estypes.MappingTypeMapping = {
+  dynamic: 'strict',
+  properties: {
+    id: { type: 'keyword' },
+    sku: { type: 'keyword' },
+    name: {
+      type: 'text',
+      analyzer: 'english',
+      fields: {
+        prefix: { type: 'text', analyzer: 'prefix_index', search_analyzer: 'prefix_search' },
+        exact: { type: 'keyword', normalizer: 'lowercase_keyword', ignore_above: 256 },
+      },
+    },
+    description: { type: 'text', analyzer: 'english' },
+    categorySlug: { type: 'keyword' },
+    priceAmount: { type: 'integer' },
+    currency: { type: 'keyword' },
+    stock: { type: 'integer' },
+  },
+};
+
+export function toSource(document: SearchDocument): SearchDocument {
+  return {
+    id: document.id,
+    sku: document.sku,
+    name: document.name,
+    description: document.description,
+    categorySlug: document.categorySlug,
+    priceAmount: document.priceAmount,
+    currency: document.currency,
+    stock: document.stock,
+  };
+}
+
+function filterClauses(filter: SearchFilter | null | undefined): estypes.QueryDslQueryContainer[] {
+  const clauses: estypes.QueryDslQueryContainer[] = [];
+  if (!filter) return clauses;
+  if (filter.categorySlug) clauses.push({ term: { categorySlug: filter.categorySlug } });
+  const price: Record<string, number> = {};
+  if (filter.minPrice !== null && filter.minPrice !== undefined) price.gte = filter.minPrice;
+  if (filter.maxPrice !== null && filter.maxPrice !== undefined) price.lte = filter.maxPrice;
+  if (Object.keys(price).length > 0) clauses.push({ range: { priceAmount: price } });
+  if (filter.inStockOnly) clauses.push({ range: { stock: { gt: 0 } } });
+  return clauses;
+}
+
+/**
+ * Relevance: an exact (case-insensitive) name match first, then the whole phrase in the name,
+ * then words in name (x3) or description with typo tolerance, then prefixes of name words.
+ */
+export function searchBody(request: SearchRequest): estypes.SearchRequest {
+  const text = queryTerms(request.query).join(' ');
+  const body: estypes.SearchRequest = {
+    size: request.first + 1,
+    track_total_hits: true,
+    _source: false,
+    query: {
+      bool: {
+        filter: filterClauses(request.filter),
+        should: [
+          { term: { 'name.exact': { value: request.query.trim().toLowerCase(), boost: 20 } } },
+          { match_phrase: { name: { query: text, boost: 5 } } },
+          {
+            multi_match: {
+              query: text,
+              fields: ['name^3', 'description'],
+              type: 'best_fields',
+              fuzziness: 'AUTO',
+              prefix_length: 1,
+            },
+          },
+          { match: { 'name.prefix': { query: text, operator: 'and', boost: 2 } } },
+        ],
+        minimum_should_match: 1,
+      },
+    },
+    sort: [{ _score: { order: 'desc' } }, { id: { order: 'asc' } }],
+    aggs: {
+      category: { terms: { field: 'categorySlug', size: CATEGORY_FACET_SIZE } },
+      price: {
+        range: {
+          field: 'priceAmount',
+          keyed: false,
+          ranges: PRICE_BANDS.map((band) => ({
+            key: band.key,
+            ...(band.from !== undefined ? { from: band.from } : {}),
+            ...(band.to !== undefined ? { to: band.to } : {}),
+          })),
+        },
+      },
+    },
+  };
+  if (request.after) {
+    const position = decodeCursor(request.after);
+    body.search_after = [position.score, position.id];
+  }
+  return body;
+}
+
+/** Bulk operations (ndjson pairs) that upsert whole documents by id. */
+export function bulkUpsertOperations(documents: SearchDocument[]): object[] {
+  return documents.flatMap((document) => [{ index: { _id: document.id } }, toSource(document)]);
+}
+
+export function bulkDeleteOperations(ids: string[]): object[] {
+  return ids.map((id) => ({ delete: { _id: id } }));
+}

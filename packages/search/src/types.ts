@@ -1,0 +1,84 @@
+import type { Lifecycle } from '@microshop/runtime';
+
+/** What the index holds per product: enough to match, filter and facet without the database. */
+export interface SearchDocument {
+  id: string;
+  sku: string;
+  name: string;
+  description: string;
+  categorySlug: string | null;
+  priceAmount: number;
+  currency: string;
+  /** Units available to sell (on hand minus reserved) when the document was written. */
+  stock: number;
+}
+
+export interface SearchFilter {
+  categorySlug?: string | null;
+  minPrice?: number | null;
+  maxPrice?: number | null;
+  inStockOnly?: boolean | null;
+}
+
+export interface SearchRequest {
+  /** Free text; never empty (callers reject blank queries before they get here). */
+  query: string;
+  first: number;
+  /** The cursor of the last hit of the previous page. */
+  after?: string | null;
+  filter?: SearchFilter | null;
+}
+
+export interface SearchHit {
+  id: string;
+  /** Opaque; pass it back as `after` to continue after this hit. */
+  cursor: string;
+}
+
+export interface FacetValue {
+  value: string;
+  count: number;
+}
+
+export interface Facet {
+  name: 'category' | 'price';
+  values: FacetValue[];
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  hasNextPage: boolean;
+  /** Every document matching query and filter, across pages. */
+  totalCount: number;
+  /** Counts over every document matching query and filter. */
+  facets: Facet[];
+}
+
+/**
+ * The product search port. Writes are idempotent upserts keyed by id; `alias` is the stable name
+ * readers use while `reindex` builds a new versioned index behind it and swaps atomically.
+ */
+export interface SearchIndex extends Lifecycle {
+  readonly engine: 'elasticsearch' | 'opensearch' | 'postgres';
+  /**
+   * Creates the first versioned index and its alias when there is none; true when it did (the
+   * caller then fills it from the source of truth).
+   */
+  ensureIndex(): Promise<boolean>;
+  upsert(documents: SearchDocument[]): Promise<void>;
+  delete(ids: string[]): Promise<void>;
+  search(request: SearchRequest): Promise<SearchResult>;
+  /**
+   * Builds a new versioned index from `batches`, points the alias at it and removes the old
+   * versions; searches keep answering from the old index until the swap.
+   */
+  reindex(batches: AsyncIterable<SearchDocument[]>): Promise<{ index: string; documents: number }>;
+  /** Makes every write so far visible to search (tests; the engines refresh on their own). */
+  refresh(): Promise<void>;
+  /** Removes the alias and every version of this namespace's index (test teardown). */
+  drop(): Promise<void>;
+}
+
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+}

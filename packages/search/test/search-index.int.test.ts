@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '@microshop/config';
+import { createLogger } from '@microshop/runtime';
+import {
+  createTestDatabase,
+  requireBackend,
+  searchEngine,
+  testNamespace,
+  type TestDatabase,
+} from '@microshop/testing';
+import {
+  createSearchIndex,
+  type SearchDocument,
+  type SearchIndex,
+  type SearchRequest,
+} from '../src/index.ts';
+
+/** One contract, every implementation: the embedded default can never drift from the real engine. */
+
+const logger = createLogger('search-test', { logLevel: 'silent' });
+
+const categories = ['audio', 'kitchen', 'outdoor', 'books'] as const;
+const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
+
+function corpus(): SearchDocument[] {
+  const named: Array<[string, string, (typeof categories)[number], number, number]> = [
+    [
+      'Wireless Headphones',
+      'Over-ear headphones with noise cancelling and a 30 hour battery.',
+      'audio',
+      12999,
+      5,
+    ],
+    [
+      'Wireless Headphones Case',
+      'A hard case that protects wireless headphones on the road.',
+      'audio',
+      1999,
+      0,
+    ],
+    [
+      'Bluetooth Speaker',
+      'Portable speaker with deep bass; pairs with headphones too.',
+      'audio',
+      4999,
+      12,
+    ],
+    ['Chef Knife', 'Forged steel chef knife for precise cutting.', 'kitchen', 8999, 3],
+    ['Espresso Machine', 'Fifteen bar pump espresso machine with steam wand.', 'kitchen', 29999, 1],
+    ['Camping Tent', 'Two person tent, waterproof, packs small.', 'outdoor', 15999, 0],
+    ['Hiking Backpack', 'Forty litre backpack with rain cover.', 'outdoor', 7999, 8],
+    ['The Pragmatic Programmer', 'A book about the craft of software.', 'books', 3999, 20],
+  ];
+  const documents = named.map(([name, description, categorySlug, priceAmount, stock], index) => ({
+    id: uuid(index + 1),
+    sku: `SKU-${index + 1}`,
+    name,
+    description,
+    categorySlug,
+    priceAmount,
+    currency: 'EUR',
+    stock,
+  }));
+  // Enough similar products to need several pages.
+  for (let n = 0; n < 23; n += 1) {
+    documents.push({
+      id: uuid(100 + n),
+      sku: `LAMP-${n}`,
+      name: `Desk Lamp ${n}`,
+      description: `Lamp number ${n} with a warm light.`,
+      categorySlug: categories[n % categories.length] ?? 'books',
+      priceAmount: 1000 + n * 1200,
+      currency: 'EUR',
+      stock: n % 3,
+    });
+  }
+  return documents;
+}
+
+const implementations: Array<{
+  label: string;
+  search: () => { kind: 'postgres' } | { kind: 'elasticsearch' | 'opensearch'; url: string };
+}> = [
+  { label: 'postgres', search: () => ({ kind: 'postgres' }) },
+  {
+    label: 'elasticsearch/opensearch',
+    search: () => ({ kind: searchEngine(), url: requireBackend('ELASTICSEARCH_URL') }),
+  },
+];
+
+describe.each(implementations)('SearchIndex contract: $label', ({ search }) => {
+  let database: TestDatabase;
+  let index: SearchIndex;
+  const documents = corpus();
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const config = { ...loadConfig({}), namespace: testNamespace('search'), search: search() };
+    index = await createSearchIndex(config, { db: database.prisma, logger });
+    expect(await index.ensureIndex()).toBe(true);
+    expect(await index.ensureIndex()).toBe(false);
+    await index.upsert(documents);
+    await index.refresh();
+  });
+
+  afterAll(async () => {
+    await index?.drop();
+    await index?.close();
+    await database?.drop();
+  });
+
+  const ids = async (request: Partial<SearchRequest> & { query: string }) =>
+    (await index.search({ first: 50, ...request })).hits.map((hit) => hit.id);
+
+  it('ranks an exact name match first', async () => {
+    expect((await ids({ query: 'wireless headphones' }))[0]).toBe(uuid(1));
+    expect((await ids({ query: 'Wireless Headphones Case' }))[0]).toBe(uuid(2));
+  });
+
+  it('weights the name over the description', async () => {
+    const hits = await ids({ query: 'speaker' });
+    expect(hits[0]).toBe(uuid(3));
+    const headphones = await ids({ query: 'headphones' });
+    // Speaker mentions headphones only in its description: after both named ones.
+    expect(headphones.slice(0, 2).sort()).toEqual([uuid(1), uuid(2)]);
+    expect(headphones).toContain(uuid(3));
+  });
+
+  it('finds products by the prefix of a word', async () => {
+    expect(await ids({ query: 'espres' })).toContain(uuid(5));
+    expect(await ids({ query: 'backp' })).toContain(uuid(7));
+  });
+
+  it('tolerates a typo', async () => {
+    expect(await ids({ query: 'hedphones' })).toContain(uuid(1));
+    expect(await ids({ query: 'backpak' })).toContain(uuid(7));
+  });
+
+  it('applies category, price and stock filters', async () => {
+    const audio = await ids({
+      query: 'headphones',
+      filter: { categorySlug: 'audio', inStockOnly: true },
+    });
+    expect(audio.sort()).toEqual([uuid(1), uuid(3)]);
+    const cheap = await ids({ query: 'headphones', filter: { maxPrice: 5000 } });
+    expect(cheap.sort()).toEqual([uuid(2), uuid(3)]);
+    const pricey = await ids({ query: 'lamp', filter: { minPrice: 20000 } });
+    expect(pricey.length).toBeGreaterThan(0);
+    for (const id of pricey)
+      expect(documents.find((doc) => doc.id === id)!.priceAmount).toBeGreaterThanOrEqual(20000);
+  });
+
+  it('reports facet counts equal to the totals of the filtered searches', async () => {
+    const result = await index.search({ query: 'lamp', first: 5 });
+    expect(result.totalCount).toBe(23);
+    const category = result.facets.find((facet) => facet.name === 'category')!;
+    const price = result.facets.find((facet) => facet.name === 'price')!;
+    expect(category.values.reduce((sum, value) => sum + value.count, 0)).toBe(23);
+    expect(price.values.reduce((sum, value) => sum + value.count, 0)).toBe(23);
+    for (const value of category.values) {
+      const filtered = await index.search({
+        query: 'lamp',
+        first: 1,
+        filter: { categorySlug: value.value },
+      });
+      expect(filtered.totalCount).toBe(value.count);
+    }
+    const expensive = price.values.find((value) => value.value === '25000-*')!;
+    const filtered = await index.search({ query: 'lamp', first: 1, filter: { minPrice: 25000 } });
+    expect(filtered.totalCount).toBe(expensive.count);
+    expect(expensive.count).toBeGreaterThan(0);
+  });
+
+  it('pages through every hit exactly once', async () => {
+    const seen: string[] = [];
+    let after: string | undefined;
+    let pages = 0;
+    for (;;) {
+      const page = await index.search({ query: 'lamp', first: 4, after });
+      seen.push(...page.hits.map((hit) => hit.id));
+      pages += 1;
+      if (!page.hasNextPage) break;
+      after = page.hits.at(-1)!.cursor;
+    }
+    expect(pages).toBe(6);
+    expect(seen).toHaveLength(23);
+    expect(new Set(seen).size).toBe(23);
+  });
+
+  it('forgets deleted documents and sees updates', async () => {
+    await index.delete([uuid(6)]);
+    await index.upsert([{ ...documents[3]!, name: 'Santoku Knife' }]);
+    await index.refresh();
+    expect(await ids({ query: 'tent' })).not.toContain(uuid(6));
+    expect(await ids({ query: 'santoku' })).toEqual([uuid(4)]);
+  });
+
+  it('reindexes into a new version and keeps answering through the alias', async () => {
+    async function* batches() {
+      yield documents.slice(0, 10);
+      yield documents.slice(10);
+    }
+    const { documents: count } = await index.reindex(batches());
+    expect(count).toBe(documents.length);
+    // The rebuilt index has the tent again and the original knife name.
+    expect(await ids({ query: 'tent' })).toContain(uuid(6));
+    expect(await ids({ query: 'chef knife' })).toContain(uuid(4));
+  });
+
+  it('rejects a cursor it did not issue', async () => {
+    await expect(index.search({ query: 'lamp', first: 2, after: 'not-a-cursor' })).rejects.toThrow(
+      /cursor/i,
+    );
+  });
+});

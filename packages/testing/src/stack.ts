@@ -1,0 +1,258 @@
+import { randomUUID } from "node:crypto";
+import { generateSigningKey } from "@microshop/auth";
+import { loadConfig, type Config, type SubgraphName } from "@microshop/config";
+import {
+  createLogger,
+  type Logger,
+  type RunningServer,
+} from "@microshop/runtime";
+import {
+  createTestDatabase,
+  testNamespace,
+  type TestDatabase,
+} from "./database.ts";
+
+/**
+ * The whole supergraph in this process: a fresh database schema and namespace, every subgraph,
+ * the orders worker and the gateway, each through the same `start(config, logger)` its own
+ * process runs, on port 0, pointed at each other's real URLs. For *.e2e.test.ts files.
+ */
+
+export interface Stack {
+  gatewayUrl: string;
+  /** The gateway's configuration: every subgraph URL and the JWKS URL as started. */
+  config: Config;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Environment variables laid over the test environment (e.g. `{ NODE_ENV: 'production' }`). */
+  overrides?: NodeJS.ProcessEnv;
+}
+
+interface Closable {
+  close(): Promise<void>;
+}
+
+/** Started in this order: a later service may call an earlier one (orders reads cart and catalog). */
+const START_ORDER: readonly SubgraphName[] = [
+  "users",
+  "catalog",
+  "cart",
+  "payments",
+  "orders",
+];
+
+/**
+ * Loaded on demand so that importing @microshop/testing from a subgraph's own tests never loads
+ * every other service.
+ */
+async function subgraphStarter(
+  name: SubgraphName,
+): Promise<(config: Config, logger: Logger) => Promise<RunningServer>> {
+  switch (name) {
+    case "users":
+      return (await import("../../../subgraphs/users/src/start.ts")).start;
+    case "catalog":
+      return (await import("../../../subgraphs/catalog/src/start.ts")).start;
+    case "cart":
+      return (await import("../../../subgraphs/cart/src/start.ts")).start;
+    case "orders":
+      return (await import("../../../subgraphs/orders/src/start.ts")).start;
+    case "payments":
+      return (await import("../../../subgraphs/payments/src/start.ts")).start;
+  }
+}
+
+function withUrls(
+  config: Config,
+  started: Partial<Record<SubgraphName, RunningServer>>,
+): Config {
+  const subgraphUrls = { ...config.subgraphUrls };
+  for (const [name, server] of Object.entries(started) as [
+    SubgraphName,
+    RunningServer,
+  ][]) {
+    subgraphUrls[name] = server.url;
+  }
+  const users = started.users;
+  const jwksUrl = users
+    ? new URL("/.well-known/jwks.json", users.url).toString()
+    : config.jwt.jwksUrl;
+  return { ...config, subgraphUrls, jwt: { ...config.jwt, jwksUrl } };
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const db = await createTestDatabase();
+  const running: Closable[] = [];
+  const closeAll = async () => {
+    for (const service of running.reverse()) await service.close();
+    await db.drop();
+  };
+  try {
+    // A signing key of this stack's own: tokens from one test file never verify in another.
+    const { privateJwk } = await generateSigningKey();
+    const base = loadConfig({
+      ...process.env,
+      NODE_ENV: "test",
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+      DATABASE_URL: db.url,
+      NAMESPACE: testNamespace("e2e"),
+      HOST: "127.0.0.1",
+      GATEWAY_PORT: "0",
+      USERS_PORT: "0",
+      CATALOG_PORT: "0",
+      CART_PORT: "0",
+      ORDERS_PORT: "0",
+      PAYMENTS_PORT: "0",
+      JWT_PRIVATE_KEY: JSON.stringify(privateJwk),
+      ...options.overrides,
+    });
+
+    const started: Partial<Record<SubgraphName, RunningServer>> = {};
+    for (const name of START_ORDER) {
+      const start = await subgraphStarter(name);
+      const server = await start(
+        withUrls(base, started),
+        createLogger(name, base),
+      );
+      running.push(server);
+      started[name] = server;
+    }
+    const config = withUrls(base, started);
+
+    const { startWorker } =
+      await import("../../../subgraphs/orders/src/worker.ts");
+    running.push(
+      await startWorker(config, createLogger("orders-worker", config)),
+    );
+
+    const { startGateway } = await import("../../../gateway/src/start.ts");
+    const gateway = await startGateway(config, createLogger("gateway", config));
+    running.push(gateway);
+
+    return { gatewayUrl: gateway.url, config, db, close: closeAll };
+  } catch (error) {
+    await closeAll().catch(() => undefined);
+    throw error;
+  }
+}
+
+export interface GraphQLResponse<TData = Record<string, unknown>> {
+  status: number;
+  data?: TData | null;
+  errors?: {
+    message: string;
+    path?: (string | number)[];
+    extensions?: Record<string, unknown>;
+  }[];
+}
+
+/** One GraphQL POST, as a client sends it; the HTTP status comes back beside the body. */
+export async function graphql<TData = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<GraphQLResponse<TData>> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as Omit<
+    GraphQLResponse<TData>,
+    "status"
+  >;
+  return { status: response.status, ...body };
+}
+
+export interface SignedUpUser {
+  id: string;
+  email: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+/** A new CUSTOMER through the gateway's signUp, with its tokens. */
+export async function signUpUser(
+  stack: Pick<Stack, "gatewayUrl">,
+  name = "Test Customer",
+): Promise<SignedUpUser> {
+  const email = `user-${randomUUID()}@example.com`;
+  const password = `Pw-${randomUUID()}`;
+  const response = await graphql<{
+    signUp: {
+      accessToken: string | null;
+      refreshToken: string | null;
+      user: { id: string } | null;
+      userErrors: { code: string; message: string }[];
+    };
+  }>(
+    stack.gatewayUrl,
+    `
+      mutation SignUp($input: SignUpInput!) {
+        signUp(input: $input) {
+          accessToken
+          refreshToken
+          user {
+            id
+          }
+          userErrors {
+            code
+            message
+          }
+        }
+      }
+    `,
+    { input: { email, password, name } },
+  );
+  const payload = response.data?.signUp;
+  if (!payload?.accessToken || !payload.refreshToken || !payload.user) {
+    throw new Error(
+      `signUp failed: ${JSON.stringify(response.errors ?? payload?.userErrors)}`,
+    );
+  }
+  return {
+    id: payload.user.id,
+    email,
+    password,
+    accessToken: payload.accessToken,
+    refreshToken: payload.refreshToken,
+  };
+}
+
+/** Signs in as an ADMIN (created directly in the stack's database the first time) through the gateway. */
+export async function signInAdmin(
+  stack: Pick<Stack, "gatewayUrl" | "db">,
+): Promise<{ accessToken: string }> {
+  const [{ ensureAdmin }, { DEVELOPMENT_SCRYPT }] = await Promise.all([
+    import("../../../subgraphs/users/src/admin.ts"),
+    import("../../../subgraphs/users/src/password.ts"),
+  ]);
+  const email = "stack-admin@microshop.test";
+  const password = "Stack-admin-password-1";
+  await ensureAdmin(stack.db.prisma, {
+    email,
+    password,
+    scrypt: DEVELOPMENT_SCRYPT,
+  });
+  const response = await graphql<{
+    logIn: { accessToken: string | null; userErrors: { code: string }[] };
+  }>(
+    stack.gatewayUrl,
+    "mutation LogIn($input: LogInInput!) { logIn(input: $input) { accessToken userErrors { code } } }",
+    { input: { email, password } },
+  );
+  const accessToken = response.data?.logIn.accessToken;
+  if (!accessToken)
+    throw new Error(
+      `admin logIn failed: ${JSON.stringify(response.errors ?? response.data)}`,
+    );
+  return { accessToken };
+}

@@ -1,0 +1,11 @@
+import { subgraphCodegenConfig } from '../../scripts/codegen-config.ts';
+
+export default subgraphCodegenConfig({
+  contextType: '../context.ts#CartContext',
+  mappers: {
+    Cart: '../cart.service.ts#CartView',
+    CartItem: '../cart.service.ts#CartItemView',
+    User: '../cart.service.ts#UserReference',
+    Product: '../cart.service.ts#ProductReference',
+  },
+});

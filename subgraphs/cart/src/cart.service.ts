@@ -1,0 +1,218 @@
+import { forbidden, requireUser, type Principal } from '@microshop/auth';
+import { serviceUnavailable, userError, type UserError } from '@microshop/runtime';
+import {
+  CartStoreUnavailableError,
+  MAX_CART_LINES,
+  MAX_LINE_QUANTITY,
+  type CartLine,
+  type CartStore,
+  type LineChange,
+  type LineChangeRefusal,
+} from './cart-store.ts';
+import { CatalogUnavailableError, type CatalogProduct, type Money } from './catalog-client.ts';
+import type { CartContext } from './context.ts';
+
+/** The currency of an empty cart's subtotal: the demo catalog's currency. */
+export const DEFAULT_CURRENCY = 'EUR';
+
+/** A cart as the resolvers see it: whose it is and its stored lines (prices are looked up when read). */
+export interface CartView {
+  userId: string;
+  lines: CartLine[];
+}
+
+/** A line whose product the catalog sells now, with its current price. */
+export interface CartItemView {
+  productId: string;
+  quantity: number;
+  unitPrice: Money;
+}
+
+export interface UserReference {
+  id: string;
+}
+
+export interface ProductReference {
+  id: string;
+}
+
+export interface CartPayloadView {
+  cart: CartView;
+  userErrors: UserError[];
+}
+
+/** The user error for each refusal of the store (which checks the limits atomically with the change). */
+const REFUSALS: Record<LineChangeRefusal, (product: CatalogProduct) => UserError> = {
+  LINE_QUANTITY_LIMIT: () =>
+    userError('INVALID_QUANTITY', `A cart line holds at most ${MAX_LINE_QUANTITY} units.`, [
+      'quantity',
+    ]),
+  CART_LINE_LIMIT: () =>
+    userError('CART_FULL', `A cart holds at most ${MAX_CART_LINES} different products.`, [
+      'productId',
+    ]),
+  STOCK: (product) =>
+    userError(
+      'INSUFFICIENT_STOCK',
+      product.stock > 0
+        ? `Only ${product.stock} units of this product are available.`
+        : 'This product is out of stock.',
+      ['quantity'],
+    ),
+};
+
+/**
+ * The cart's business rules. Carts belong to the signed-in caller: every mutation acts on the
+ * caller's own cart, and a cart is read only by its owner or an ADMIN.
+ */
+export class CartService {
+  constructor(private readonly store: CartStore) {}
+
+  /** The signed-in caller's cart. */
+  async myCart(ctx: CartContext): Promise<CartView> {
+    const { userId } = requireUser(ctx.principal);
+    return this.readCart(ctx, userId);
+  }
+
+  /** A user's cart, for that user or an ADMIN (User.cart through federation). */
+  async cartOf(ctx: CartContext, userId: string): Promise<CartView> {
+    const principal = requireUser(ctx.principal);
+    if (!mayRead(principal, userId))
+      throw forbidden("Only the cart's owner or an ADMIN may read it");
+    return this.readCart(ctx, userId);
+  }
+
+  async addToCart(ctx: CartContext, productId: string, quantity: number): Promise<CartPayloadView> {
+    const { userId } = requireUser(ctx.principal);
+    if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) {
+      return this.refuse(ctx, userId, invalidQuantity(1));
+    }
+    return this.changeLine(ctx, userId, { productId, quantity, mode: 'add' });
+  }
+
+  /** Sets a line's quantity; 0 removes the line. */
+  async updateCartItem(
+    ctx: CartContext,
+    productId: string,
+    quantity: number,
+  ): Promise<CartPayloadView> {
+    const { userId } = requireUser(ctx.principal);
+    if (!Number.isInteger(quantity) || quantity < 0 || quantity > MAX_LINE_QUANTITY) {
+      return this.refuse(ctx, userId, invalidQuantity(0));
+    }
+    if (quantity === 0) return this.removeFromCart(ctx, productId);
+    return this.changeLine(ctx, userId, { productId, quantity, mode: 'set' });
+  }
+
+  async removeFromCart(ctx: CartContext, productId: string): Promise<CartPayloadView> {
+    const { userId } = requireUser(ctx.principal);
+    const lines = await this.guard(ctx, () => this.store.removeLine(userId, productId));
+    return { cart: { userId, lines }, userErrors: [] };
+  }
+
+  async clearCart(ctx: CartContext): Promise<CartPayloadView> {
+    const { userId } = requireUser(ctx.principal);
+    await this.guard(ctx, () => this.store.clear(userId));
+    return { cart: { userId, lines: [] }, userErrors: [] };
+  }
+
+  /**
+   * The lines whose product the catalog sells now, priced now (one batched catalog call per request).
+   * Lines of products removed or deactivated since they were added are left out, not failed on.
+   */
+  async items(ctx: CartContext, cart: CartView): Promise<CartItemView[]> {
+    const products = await this.guard(ctx, () =>
+      Promise.all(cart.lines.map((line) => ctx.products.load(line.productId))),
+    );
+    return cart.lines.flatMap((line, index) => {
+      const product = products[index];
+      return product
+        ? [{ productId: line.productId, quantity: line.quantity, unitPrice: product.price }]
+        : [];
+    });
+  }
+
+  async totalQuantity(ctx: CartContext, cart: CartView): Promise<number> {
+    return (await this.items(ctx, cart)).reduce((sum, item) => sum + item.quantity, 0);
+  }
+
+  /** The sum of the lines at current prices. A catalog priced in one currency is assumed (and checked). */
+  async subtotal(ctx: CartContext, cart: CartView): Promise<Money> {
+    const items = await this.items(ctx, cart);
+    const currency = items[0]?.unitPrice.currency ?? DEFAULT_CURRENCY;
+    if (items.some((item) => item.unitPrice.currency !== currency)) {
+      throw new Error(`Cart ${cart.userId} mixes currencies; a subtotal needs one`);
+    }
+    return { amount: items.reduce((sum, item) => sum + lineTotal(item).amount, 0), currency };
+  }
+
+  private async readCart(ctx: CartContext, userId: string): Promise<CartView> {
+    return { userId, lines: await this.guard(ctx, () => this.store.read(userId)) };
+  }
+
+  private async changeLine(
+    ctx: CartContext,
+    userId: string,
+    change: Omit<LineChange, 'available'>,
+  ): Promise<CartPayloadView> {
+    const product = await this.guard(ctx, () => ctx.products.load(change.productId));
+    if (!product) {
+      return this.refuse(
+        ctx,
+        userId,
+        userError('PRODUCT_NOT_FOUND', 'No product with this id is for sale.', ['productId']),
+      );
+    }
+    const result = await this.guard(ctx, () =>
+      this.store.changeLine(userId, { ...change, available: product.stock }),
+    );
+    return {
+      cart: { userId, lines: result.lines },
+      userErrors: result.refusal ? [REFUSALS[result.refusal](product)] : [],
+    };
+  }
+
+  /** A refused mutation still answers with the cart as it is. */
+  private async refuse(
+    ctx: CartContext,
+    userId: string,
+    error: UserError,
+  ): Promise<CartPayloadView> {
+    return { cart: await this.readCart(ctx, userId), userErrors: [error] };
+  }
+
+  /** An unreachable backend is SERVICE_UNAVAILABLE for the client (logged here with its cause). */
+  private async guard<T>(ctx: CartContext, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof CartStoreUnavailableError) {
+        ctx.log.warn({ err: error }, 'cart store unavailable');
+        throw serviceUnavailable('Carts are temporarily unavailable; please try again shortly.');
+      }
+      if (error instanceof CatalogUnavailableError) {
+        ctx.log.warn({ err: error }, 'catalog unavailable');
+        throw serviceUnavailable(
+          'The catalog is temporarily unavailable; please try again shortly.',
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+export function lineTotal(item: CartItemView): Money {
+  return { amount: item.unitPrice.amount * item.quantity, currency: item.unitPrice.currency };
+}
+
+function mayRead(principal: Principal, userId: string): boolean {
+  return principal.userId === userId || principal.role === 'ADMIN';
+}
+
+function invalidQuantity(minimum: number): UserError {
+  return userError(
+    'INVALID_QUANTITY',
+    `The quantity must be between ${minimum} and ${MAX_LINE_QUANTITY}.`,
+    ['quantity'],
+  );
+}

@@ -1,0 +1,113 @@
+import { REQUEST_ID_HEADER } from '@microshop/runtime';
+
+/** Money as the catalog prices products: minor units of an ISO-4217 currency. */
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+/** What the cart needs to know of a product the catalog sells now. */
+export interface CatalogProduct {
+  id: string;
+  price: Money;
+  /** Units available to sell now (on hand minus reserved). */
+  stock: number;
+}
+
+/** A product as the catalog answers for it, active or not. */
+interface ProductEntity extends CatalogProduct {
+  active: boolean;
+}
+
+/** Catalog ids are UUIDs: anything else names no product, and is not worth a call. */
+const CATALOG_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Who the catalog is asked on behalf of: the caller's own credentials and request id. */
+export interface CatalogCaller {
+  authorization: string | undefined;
+  requestId: string;
+}
+
+/**
+ * The catalog as the cart sees it: a batched lookup of products by id. Products that do not exist
+ * or are not sold any more are absent from the answer.
+ */
+export interface CatalogClient {
+  findProducts(ids: readonly string[], caller: CatalogCaller): Promise<Map<string, CatalogProduct>>;
+}
+
+/** The catalog could not be asked (down, timed out, or answered with an error). */
+export class CatalogUnavailableError extends Error {
+  override name = 'CatalogUnavailableError';
+}
+
+/**
+ * One `_entities` call resolves any number of products, the same way the gateway resolves Product
+ * references: the catalog's Product entity is the only contract the cart depends on.
+ */
+export const PRODUCTS_QUERY = /* GraphQL */ `
+  query CartProducts($representations: [_Any!]!) {
+    _entities(representations: $representations) {
+      ... on Product {
+        id
+        price {
+          amount
+          currency
+        }
+        stock
+        active
+      }
+    }
+  }
+`;
+
+interface EntitiesResponse {
+  data?: { _entities?: (ProductEntity | null)[] } | null;
+  errors?: { message: string; path?: (string | number)[] }[];
+}
+
+/** A catalog client over HTTP (the catalog subgraph's GraphQL endpoint), forwarding the caller's headers. */
+export function createCatalogClient(options: { url: string; timeoutMs?: number }): CatalogClient {
+  const timeoutMs = options.timeoutMs ?? 3_000;
+  return {
+    async findProducts(ids, caller) {
+      const found = new Map<string, CatalogProduct>();
+      const catalogIds = ids.filter((id) => CATALOG_ID.test(id));
+      if (catalogIds.length === 0) return found;
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        [REQUEST_ID_HEADER]: caller.requestId,
+      };
+      if (caller.authorization) headers.authorization = caller.authorization;
+
+      let body: EntitiesResponse;
+      try {
+        const response = await fetch(options.url, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({
+            query: PRODUCTS_QUERY,
+            variables: { representations: catalogIds.map((id) => ({ __typename: 'Product', id })) },
+          }),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        body = (await response.json()) as EntitiesResponse;
+        if (!response.ok && !body.data) throw new Error(`catalog answered HTTP ${response.status}`);
+      } catch (error) {
+        throw new CatalogUnavailableError('The catalog could not be reached', { cause: error });
+      }
+      // Unknown ids resolve to null without an error; an error means the answer cannot be trusted.
+      const entities = body.data?._entities;
+      if (!entities || body.errors?.length) {
+        const reasons = body.errors?.map((error) => error.message).join('; ') ?? 'no data';
+        throw new CatalogUnavailableError(`The catalog failed to answer: ${reasons}`);
+      }
+      for (const entity of entities) {
+        if (entity?.active)
+          found.set(entity.id, { id: entity.id, price: entity.price, stock: entity.stock });
+      }
+      return found;
+    },
+  };
+}

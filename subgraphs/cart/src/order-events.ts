@@ -1,0 +1,23 @@
+import type { DomainEvent, EventContext } from '@microshop/events';
+import type { CartStore } from './cart-store.ts';
+
+/** The cart's consumer group on the orders topic (the bus prefixes the namespace). */
+export const CART_CONSUMER_GROUP = 'cart-orders';
+
+/**
+ * The cart's part of the order saga: when an order is placed, the units it took leave the
+ * buyer's cart (what was added meanwhile stays). The store applies each order id once, so a
+ * redelivered event, even one whose first handling reached the store but not its commit,
+ * removes nothing twice. Other events of the topic are not the cart's business.
+ */
+export function createOrderEventHandler(store: CartStore) {
+  return async (event: DomainEvent, context: Pick<EventContext, 'log'>): Promise<void> => {
+    if (event.type !== 'OrderPlaced') return;
+    const { orderId, userId, items } = event.payload;
+    const applied = await store.removeOrderedItems(userId, orderId, items);
+    context.log.info(
+      { orderId, userId, applied },
+      applied ? 'ordered units left the cart' : 'order already applied to the cart',
+    );
+  };
+}

@@ -1,0 +1,367 @@
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestAuthority, type Principal, type TestAuthority } from '@microshop/auth';
+import { createLogger, startSubgraphServer, type RunningServer } from '@microshop/runtime';
+import {
+  createTestDatabase,
+  requireBackend,
+  testNamespace,
+  type TestDatabase,
+} from '@microshop/testing';
+import { createCartApp } from '../src/app.ts';
+import { MAX_CART_LINES, type CartStore } from '../src/cart-store.ts';
+import { PostgresCartStore } from '../src/cart-store.postgres.ts';
+import { RedisCartStore } from '../src/cart-store.redis.ts';
+import { createCatalogClient } from '../src/catalog-client.ts';
+import { CatalogDouble } from './support/catalog-double.ts';
+import { errorCodes, postGraphQL } from './support/graphql-client.ts';
+
+const logger = createLogger('cart-test', { logLevel: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+const CART_FIELDS = /* GraphQL */ `
+  id
+  items { product { id } quantity lineTotal { amount currency } }
+  totalQuantity
+  subtotal { amount currency }
+`;
+const PAYLOAD = `cart { ${CART_FIELDS} } userErrors { field message code }`;
+const ADD = `mutation($productId: ID!, $quantity: Int!) { addToCart(productId: $productId, quantity: $quantity) { ${PAYLOAD} } }`;
+const UPDATE = `mutation($productId: ID!, $quantity: Int!) { updateCartItem(productId: $productId, quantity: $quantity) { ${PAYLOAD} } }`;
+const REMOVE = `mutation($productId: ID!) { removeFromCart(productId: $productId) { ${PAYLOAD} } }`;
+const CLEAR = `mutation { clearCart { ${PAYLOAD} } }`;
+const CART = `{ cart { ${CART_FIELDS} } }`;
+/** What the gateway sends the cart subgraph for `me { cart { ... } }`. */
+const USER_CART = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id cart { ${CART_FIELDS} } } } }`;
+
+interface CartData {
+  id: string;
+  items: {
+    product: { id: string };
+    quantity: number;
+    lineTotal: { amount: number; currency: string };
+  }[];
+  totalQuantity: number;
+  subtotal: { amount: number; currency: string };
+}
+interface Payload {
+  cart: CartData | null;
+  userErrors: { field: string[] | null; message: string; code: string }[];
+}
+
+interface StoreHarness {
+  store: CartStore;
+  dispose(): Promise<void>;
+}
+
+async function redisStore(): Promise<StoreHarness> {
+  const url = requireBackend('REDIS_URL');
+  const namespace = testNamespace('cart');
+  const store = new RedisCartStore({ url, namespace, logger });
+  await store.init();
+  return {
+    store,
+    async dispose() {
+      await store.close();
+      const redis = new Redis(url);
+      const keys = await redis.keys(`${namespace}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    },
+  };
+}
+
+async function postgresStore(): Promise<StoreHarness> {
+  const db: TestDatabase = await createTestDatabase();
+  return { store: new PostgresCartStore(db.prisma), dispose: () => db.drop() };
+}
+
+describe.each([
+  { backend: 'redis', createStore: redisStore },
+  { backend: 'postgres', createStore: postgresStore },
+])('cart subgraph over HTTP ($backend store)', ({ createStore }) => {
+  let harness: StoreHarness;
+  let authority: TestAuthority;
+  let server: RunningServer;
+  let catalog: CatalogDouble;
+
+  beforeAll(async () => {
+    [harness, authority] = await Promise.all([createStore(), createTestAuthority()]);
+    catalog = new CatalogDouble(authority.verifier);
+    await catalog.start();
+    server = await startSubgraphServer(
+      createCartApp({
+        store: harness.store,
+        // Generous: on a busy test machine 100 concurrent requests can wait long for the double.
+        catalog: createCatalogClient({ url: catalog.url, timeoutMs: 15_000 }),
+        verifier: authority.verifier,
+        logger,
+        showInternalErrors: false,
+      }),
+      { port: 0, host: '127.0.0.1' },
+    );
+  });
+  afterAll(async () => {
+    await server?.close();
+    await catalog?.stop();
+    await harness?.dispose();
+  });
+
+  async function signIn(role: Principal['role'] = 'CUSTOMER') {
+    const userId = randomUUID();
+    const token = await authority.tokenFor({ userId, role });
+    const call = async <T = Record<string, Payload>>(
+      query: string,
+      variables?: Record<string, unknown>,
+    ) => postGraphQL<T>(server.url, query, { token, variables });
+    const mutate = async (query: string, variables?: Record<string, unknown>): Promise<Payload> => {
+      const result = await call(query, variables);
+      expect(result.errors).toBeUndefined();
+      return Object.values(result.data ?? {})[0]!;
+    };
+    const cart = async (): Promise<CartData> => {
+      const result = await call<{ cart: CartData }>(CART);
+      expect(result.errors).toBeUndefined();
+      return result.data!.cart;
+    };
+    return { userId, token, call, mutate, cart };
+  }
+
+  const lines = (cart: CartData | null) =>
+    cart?.items.map((item) => [item.product.id, item.quantity]);
+
+  it('refuses signed-out callers with UNAUTHENTICATED', async () => {
+    const product = catalog.addProduct();
+    const read = await postGraphQL(server.url, CART);
+    expect(errorCodes(read)).toEqual(['UNAUTHENTICATED']);
+    const add = await postGraphQL(server.url, ADD, {
+      variables: { productId: product, quantity: 1 },
+    });
+    expect(errorCodes(add)).toEqual(['UNAUTHENTICATED']);
+    expect(add.data).toBeNull();
+  });
+
+  it('adds, updates, removes and clears, pricing every line from the catalog', async () => {
+    const shopper = await signIn();
+    const mug = catalog.addProduct({ priceAmount: 1_250 });
+    const tea = catalog.addProduct({ priceAmount: 399 });
+
+    expect(lines(await shopper.cart())).toEqual([]);
+    expect((await shopper.cart()).subtotal).toEqual({ amount: 0, currency: 'EUR' });
+
+    let payload = await shopper.mutate(ADD, { productId: mug, quantity: 2 });
+    expect(payload.userErrors).toEqual([]);
+    payload = await shopper.mutate(ADD, { productId: tea, quantity: 3 });
+    payload = await shopper.mutate(ADD, { productId: mug, quantity: 1 });
+    expect(payload.cart).toEqual({
+      id: shopper.userId,
+      items: [
+        { product: { id: mug }, quantity: 3, lineTotal: { amount: 3_750, currency: 'EUR' } },
+        { product: { id: tea }, quantity: 3, lineTotal: { amount: 1_197, currency: 'EUR' } },
+      ],
+      totalQuantity: 6,
+      subtotal: { amount: 4_947, currency: 'EUR' },
+    });
+
+    payload = await shopper.mutate(UPDATE, { productId: tea, quantity: 1 });
+    expect(lines(payload.cart)).toEqual([
+      [mug, 3],
+      [tea, 1],
+    ]);
+    expect(payload.cart?.subtotal.amount).toBe(3 * 1_250 + 399);
+
+    payload = await shopper.mutate(UPDATE, { productId: mug, quantity: 0 });
+    expect(lines(payload.cart)).toEqual([[tea, 1]]);
+
+    payload = await shopper.mutate(REMOVE, { productId: tea });
+    expect(lines(payload.cart)).toEqual([]);
+
+    await shopper.mutate(ADD, { productId: tea, quantity: 2 });
+    await shopper.mutate(ADD, { productId: mug, quantity: 2 });
+    payload = await shopper.mutate(CLEAR);
+    expect(payload).toEqual({
+      cart: {
+        id: shopper.userId,
+        items: [],
+        totalQuantity: 0,
+        subtotal: { amount: 0, currency: 'EUR' },
+      },
+      userErrors: [],
+    });
+    expect(lines(await shopper.cart())).toEqual([]);
+  });
+
+  it('contributes User.cart to the user entity, for its owner or an ADMIN only', async () => {
+    const shopper = await signIn();
+    const product = catalog.addProduct({ priceAmount: 500 });
+    await shopper.mutate(ADD, { productId: product, quantity: 2 });
+    const representations = [{ __typename: 'User', id: shopper.userId }];
+
+    const own = await shopper.call<{ _entities: { id: string; cart: CartData }[] }>(USER_CART, {
+      representations,
+    });
+    expect(own.errors).toBeUndefined();
+    expect(own.data?._entities[0]?.cart.subtotal).toEqual({ amount: 1_000, currency: 'EUR' });
+
+    const admin = await signIn('ADMIN');
+    const asAdmin = await admin.call<{ _entities: { cart: CartData }[] }>(USER_CART, {
+      representations,
+    });
+    expect(lines(asAdmin.data?._entities[0]?.cart ?? null)).toEqual([[product, 2]]);
+
+    const stranger = await signIn();
+    expect(errorCodes(await stranger.call(USER_CART, { representations }))).toEqual(['FORBIDDEN']);
+  });
+
+  it('refuses bad quantities with INVALID_QUANTITY and changes nothing', async () => {
+    const shopper = await signIn();
+    const product = catalog.addProduct({ stock: 500 });
+    await shopper.mutate(ADD, { productId: product, quantity: 98 });
+    for (const [mutation, quantity] of [
+      [ADD, 0],
+      [ADD, -1],
+      [ADD, 100],
+      [ADD, 2], // 98 + 2 > 99
+      [UPDATE, -1],
+      [UPDATE, 100],
+    ] as const) {
+      const payload = await shopper.mutate(mutation, { productId: product, quantity });
+      expect(payload.userErrors.map((error) => [error.code, error.field])).toEqual([
+        ['INVALID_QUANTITY', ['quantity']],
+      ]);
+      expect(lines(payload.cart)).toEqual([[product, 98]]);
+    }
+  });
+
+  it('refuses unknown, malformed and inactive products with PRODUCT_NOT_FOUND', async () => {
+    const shopper = await signIn();
+    const inactive = catalog.addProduct({ active: false });
+    for (const productId of [randomUUID(), 'not-a-product-id', inactive]) {
+      const payload = await shopper.mutate(ADD, { productId, quantity: 1 });
+      expect(payload.userErrors.map((error) => [error.code, error.field])).toEqual([
+        ['PRODUCT_NOT_FOUND', ['productId']],
+      ]);
+      expect(lines(payload.cart)).toEqual([]);
+    }
+  });
+
+  it('refuses more than the available stock with INSUFFICIENT_STOCK', async () => {
+    const shopper = await signIn();
+    const scarce = catalog.addProduct({ stock: 3 });
+    expect(
+      (await shopper.mutate(ADD, { productId: scarce, quantity: 4 })).userErrors[0]?.code,
+    ).toBe('INSUFFICIENT_STOCK');
+    expect((await shopper.mutate(ADD, { productId: scarce, quantity: 2 })).userErrors).toEqual([]);
+    const refused = await shopper.mutate(ADD, { productId: scarce, quantity: 2 });
+    expect(refused.userErrors.map((error) => error.code)).toEqual(['INSUFFICIENT_STOCK']);
+    expect(refused.userErrors[0]?.message).toContain('Only 3 units');
+    expect((await shopper.mutate(UPDATE, { productId: scarce, quantity: 3 })).userErrors).toEqual(
+      [],
+    );
+    const soldOut = catalog.addProduct({ stock: 0 });
+    expect(
+      (await shopper.mutate(ADD, { productId: soldOut, quantity: 1 })).userErrors[0]?.code,
+    ).toBe('INSUFFICIENT_STOCK');
+    expect(lines(await shopper.cart())).toEqual([[scarce, 3]]);
+  });
+
+  it(`refuses a ${MAX_CART_LINES + 1}st product with CART_FULL`, async () => {
+    const shopper = await signIn();
+    // Filling the cart goes straight to the store (100 HTTP round trips would only slow the test down).
+    for (let line = 0; line < MAX_CART_LINES; line += 1) {
+      const productId = catalog.addProduct();
+      await harness.store.changeLine(shopper.userId, {
+        productId,
+        quantity: 1,
+        mode: 'add',
+        available: 50,
+      });
+    }
+    const payload = await shopper.mutate(ADD, { productId: catalog.addProduct(), quantity: 1 });
+    expect(payload.userErrors.map((error) => [error.code, error.field])).toEqual([
+      ['CART_FULL', ['productId']],
+    ]);
+    expect(payload.cart?.items).toHaveLength(MAX_CART_LINES);
+  });
+
+  it('100 concurrent addToCart(+1) end at 99 units, the 100th refused: nothing lost or doubled', async () => {
+    const shopper = await signIn();
+    const product = catalog.addProduct({ stock: 500 });
+    const payloads = await Promise.all(
+      Array.from({ length: 100 }, () => shopper.mutate(ADD, { productId: product, quantity: 1 })),
+    );
+    const codes = payloads.map((payload) => payload.userErrors[0]?.code ?? 'OK');
+    expect(codes.filter((code) => code === 'OK')).toHaveLength(99);
+    expect(codes.filter((code) => code === 'INVALID_QUANTITY')).toHaveLength(1);
+    expect(lines(await shopper.cart())).toEqual([[product, 99]]);
+  });
+
+  it("shows a price change in an existing cart's totals at once", async () => {
+    const shopper = await signIn();
+    const product = catalog.addProduct({ priceAmount: 1_000 });
+    await shopper.mutate(ADD, { productId: product, quantity: 3 });
+    expect((await shopper.cart()).subtotal.amount).toBe(3_000);
+    catalog.update(product, { priceAmount: 1_500 });
+    const cart = await shopper.cart();
+    expect(cart.subtotal.amount).toBe(4_500);
+    expect(cart.items[0]?.lineTotal.amount).toBe(4_500);
+  });
+
+  it('leaves out lines of products the catalog stopped selling', async () => {
+    const shopper = await signIn();
+    const [kept, withdrawn] = [
+      catalog.addProduct({ priceAmount: 100 }),
+      catalog.addProduct({ priceAmount: 900 }),
+    ];
+    await shopper.mutate(ADD, { productId: kept, quantity: 1 });
+    await shopper.mutate(ADD, { productId: withdrawn, quantity: 1 });
+    catalog.update(withdrawn, { active: false });
+    const cart = await shopper.cart();
+    expect(lines(cart)).toEqual([[kept, 1]]);
+    expect([cart.totalQuantity, cart.subtotal.amount]).toEqual([1, 100]);
+    catalog.update(withdrawn, { active: true });
+    expect(lines(await shopper.cart())).toEqual([
+      [kept, 1],
+      [withdrawn, 1],
+    ]);
+  });
+
+  it("asks the catalog once per request, with the caller's Authorization and request id", async () => {
+    const shopper = await signIn();
+    const products = [catalog.addProduct(), catalog.addProduct(), catalog.addProduct()];
+    for (const productId of products) await shopper.mutate(ADD, { productId, quantity: 1 });
+    const before = catalog.requests.length;
+    const requestId = `cart-test-${randomUUID()}`;
+    const result = await postGraphQL<{ cart: CartData }>(server.url, CART, {
+      token: shopper.token,
+      requestId,
+    });
+    expect(result.data?.cart.items).toHaveLength(3);
+    const calls = catalog.requests.slice(before);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toEqual({ authorization: `Bearer ${shopper.token}`, requestId });
+  });
+
+  it('answers SERVICE_UNAVAILABLE while the catalog is down, and recovers when it is back', async () => {
+    const shopper = await signIn();
+    const product = catalog.addProduct();
+    await shopper.mutate(ADD, { productId: product, quantity: 1 });
+    await catalog.stop();
+    try {
+      const add = await shopper.call(ADD, { productId: product, quantity: 1 });
+      expect(errorCodes(add)).toEqual(['SERVICE_UNAVAILABLE']);
+      expect(add.errors?.[0]?.message).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|fetch/);
+      expect(errorCodes(await shopper.call(CART))).toEqual(['SERVICE_UNAVAILABLE']);
+      // Removing a line needs no catalog (as long as no price is asked for).
+      const remove = `mutation($productId: ID!) { removeFromCart(productId: $productId) { cart { id } userErrors { code } } }`;
+      const removed = await shopper.call(remove, { productId: randomUUID() });
+      expect(removed.errors).toBeUndefined();
+      expect(removed.data).toEqual({
+        removeFromCart: { cart: { id: shopper.userId }, userErrors: [] },
+      });
+    } finally {
+      await catalog.start();
+    }
+    expect(lines(await shopper.cart())).toEqual([[product, 1]]);
+  });
+});

@@ -1,0 +1,10 @@
+import { subgraphCodegenConfig } from '../../scripts/codegen-config.ts';
+
+export default subgraphCodegenConfig({
+  contextType: '../context.ts#CatalogContext',
+  mappers: {
+    Product: '../product.repository.ts#ProductRecord',
+    Category: '../product.repository.ts#CategoryRecord',
+    ProductConnection: '../product.service.ts#ProductPage',
+  },
+});

@@ -1,0 +1,83 @@
+import { createTokenVerifier } from '@microshop/auth';
+import type { Config } from '@microshop/config';
+import { createPrismaClient } from '@microshop/db';
+import { createEventBus, startEventConsumer, startOutboxRelay } from '@microshop/events';
+import { startSubgraphServer, type Logger, type RunningServer } from '@microshop/runtime';
+import { createSearchIndex } from '@microshop/search';
+import { createCatalogApp } from './app.ts';
+import { SearchService } from './search.service.ts';
+import { CATALOG_SOURCE, StockService } from './stock.service.ts';
+
+/** Consumer groups of the catalog process (the bus prefixes the namespace). */
+export const STOCK_CONSUMER_GROUP = 'catalog-stock';
+export const SEARCH_SYNC_CONSUMER_GROUP = 'catalog-search-sync';
+
+/**
+ * The catalog process: subgraph server, the stock consumer of the order saga, the search-sync
+ * consumer (ProductChanged -> index) and the outbox relay of 'catalog'.
+ */
+export async function start(config: Config, logger: Logger): Promise<RunningServer> {
+  if (config.database.kind !== 'postgres') {
+    throw new Error(
+      'catalog needs a PostgreSQL database: run `npm start` (which starts the embedded one and ' +
+        'passes its URL) or set DATABASE_URL',
+    );
+  }
+  const db = createPrismaClient(config.database.url);
+  const closers: (() => Promise<void>)[] = [() => db.$disconnect()];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    const searchIndex = await createSearchIndex(config, {
+      db,
+      logger: logger.child({ component: 'search' }),
+    });
+    closers.push(() => searchIndex.close());
+    const search = new SearchService(searchIndex, logger.child({ component: 'search-sync' }));
+    // A new index (first start, or a switch of engine) is filled from the tables at once.
+    if (await searchIndex.ensureIndex()) await search.reindex(db);
+
+    const bus = await createEventBus(config, { db, logger });
+    closers.push(() => bus.close());
+    const relay = await startOutboxRelay({ db, bus, source: CATALOG_SOURCE, logger });
+    closers.push(() => relay.close());
+
+    const stock = new StockService(logger.child({ component: 'stock' }));
+    const stockConsumer = await startEventConsumer({
+      bus,
+      db,
+      logger,
+      group: STOCK_CONSUMER_GROUP,
+      topics: ['orders'],
+      handle: (tx, event) => stock.handleOrderEvent(tx, event),
+    });
+    closers.push(() => stockConsumer.close());
+
+    const searchSync = await startEventConsumer({
+      bus,
+      db,
+      logger,
+      group: SEARCH_SYNC_CONSUMER_GROUP,
+      topics: ['catalog'],
+      handle: (tx, event) => search.handleCatalogEvent(tx, event),
+    });
+    closers.push(() => searchSync.close());
+
+    const server = await startSubgraphServer(
+      createCatalogApp({
+        db,
+        searchIndex,
+        verifier: createTokenVerifier(config.jwt),
+        logger,
+        showInternalErrors: !config.isProduction,
+      }),
+      { port: config.ports.catalog, host: config.host },
+    );
+    closers.push(() => server.close());
+    return { url: server.url, port: server.port, close };
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+}

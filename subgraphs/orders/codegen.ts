@@ -1,0 +1,12 @@
+import { subgraphCodegenConfig } from '../../scripts/codegen-config.ts';
+
+export default subgraphCodegenConfig({
+  contextType: '../context.ts#OrdersContext',
+  mappers: {
+    Order: '../order.repository.ts#OrderRecord',
+    OrderItem: '../order.repository.ts#OrderItemRecord',
+    OrderStatusChange: '../order.repository.ts#OrderStatusChangeRecord',
+    User: '../context.ts#EntityReference',
+    Product: '../context.ts#EntityReference',
+  },
+});

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'graphql';
+import type { TokenVerifier } from '@microshop/auth';
+import type { Db } from '@microshop/db';
+import type { Logger, SubgraphServerOptions } from '@microshop/runtime';
+import { createOrderLoaders, type OrdersContext } from './context.ts';
+import { OrderRepository } from './order.repository.ts';
+import { OrderService } from './order.service.ts';
+import { OrderTransitions } from './order-transitions.ts';
+import { resolvers } from './resolvers.ts';
+import type { ShopUpstream } from './upstream.ts';
+
+export const ordersTypeDefs = parse(
+  readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
+);
+
+export interface OrdersAppDependencies {
+  db: Db;
+  verifier: TokenVerifier;
+  logger: Logger;
+  upstream: ShopUpstream;
+  showInternalErrors: boolean;
+}
+
+/** The orders subgraph as server options: used by start.ts and by tests alike. */
+export function createOrdersApp(deps: OrdersAppDependencies): SubgraphServerOptions<OrdersContext> {
+  const repository = new OrderRepository(deps.db);
+  const orders = new OrderService(
+    deps.db,
+    repository,
+    new OrderTransitions(repository),
+    deps.upstream,
+  );
+  return {
+    name: 'orders',
+    typeDefs: ordersTypeDefs,
+    resolvers,
+    verifier: deps.verifier,
+    logger: deps.logger,
+    showInternalErrors: deps.showInternalErrors,
+    context: (base) => ({ ...base, orders, loaders: createOrderLoaders(repository) }),
+    readiness: async () => {
+      await deps.db.$queryRaw`SELECT 1`;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type { Tx } from '@microshop/db';
+import { appendToOutbox, createEvent } from '@microshop/events';
+import { canTransition, type OrderStatus } from './order-state-machine.ts';
+import type { OrderRecord, OrderRepository } from './order.repository.ts';
+
+/** The outbox source of every event the orders domain writes (its relay publishes them). */
+export const ORDERS_OUTBOX_SOURCE = 'orders';
+
+/** What happened when a status change was attempted. */
+export type TransitionOutcome =
+  | { kind: 'changed'; order: OrderRecord }
+  | { kind: 'refused'; order: OrderRecord }
+  | { kind: 'not-found' };
+
+/**
+ * The one way an order changes status (mutations and the saga worker alike): allowed by the
+ * state machine, and status + history row + OrderStatusChanged outbox row in the caller's
+ * transaction, so they commit together or not at all.
+ */
+export class OrderTransitions {
+  constructor(private readonly repository: OrderRepository) {}
+
+  async transition(
+    tx: Tx,
+    orderId: string,
+    to: OrderStatus,
+    reason: string | null,
+    requestId: string | undefined,
+  ): Promise<TransitionOutcome> {
+    const order = await this.repository.lockForUpdate(tx, orderId);
+    if (!order) return { kind: 'not-found' };
+    return this.transitionLocked(tx, order, to, reason, requestId);
+  }
+
+  /** `transition` of an order this transaction already locked (`OrderRepository.lockForUpdate`). */
+  async transitionLocked(
+    tx: Tx,
+    order: OrderRecord,
+    to: OrderStatus,
+    reason: string | null,
+    requestId: string | undefined,
+  ): Promise<Exclude<TransitionOutcome, { kind: 'not-found' }>> {
+    if (!canTransition(order.status, to)) return { kind: 'refused', order };
+    const changed = await this.repository.recordTransition(tx, order, to, reason);
+    await appendToOutbox(tx, ORDERS_OUTBOX_SOURCE, [
+      createEvent(
+        'OrderStatusChanged',
+        order.id,
+        { orderId: order.id, userId: order.userId, from: order.status, to, reason },
+        requestId,
+      ),
+    ]);
+    return { kind: 'changed', order: changed };
+  }
+}

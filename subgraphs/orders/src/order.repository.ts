@@ -1,0 +1,145 @@
+import type { Db, Prisma, Tx } from '@microshop/db';
+import type { OrderStatus } from './order-state-machine.ts';
+
+export type OrderRecord = Prisma.OrderModel;
+export type OrderItemRecord = Prisma.OrderItemModel;
+export type OrderStatusChangeRecord = Prisma.OrderStatusChangeModel;
+
+export interface NewOrderLine {
+  productId: string;
+  productName: string;
+  unitPriceAmount: number;
+  quantity: number;
+}
+
+export interface NewOrder {
+  userId: string;
+  idempotencyKey: string;
+  currency: string;
+  totalAmount: number;
+  lines: NewOrderLine[];
+}
+
+/** Position in the newest-first listing of one user's orders. */
+export interface OrderListPosition {
+  createdAt: Date;
+  id: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `id` can name an order at all (order ids are uuids; PostgreSQL refuses anything else). */
+export function isOrderId(id: string): boolean {
+  return UUID.test(id);
+}
+
+/** The only data access of the orders domain. */
+export class OrderRepository {
+  constructor(private readonly db: Db) {}
+
+  findById(id: string): Promise<OrderRecord | null> {
+    return this.db.order.findUnique({ where: { id } });
+  }
+
+  findByIds(ids: readonly string[]): Promise<OrderRecord[]> {
+    return this.db.order.findMany({ where: { id: { in: [...ids] } } });
+  }
+
+  findByIdempotencyKey(userId: string, idempotencyKey: string): Promise<OrderRecord | null> {
+    return this.db.order.findUnique({
+      where: { userId_idempotencyKey: { userId, idempotencyKey } },
+    });
+  }
+
+  /** Writes a PENDING order with its lines and first history row (inside the caller's transaction). */
+  create(tx: Tx, order: NewOrder): Promise<OrderRecord> {
+    return tx.order.create({
+      data: {
+        userId: order.userId,
+        idempotencyKey: order.idempotencyKey,
+        status: 'PENDING',
+        totalAmount: order.totalAmount,
+        currency: order.currency,
+        version: 1,
+        items: {
+          create: order.lines.map((line, index) => ({
+            position: index + 1,
+            productId: line.productId,
+            productName: line.productName,
+            unitPriceAmount: line.unitPriceAmount,
+            currency: order.currency,
+            quantity: line.quantity,
+          })),
+        },
+        history: { create: { sequence: 1, fromStatus: null, status: 'PENDING' } },
+      },
+    });
+  }
+
+  /**
+   * Reads an order and locks its row until the transaction ends, so concurrent transitions of
+   * one order (the worker and a customer's cancel) run one after the other, each seeing the
+   * status the previous one left.
+   */
+  async lockForUpdate(tx: Tx, id: string): Promise<OrderRecord | null> {
+    const locked = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM orders WHERE id = ${id}::uuid FOR UPDATE`;
+    if (locked.length === 0) return null;
+    return tx.order.findUnique({ where: { id } });
+  }
+
+  /** Moves a locked order to `to`, appending history row number `version + 1`. */
+  async recordTransition(
+    tx: Tx,
+    order: OrderRecord,
+    to: OrderStatus,
+    reason: string | null,
+  ): Promise<OrderRecord> {
+    const sequence = order.version + 1;
+    await tx.orderStatusChange.create({
+      data: { orderId: order.id, sequence, fromStatus: order.status, status: to, reason },
+    });
+    return tx.order.update({ where: { id: order.id }, data: { status: to, version: sequence } });
+  }
+
+  itemsOf(orderIds: readonly string[]): Promise<OrderItemRecord[]> {
+    return this.db.orderItem.findMany({
+      where: { orderId: { in: [...orderIds] } },
+      orderBy: [{ orderId: 'asc' }, { position: 'asc' }],
+    });
+  }
+
+  historyOf(orderIds: readonly string[]): Promise<OrderStatusChangeRecord[]> {
+    return this.db.orderStatusChange.findMany({
+      where: { orderId: { in: [...orderIds] } },
+      orderBy: [{ orderId: 'asc' }, { sequence: 'asc' }],
+    });
+  }
+
+  /** A user's orders newest first, strictly after `after` in that order. */
+  listByUser(
+    userId: string,
+    take: number,
+    after: OrderListPosition | null,
+  ): Promise<OrderRecord[]> {
+    return this.db.order.findMany({
+      where: {
+        userId,
+        ...(after
+          ? {
+              OR: [
+                { createdAt: { lt: after.createdAt } },
+                { createdAt: after.createdAt, id: { lt: after.id } },
+              ],
+            }
+          : {}),
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take,
+    });
+  }
+
+  countByUser(userId: string): Promise<number> {
+    return this.db.order.count({ where: { userId } });
+  }
+}

@@ -1,0 +1,55 @@
+import { GraphQLError } from 'graphql';
+import { DateTimeScalar } from '@microshop/runtime';
+import type { Resolvers } from './generated/resolvers-types.ts';
+
+const DEFAULT_PAGE_SIZE = 20;
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+
+  Query: {
+    order: (_parent, { id }, ctx) => ctx.orders.order(ctx, id),
+  },
+
+  Mutation: {
+    placeOrder: (_parent, { input }, ctx) => ctx.orders.placeOrder(ctx, input),
+    cancelOrder: (_parent, { id }, ctx) => ctx.orders.cancelOrder(ctx, id),
+    shipOrder: (_parent, { id }, ctx) => ctx.orders.shipOrder(ctx, id),
+    deliverOrder: (_parent, { id }, ctx) => ctx.orders.deliverOrder(ctx, id),
+  },
+
+  Subscription: {
+    // Declared here so it is part of the supergraph; the gateway serves it over graphql-ws.
+    orderStatusChanged: {
+      subscribe: () => {
+        throw new GraphQLError(
+          'orderStatusChanged is served by the gateway over graphql-ws, not by the orders subgraph',
+          { extensions: { code: 'BAD_REQUEST' } },
+        );
+      },
+    },
+  },
+
+  User: {
+    orders: (user, { first, after }, ctx) =>
+      ctx.orders.ordersOfUser(ctx, user.id, first ?? DEFAULT_PAGE_SIZE, after ?? null),
+  },
+
+  Order: {
+    __resolveReference: async (reference, ctx) =>
+      ctx.orders.authorizeRead(ctx.principal, await ctx.loaders.orderById.load(reference.id)),
+    user: (order) => ({ id: order.userId }),
+    items: (order, _args, ctx) => ctx.loaders.itemsByOrderId.load(order.id),
+    total: (order) => ({ amount: order.totalAmount, currency: order.currency }),
+    statusHistory: (order, _args, ctx) => ctx.loaders.historyByOrderId.load(order.id),
+  },
+
+  OrderItem: {
+    product: (item) => ({ id: item.productId }),
+    unitPrice: (item) => ({ amount: item.unitPriceAmount, currency: item.currency }),
+    lineTotal: (item) => ({
+      amount: item.unitPriceAmount * item.quantity,
+      currency: item.currency,
+    }),
+  },
+};

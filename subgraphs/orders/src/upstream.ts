@@ -1,0 +1,140 @@
+import { GraphQLError } from 'graphql';
+import { serviceUnavailable, REQUEST_ID_HEADER, type RequestContext } from '@microshop/runtime';
+
+/**
+ * Calls orders makes to other subgraphs while placing an order, on the caller's behalf (their
+ * own Authorization header and request id). One GraphQL-over-HTTP function serves both.
+ */
+
+// Generous: a busy cart or catalog is better waited for than turned into a failed checkout.
+const UPSTREAM_TIMEOUT_MS = 10_000;
+
+interface GraphQLResponse<TData> {
+  data?: TData | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/** Errors a caller should see as they are (their own token was refused), not as an outage. */
+const PASSED_THROUGH_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
+
+export async function requestSubgraph<TData>(
+  ctx: RequestContext,
+  service: string,
+  url: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<TData> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [REQUEST_ID_HEADER]: ctx.requestId,
+        ...(ctx.authorization ? { authorization: ctx.authorization } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
+    });
+  } catch (error) {
+    ctx.log.warn({ err: error, service, url }, 'upstream subgraph unreachable');
+    throw serviceUnavailable(`The ${service} service is unavailable; try again`);
+  }
+  let body: GraphQLResponse<TData>;
+  try {
+    body = (await response.json()) as GraphQLResponse<TData>;
+  } catch {
+    ctx.log.warn({ service, status: response.status }, 'upstream subgraph sent no JSON');
+    throw serviceUnavailable(`The ${service} service is unavailable; try again`);
+  }
+  const passedThrough = body.errors?.find((error) =>
+    PASSED_THROUGH_CODES.has(error.extensions?.code ?? ''),
+  );
+  if (passedThrough) {
+    throw new GraphQLError(passedThrough.message, {
+      extensions: { code: passedThrough.extensions?.code },
+    });
+  }
+  const messages = body.errors?.map((error) => error.message).join('; ');
+  if (!body.data)
+    throw new Error(`${service} answered ${response.status}: ${messages ?? 'no data'}`);
+  // Partial data: entities that failed come back null and the caller decides what null means.
+  if (messages)
+    ctx.log.warn({ service, errors: messages }, 'upstream subgraph answered with errors');
+  return body.data;
+}
+
+export interface CartLine {
+  productId: string;
+  quantity: number;
+}
+
+export interface ProductSnapshot {
+  id: string;
+  name: string;
+  price: { amount: number; currency: string };
+}
+
+/** The carts and product snapshots placeOrder needs, from the cart and catalog subgraphs. */
+export interface ShopUpstream {
+  /** The caller's cart (the cart subgraph identifies them by their token). */
+  cartOf(ctx: RequestContext): Promise<CartLine[]>;
+  /** One entry per id, in the same order; null for a product the catalog no longer sells. */
+  products(ctx: RequestContext, ids: readonly string[]): Promise<(ProductSnapshot | null)[]>;
+}
+
+// The cart subgraph's own root field: the caller's cart, checked against their token.
+const CART_QUERY = /* GraphQL */ `
+  query CartForOrder {
+    cart {
+      items {
+        product {
+          id
+        }
+        quantity
+      }
+    }
+  }
+`;
+
+const PRODUCTS_QUERY = /* GraphQL */ `
+  query ProductsForOrder($representations: [_Any!]!) {
+    _entities(representations: $representations) {
+      ... on Product {
+        id
+        name
+        price {
+          amount
+          currency
+        }
+      }
+    }
+  }
+`;
+
+export function createShopUpstream(urls: { cart: string; catalog: string }): ShopUpstream {
+  return {
+    async cartOf(ctx) {
+      const data = await requestSubgraph<{
+        cart: { items: { product: { id: string }; quantity: number }[] } | null;
+      }>(ctx, 'cart', urls.cart, CART_QUERY, {});
+      if (!data.cart) throw new Error('cart subgraph returned no cart for the caller');
+      return data.cart.items.map((item) => ({
+        productId: item.product.id,
+        quantity: item.quantity,
+      }));
+    },
+
+    async products(ctx, ids) {
+      if (ids.length === 0) return [];
+      const data = await requestSubgraph<{ _entities: (ProductSnapshot | null)[] }>(
+        ctx,
+        'catalog',
+        urls.catalog,
+        PRODUCTS_QUERY,
+        { representations: ids.map((id) => ({ __typename: 'Product', id })) },
+      );
+      return ids.map((_id, index) => data._entities[index] ?? null);
+    },
+  };
+}

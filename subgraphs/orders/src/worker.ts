@@ -1,0 +1,49 @@
+import type { Config } from '@microshop/config';
+import { createEventBus, startEventConsumer } from '@microshop/events';
+import type { Logger } from '@microshop/runtime';
+import { OrderRepository } from './order.repository.ts';
+import { OrderTransitions } from './order-transitions.ts';
+import { createSagaOutcomeHandler, SAGA_OUTCOME_TOPICS } from './saga-outcomes.ts';
+import { connectOrdersDatabase } from './start.ts';
+
+/** Consumer group of the orders worker (the bus prefixes config.namespace). */
+export const ORDERS_WORKER_GROUP = 'orders-worker';
+
+export interface RunningWorker {
+  close(): Promise<void>;
+}
+
+/**
+ * The orders saga worker, its own process: applies stock and payment outcomes to orders
+ * (StockRejected -> CANCELLED, PaymentAuthorized -> CONFIRMED, PaymentDeclined ->
+ * PAYMENT_FAILED). Each event is one transaction: status, history row, OrderStatusChanged outbox
+ * row and the processed event id. Its outbox rows are published by the orders process's relay.
+ */
+export async function startWorker(config: Config, logger: Logger): Promise<RunningWorker> {
+  const db = connectOrdersDatabase(config);
+  const closers: (() => Promise<void>)[] = [() => db.$disconnect()];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    const bus = await createEventBus(config, { db, logger });
+    closers.push(() => bus.close());
+    const consumer = await startEventConsumer({
+      bus,
+      db,
+      logger,
+      group: ORDERS_WORKER_GROUP,
+      topics: SAGA_OUTCOME_TOPICS,
+      handle: createSagaOutcomeHandler(new OrderTransitions(new OrderRepository(db)), logger),
+    });
+    closers.push(() => consumer.close());
+    logger.info(
+      { group: ORDERS_WORKER_GROUP, topics: SAGA_OUTCOME_TOPICS },
+      'orders worker running',
+    );
+    return { close };
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+}

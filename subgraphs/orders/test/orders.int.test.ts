@@ -1,0 +1,454 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestAuthority, type Principal, type TestAuthority } from '@microshop/auth';
+import { createLogger, startSubgraphServer, type RunningServer } from '@microshop/runtime';
+import { createTestDatabase, type TestDatabase } from '@microshop/testing';
+import { createOrdersApp } from '../src/app.ts';
+import { OrderRepository } from '../src/order.repository.ts';
+import { OrderTransitions } from '../src/order-transitions.ts';
+import { createShopUpstream } from '../src/upstream.ts';
+import { errorCodes, postGraphQL, startJsonServer, type RunningHttp } from './helpers.ts';
+
+const ORDER_FIELDS = /* GraphQL */ `
+  id
+  status
+  total { amount currency }
+  items { product { id } productName unitPrice { amount currency } quantity lineTotal { amount currency } }
+  statusHistory { status reason at }
+  user { id }
+  createdAt
+`;
+const PLACE_ORDER = `mutation Place($input: PlaceOrderInput!) {
+  placeOrder(input: $input) { order { ${ORDER_FIELDS} } userErrors { code message field } }
+}`;
+const ORDER = `query One($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`;
+const CANCEL = `mutation Cancel($id: ID!) { cancelOrder(id: $id) { order { id status } userErrors { code message } } }`;
+const SHIP = `mutation Ship($id: ID!) { shipOrder(id: $id) { order { id status } userErrors { code message } } }`;
+const DELIVER = `mutation Deliver($id: ID!) { deliverOrder(id: $id) { order { id status } userErrors { code message } } }`;
+const USER_ORDERS = `query Orders($reps: [_Any!]!, $first: Int, $after: String) {
+  _entities(representations: $reps) {
+    ... on User { orders(first: $first, after: $after) {
+      totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id } }
+    } }
+  }
+}`;
+
+interface OrderView {
+  id: string;
+  status: string;
+  total: { amount: number; currency: string };
+  items: {
+    product: { id: string };
+    productName: string;
+    quantity: number;
+    lineTotal: { amount: number };
+  }[];
+  statusHistory: { status: string; reason: string | null }[];
+  user: { id: string };
+}
+interface PlacePayload {
+  placeOrder: { order: OrderView | null; userErrors: { code: string }[] };
+}
+
+const MUG = { id: randomUUID(), name: 'Mug', price: { amount: 1250, currency: 'EUR' } };
+const TEA = { id: randomUUID(), name: 'Tea', price: { amount: 499, currency: 'EUR' } };
+
+let db: TestDatabase;
+let authority: TestAuthority;
+let server: RunningServer;
+let cart: RunningHttp;
+let catalog: RunningHttp;
+let catalogCalls = 0;
+const carts = new Map<string, { productId: string; quantity: number }[]>();
+const alice: Principal = { userId: randomUUID(), role: 'CUSTOMER' };
+const bob: Principal = { userId: randomUUID(), role: 'CUSTOMER' };
+const admin: Principal = { userId: randomUUID(), role: 'ADMIN' };
+const tokens = new Map<Principal, string>();
+
+function token(principal: Principal): string {
+  return tokens.get(principal)!;
+}
+
+async function place(principal: Principal, idempotencyKey: string, paymentToken = 'tok_visa') {
+  const result = await postGraphQL<PlacePayload>(
+    server.url,
+    PLACE_ORDER,
+    { input: { idempotencyKey, paymentToken } },
+    token(principal),
+  );
+  expect(result.errors).toBeUndefined();
+  return result.data!.placeOrder;
+}
+
+async function placeFor(principal: Principal): Promise<OrderView> {
+  carts.set(principal.userId, [{ productId: MUG.id, quantity: 1 }]);
+  const { order } = await place(principal, randomUUID());
+  return order!;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  authority = await createTestAuthority();
+  for (const principal of [alice, bob, admin])
+    tokens.set(principal, await authority.tokenFor(principal));
+
+  // The cart answers with the cart of the user its caller's token names (or refuses without one).
+  cart = await startJsonServer((_body, req) => {
+    const header = req.headers.authorization ?? '';
+    const caller = [...tokens].find(([, value]) => header === `Bearer ${value}`)?.[0];
+    if (!caller)
+      return {
+        errors: [{ message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }],
+      };
+    const items = carts.get(caller.userId) ?? [];
+    return {
+      data: {
+        cart: {
+          items: items.map((item) => ({
+            product: { id: item.productId },
+            quantity: item.quantity,
+          })),
+        },
+      },
+    };
+  });
+  catalog = await startJsonServer((body) => {
+    catalogCalls += 1;
+    const representations = (body?.variables?.representations ?? []) as { id: string }[];
+    const known = [MUG, TEA];
+    return {
+      data: { _entities: representations.map((rep) => known.find((p) => p.id === rep.id) ?? null) },
+    };
+  });
+
+  server = await startSubgraphServer(
+    createOrdersApp({
+      db: db.prisma,
+      verifier: authority.verifier,
+      logger: createLogger('orders-test', { logLevel: 'silent' }),
+      upstream: createShopUpstream({ cart: cart.url, catalog: catalog.url }),
+      showInternalErrors: true,
+    }),
+    { port: 0, host: '127.0.0.1' },
+  );
+});
+
+afterAll(async () => {
+  await server?.close();
+  await cart?.close();
+  await catalog?.close();
+  await db?.drop();
+});
+
+describe('placeOrder', () => {
+  it('snapshots the cart at catalog prices in one catalog call, PENDING with an OrderPlaced event', async () => {
+    carts.set(alice.userId, [
+      { productId: MUG.id, quantity: 2 },
+      { productId: TEA.id, quantity: 1 },
+    ]);
+    const callsBefore = catalogCalls;
+    const { order, userErrors } = await place(alice, 'checkout-1', 'tok_visa');
+    expect(userErrors).toEqual([]);
+    expect(catalogCalls - callsBefore).toBe(1);
+    expect(order).toMatchObject({
+      status: 'PENDING',
+      total: { amount: 2 * 1250 + 499, currency: 'EUR' },
+      user: { id: alice.userId },
+      statusHistory: [{ status: 'PENDING', reason: null }],
+      items: [
+        { product: { id: MUG.id }, productName: 'Mug', quantity: 2, lineTotal: { amount: 2500 } },
+        { product: { id: TEA.id }, productName: 'Tea', quantity: 1, lineTotal: { amount: 499 } },
+      ],
+    });
+
+    const outbox = await db.prisma.outboxEvent.findMany({ where: { aggregateId: order!.id } });
+    expect(outbox).toHaveLength(1);
+    expect(outbox[0]).toMatchObject({ source: 'orders', topic: 'orders', type: 'OrderPlaced' });
+    expect((outbox[0]!.envelope as { payload: unknown }).payload).toMatchObject({
+      orderId: order!.id,
+      userId: alice.userId,
+      paymentToken: 'tok_visa',
+      total: { amount: 2999, currency: 'EUR' },
+      items: [
+        {
+          productId: MUG.id,
+          quantity: 2,
+          productName: 'Mug',
+          unitPrice: { amount: 1250, currency: 'EUR' },
+        },
+        {
+          productId: TEA.id,
+          quantity: 1,
+          productName: 'Tea',
+          unitPrice: { amount: 499, currency: 'EUR' },
+        },
+      ],
+    });
+  });
+
+  it('answers EMPTY_CART for an empty cart and writes nothing', async () => {
+    carts.set(bob.userId, []);
+    const { order, userErrors } = await place(bob, 'empty-1');
+    expect(order).toBeNull();
+    expect(userErrors.map((error) => error.code)).toEqual(['EMPTY_CART']);
+    expect(await db.prisma.order.count({ where: { userId: bob.userId } })).toBe(0);
+  });
+
+  it('answers PRODUCT_UNAVAILABLE when the catalog no longer sells a line', async () => {
+    carts.set(bob.userId, [{ productId: randomUUID(), quantity: 1 }]);
+    const { order, userErrors } = await place(bob, 'gone-1');
+    expect(order).toBeNull();
+    expect(userErrors.map((error) => error.code)).toEqual(['PRODUCT_UNAVAILABLE']);
+  });
+
+  it('returns one order for 5 concurrent calls with the same key', async () => {
+    const shopper: Principal = { userId: randomUUID(), role: 'CUSTOMER' };
+    tokens.set(shopper, await authority.tokenFor(shopper));
+    carts.set(shopper.userId, [{ productId: TEA.id, quantity: 3 }]);
+    const results = await Promise.all(Array.from({ length: 5 }, () => place(shopper, 'same-key')));
+    const ids = new Set(results.map((result) => result.order?.id));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toBeTruthy();
+    expect(await db.prisma.order.count({ where: { userId: shopper.userId } })).toBe(1);
+    const order = await db.prisma.order.findFirstOrThrow({ where: { userId: shopper.userId } });
+    expect(await db.prisma.outboxEvent.count({ where: { aggregateId: order.id } })).toBe(1);
+
+    // A later retry returns it too, even though the cart changed (or was emptied) meanwhile.
+    carts.set(shopper.userId, []);
+    expect((await place(shopper, 'same-key')).order?.id).toBe(order.id);
+    // The key is per customer: someone else's same key is a different checkout.
+    carts.set(bob.userId, [{ productId: MUG.id, quantity: 1 }]);
+    expect((await place(bob, 'same-key')).order?.id).not.toBe(order.id);
+  });
+
+  it('requires a signed-in caller', async () => {
+    const result = await postGraphQL(server.url, PLACE_ORDER, {
+      input: { idempotencyKey: 'k', paymentToken: 'tok_visa' },
+    });
+    expect(errorCodes(result)).toEqual(['UNAUTHENTICATED']);
+  });
+});
+
+describe('reading orders', () => {
+  it('lets the owner and an ADMIN read an order; anyone else gets FORBIDDEN, also for ids that do not exist', async () => {
+    const order = await placeFor(alice);
+    const asOwner = await postGraphQL<{ order: OrderView }>(
+      server.url,
+      ORDER,
+      { id: order.id },
+      token(alice),
+    );
+    expect(asOwner.data?.order.id).toBe(order.id);
+    const asAdmin = await postGraphQL<{ order: OrderView }>(
+      server.url,
+      ORDER,
+      { id: order.id },
+      token(admin),
+    );
+    expect(asAdmin.data?.order.id).toBe(order.id);
+
+    const asOther = await postGraphQL(server.url, ORDER, { id: order.id }, token(bob));
+    const missing = await postGraphQL(server.url, ORDER, { id: randomUUID() }, token(bob));
+    const garbage = await postGraphQL(server.url, ORDER, { id: 'not-an-id' }, token(bob));
+    for (const result of [asOther, missing, garbage]) {
+      expect(errorCodes(result)).toEqual(['FORBIDDEN']);
+      expect(result.errors?.[0]?.message).toBe(asOther.errors?.[0]?.message);
+      expect(result.data?.order ?? null).toBeNull();
+    }
+    expect(errorCodes(await postGraphQL(server.url, ORDER, { id: order.id }))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
+  });
+
+  it('resolves Order references for the owner only', async () => {
+    const order = await placeFor(alice);
+    const query = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { id status } } }`;
+    const reps = [{ __typename: 'Order', id: order.id }];
+    const asOwner = await postGraphQL<{ _entities: { id: string }[] }>(
+      server.url,
+      query,
+      { reps },
+      token(alice),
+    );
+    expect(asOwner.data?._entities[0]?.id).toBe(order.id);
+    expect(errorCodes(await postGraphQL(server.url, query, { reps }, token(bob)))).toEqual([
+      'FORBIDDEN',
+    ]);
+  });
+
+  it("lists a user's orders newest first with opaque cursors, to that user and ADMINs only", async () => {
+    const shopper: Principal = { userId: randomUUID(), role: 'CUSTOMER' };
+    tokens.set(shopper, await authority.tokenFor(shopper));
+    const placed: string[] = [];
+    for (let index = 0; index < 3; index += 1) placed.push((await placeFor(shopper)).id);
+    const reps = [{ __typename: 'User', id: shopper.userId }];
+    type Page = {
+      _entities: {
+        orders: {
+          totalCount: number;
+          pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          edges: { cursor: string; node: { id: string } }[];
+        };
+      }[];
+    };
+    const first = await postGraphQL<Page>(
+      server.url,
+      USER_ORDERS,
+      { reps, first: 2 },
+      token(shopper),
+    );
+    const page1 = first.data!._entities[0]!.orders;
+    expect(page1.totalCount).toBe(3);
+    expect(page1.edges.map((edge) => edge.node.id)).toEqual([placed[2], placed[1]]);
+    expect(page1.pageInfo).toEqual({ hasNextPage: true, endCursor: page1.edges[1]!.cursor });
+
+    const second = await postGraphQL<Page>(
+      server.url,
+      USER_ORDERS,
+      { reps, first: 2, after: page1.pageInfo.endCursor },
+      token(shopper),
+    );
+    const page2 = second.data!._entities[0]!.orders;
+    expect(page2.edges.map((edge) => edge.node.id)).toEqual([placed[0]]);
+    expect(page2.pageInfo.hasNextPage).toBe(false);
+
+    const asAdmin = await postGraphQL<Page>(
+      server.url,
+      USER_ORDERS,
+      { reps, first: 10 },
+      token(admin),
+    );
+    expect(asAdmin.data!._entities[0]!.orders.totalCount).toBe(3);
+    expect(errorCodes(await postGraphQL(server.url, USER_ORDERS, { reps }, token(bob)))).toEqual([
+      'FORBIDDEN',
+    ]);
+    const badCursor = await postGraphQL(
+      server.url,
+      USER_ORDERS,
+      { reps, after: 'nope' },
+      token(shopper),
+    );
+    expect(errorCodes(badCursor)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('status changes on request', () => {
+  it('lets the owner cancel a PENDING order once, with an OrderStatusChanged event', async () => {
+    const order = await placeFor(alice);
+    const cancelled = await postGraphQL<{
+      cancelOrder: { order: { status: string }; userErrors: unknown[] };
+    }>(server.url, CANCEL, { id: order.id }, token(alice));
+    expect(cancelled.data?.cancelOrder).toEqual({
+      order: { id: order.id, status: 'CANCELLED' },
+      userErrors: [],
+    });
+    const events = await db.prisma.outboxEvent.findMany({
+      where: { aggregateId: order.id, type: 'OrderStatusChanged' },
+    });
+    expect(events.map((event) => (event.envelope as { payload: unknown }).payload)).toEqual([
+      {
+        orderId: order.id,
+        userId: alice.userId,
+        from: 'PENDING',
+        to: 'CANCELLED',
+        reason: 'cancelled by the customer',
+      },
+    ]);
+
+    const again = await postGraphQL<{ cancelOrder: { userErrors: { code: string }[] } }>(
+      server.url,
+      CANCEL,
+      { id: order.id },
+      token(alice),
+    );
+    expect(again.data?.cancelOrder.userErrors.map((error) => error.code)).toEqual([
+      'INVALID_TRANSITION',
+    ]);
+    const history = await db.prisma.orderStatusChange.findMany({ where: { orderId: order.id } });
+    expect(history.map((row) => row.status)).toEqual(['PENDING', 'CANCELLED']);
+  });
+
+  it("refuses another customer's cancel with FORBIDDEN, the same as for an unknown id", async () => {
+    const order = await placeFor(alice);
+    for (const id of [order.id, randomUUID()]) {
+      expect(errorCodes(await postGraphQL(server.url, CANCEL, { id }, token(bob)))).toEqual([
+        'FORBIDDEN',
+      ]);
+    }
+    const stored = await db.prisma.order.findUniqueOrThrow({ where: { id: order.id } });
+    expect(stored.status).toBe('PENDING');
+  });
+
+  it('ships and delivers as ADMIN only, and refuses illegal moves with INVALID_TRANSITION', async () => {
+    const order = await placeFor(alice);
+    const codesOf = (result: {
+      data?: Record<string, { userErrors: { code: string }[] }> | null;
+    }) => Object.values(result.data ?? {})[0]?.userErrors.map((error) => error.code);
+
+    expect(errorCodes(await postGraphQL(server.url, SHIP, { id: order.id }, token(alice)))).toEqual(
+      ['FORBIDDEN'],
+    );
+    expect(codesOf(await postGraphQL(server.url, SHIP, { id: order.id }, token(admin)))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
+
+    const transitions = new OrderTransitions(new OrderRepository(db.prisma));
+    await db.prisma.$transaction((tx) =>
+      transitions.transition(tx, order.id, 'CONFIRMED', null, undefined),
+    );
+
+    expect(codesOf(await postGraphQL(server.url, DELIVER, { id: order.id }, token(admin)))).toEqual(
+      ['INVALID_TRANSITION'],
+    );
+    expect(codesOf(await postGraphQL(server.url, SHIP, { id: order.id }, token(admin)))).toEqual(
+      [],
+    );
+    expect(
+      errorCodes(await postGraphQL(server.url, DELIVER, { id: order.id }, token(alice))),
+    ).toEqual(['FORBIDDEN']);
+    expect(codesOf(await postGraphQL(server.url, CANCEL, { id: order.id }, token(alice)))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
+    expect(codesOf(await postGraphQL(server.url, DELIVER, { id: order.id }, token(admin)))).toEqual(
+      [],
+    );
+
+    // DELIVERED is final: nothing moves it, not even back to PENDING.
+    const refused = await db.prisma.$transaction((tx) =>
+      transitions.transition(tx, order.id, 'PENDING', null, undefined),
+    );
+    expect(refused.kind).toBe('refused');
+    expect(codesOf(await postGraphQL(server.url, CANCEL, { id: order.id }, token(admin)))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
+
+    const view = await postGraphQL<{ order: OrderView }>(
+      server.url,
+      ORDER,
+      { id: order.id },
+      token(alice),
+    );
+    expect(view.data?.order.statusHistory.map((change) => change.status)).toEqual([
+      'PENDING',
+      'CONFIRMED',
+      'SHIPPED',
+      'DELIVERED',
+    ]);
+    expect(view.data?.order.status).toBe('DELIVERED');
+  });
+
+  it('lets an ADMIN cancel a CONFIRMED order of any customer', async () => {
+    const order = await placeFor(bob);
+    const transitions = new OrderTransitions(new OrderRepository(db.prisma));
+    await db.prisma.$transaction((tx) =>
+      transitions.transition(tx, order.id, 'CONFIRMED', null, undefined),
+    );
+    const result = await postGraphQL<{ cancelOrder: { order: { status: string } } }>(
+      server.url,
+      CANCEL,
+      { id: order.id },
+      token(admin),
+    );
+    expect(result.data?.cancelOrder.order.status).toBe('CANCELLED');
+  });
+});

@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '@microshop/config';
+import { createEvent, createEventBus, type DomainEvent, type EventBus } from '@microshop/events';
+import { createLogger } from '@microshop/runtime';
+import {
+  createTestDatabase,
+  requireBackend,
+  testNamespace,
+  type TestDatabase,
+} from '@microshop/testing';
+import { OrderRepository } from '../src/order.repository.ts';
+import { OrderTransitions } from '../src/order-transitions.ts';
+import { ORDERS_WORKER_GROUP, startWorker, type RunningWorker } from '../src/worker.ts';
+import { waitFor } from './helpers.ts';
+
+const logger = createLogger('orders-worker-test', {
+  logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+});
+
+describe.each(['kafka', 'postgres-log'] as const)('orders worker on the %s bus', (busKind) => {
+  let db: TestDatabase;
+  let namespace: string;
+  let bus: EventBus;
+  let worker: RunningWorker;
+  let repository: OrderRepository;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    namespace = testNamespace('ow');
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url,
+      NAMESPACE: namespace,
+      ...(busKind === 'kafka' ? { KAFKA_BROKERS: requireBackend('KAFKA_BROKERS') } : {}),
+    });
+    repository = new OrderRepository(db.prisma);
+    bus = await createEventBus(config, { db: db.prisma, logger });
+    worker = await startWorker(config, logger);
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await bus?.close();
+    await db?.drop();
+  });
+
+  async function pendingOrder(): Promise<string> {
+    const order = await db.prisma.$transaction((tx) =>
+      repository.create(tx, {
+        userId: randomUUID(),
+        idempotencyKey: randomUUID(),
+        currency: 'EUR',
+        totalAmount: 1250,
+        lines: [
+          { productId: randomUUID(), productName: 'Mug', unitPriceAmount: 1250, quantity: 1 },
+        ],
+      }),
+    );
+    return order.id;
+  }
+
+  /** Resolves once the worker has handled (or skipped as a duplicate) the event. */
+  async function handled(event: DomainEvent): Promise<void> {
+    await waitFor(`${event.type} ${event.id} to be handled`, async () =>
+      (await db.prisma.processedEvent.count({
+        where: { consumer: `${namespace}${ORDERS_WORKER_GROUP}`, eventId: event.id },
+      })) === 1
+        ? true
+        : undefined,
+    );
+  }
+
+  async function statusEvents(orderId: string) {
+    const rows = await db.prisma.outboxEvent.findMany({
+      where: { aggregateId: orderId, type: 'OrderStatusChanged' },
+      orderBy: { sequence: 'asc' },
+    });
+    return rows.map((row) => (row.envelope as { payload: unknown }).payload);
+  }
+
+  async function history(orderId: string) {
+    const rows = await db.prisma.orderStatusChange.findMany({
+      where: { orderId },
+      orderBy: { sequence: 'asc' },
+    });
+    return rows.map((row) => [row.status, row.reason]);
+  }
+
+  it('confirms an order on PaymentAuthorized: status, history and OrderStatusChanged together', async () => {
+    const orderId = await pendingOrder();
+    const event = createEvent('PaymentAuthorized', orderId, {
+      orderId,
+      paymentId: randomUUID(),
+      amount: { amount: 1250, currency: 'EUR' },
+    });
+    await bus.publish([event]);
+    await handled(event);
+    expect((await db.prisma.order.findUniqueOrThrow({ where: { id: orderId } })).status).toBe(
+      'CONFIRMED',
+    );
+    expect(await history(orderId)).toEqual([
+      ['PENDING', null],
+      ['CONFIRMED', null],
+    ]);
+    expect(await statusEvents(orderId)).toEqual([
+      { orderId, userId: expect.any(String), from: 'PENDING', to: 'CONFIRMED', reason: null },
+    ]);
+  });
+
+  it('applies a redelivered PaymentDeclined once', async () => {
+    const orderId = await pendingOrder();
+    const event = createEvent('PaymentDeclined', orderId, {
+      orderId,
+      paymentId: randomUUID(),
+      reason: 'card declined',
+    });
+    // Same envelope twice, then an event the worker ignores on the same key: once that one is
+    // handled, both copies before it (same partition, in order) have been delivered.
+    const marker = createEvent('StockReserved', orderId, { orderId, items: [] });
+    await bus.publish([event]);
+    await bus.publish([event, marker]);
+    await handled(marker);
+    expect(await history(orderId)).toEqual([
+      ['PENDING', null],
+      ['PAYMENT_FAILED', 'card declined'],
+    ]);
+    expect(await statusEvents(orderId)).toHaveLength(1);
+  });
+
+  it('cancels an order on StockRejected, with the reason', async () => {
+    const orderId = await pendingOrder();
+    const event = createEvent('StockRejected', orderId, {
+      orderId,
+      unavailable: [{ productId: randomUUID(), requested: 1, available: 0 }],
+      reason: 'out of stock: Mug',
+    });
+    await bus.publish([event]);
+    await handled(event);
+    expect(await history(orderId)).toEqual([
+      ['PENDING', null],
+      ['CANCELLED', 'out of stock: Mug'],
+    ]);
+  });
+
+  it('ignores an outcome that no longer applies (cancelled before the payment settled)', async () => {
+    const orderId = await pendingOrder();
+    const transitions = new OrderTransitions(repository);
+    await db.prisma.$transaction((tx) =>
+      transitions.transition(tx, orderId, 'CANCELLED', 'cancelled by the customer', undefined),
+    );
+    const event = createEvent('PaymentAuthorized', orderId, {
+      orderId,
+      paymentId: randomUUID(),
+      amount: { amount: 1250, currency: 'EUR' },
+    });
+    await bus.publish([event]);
+    await handled(event);
+    expect((await db.prisma.order.findUniqueOrThrow({ where: { id: orderId } })).status).toBe(
+      'CANCELLED',
+    );
+    expect(await statusEvents(orderId)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,9 @@
+import { subgraphCodegenConfig } from '../../scripts/codegen-config.ts';
+
+export default subgraphCodegenConfig({
+  contextType: '../context.ts#PaymentsContext',
+  mappers: {
+    Payment: '../payment.repository.ts#PaymentRecord',
+    Order: '../context.ts#EntityReference',
+  },
+});

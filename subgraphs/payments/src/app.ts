@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'graphql';
+import type { TokenVerifier } from '@microshop/auth';
+import type { Db } from '@microshop/db';
+import type { Logger, SubgraphServerOptions } from '@microshop/runtime';
+import { createPaymentLoaders, type PaymentsContext } from './context.ts';
+import { PaymentRepository } from './payment.repository.ts';
+import { PaymentService } from './payment.service.ts';
+import { resolvers } from './resolvers.ts';
+
+export const paymentsTypeDefs = parse(
+  readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
+);
+
+export interface PaymentsAppDependencies {
+  db: Db;
+  verifier: TokenVerifier;
+  logger: Logger;
+  showInternalErrors: boolean;
+}
+
+/** The payments subgraph as server options: used by start.ts and by tests alike. */
+export function createPaymentsApp(
+  deps: PaymentsAppDependencies,
+): SubgraphServerOptions<PaymentsContext> {
+  const repository = new PaymentRepository(deps.db);
+  const payments = new PaymentService();
+  return {
+    name: 'payments',
+    typeDefs: paymentsTypeDefs,
+    resolvers,
+    verifier: deps.verifier,
+    logger: deps.logger,
+    showInternalErrors: deps.showInternalErrors,
+    context: (base) => ({ ...base, payments, loaders: createPaymentLoaders(repository) }),
+    readiness: async () => {
+      await deps.db.$queryRaw`SELECT 1`;
+    },
+  };
+}

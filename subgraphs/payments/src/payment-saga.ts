@@ -1,0 +1,181 @@
+import type { Tx } from '@microshop/db';
+import {
+  appendToOutbox,
+  createEvent,
+  type DomainEvent,
+  type EventContext,
+} from '@microshop/events';
+import type { PaymentProvider } from './payment-provider.ts';
+import type {
+  IntentPart,
+  PaymentIntentRecord,
+  PaymentRecord,
+  PaymentRepository,
+} from './payment.repository.ts';
+
+/** The outbox source of every event payments writes (its relay publishes them). */
+export const PAYMENTS_OUTBOX_SOURCE = 'payments';
+/** Consumer group of payments (the bus prefixes config.namespace). */
+export const PAYMENTS_CONSUMER_GROUP = 'payments';
+/** OrderPlaced and OrderStatusChanged (orders), StockReserved (catalog). */
+export const PAYMENT_SAGA_TOPICS = ['orders', 'catalog'] as const;
+
+/**
+ * Payments' part of the order saga, run by startEventConsumer inside the transaction that records
+ * each event as processed:
+ * - OrderPlaced remembers amount and token; StockReserved says stock is held. Whichever arrives
+ *   second (they come on two topics, in no guaranteed order) authorizes, unless the order was
+ *   cancelled meanwhile -> PaymentAuthorized / PaymentDeclined.
+ * - OrderStatusChanged to CANCELLED refunds an AUTHORIZED payment (PaymentRefunded); to SHIPPED
+ *   captures it.
+ * One payment per order (unique order id) and idempotency keys per order at the provider: a
+ * redelivered or retried event never charges twice.
+ */
+export class PaymentSaga {
+  constructor(
+    private readonly repository: PaymentRepository,
+    private readonly provider: PaymentProvider,
+  ) {}
+
+  handle = async (tx: Tx, event: DomainEvent, context: EventContext): Promise<void> => {
+    switch (event.type) {
+      case 'OrderPlaced': {
+        const { orderId, userId, total, paymentToken } = event.payload;
+        await this.recordAndAuthorize(tx, event, context, orderId, {
+          kind: 'placed',
+          userId,
+          amount: total.amount,
+          currency: total.currency,
+          paymentToken,
+        });
+        return;
+      }
+      case 'StockReserved':
+        await this.recordAndAuthorize(tx, event, context, event.payload.orderId, {
+          kind: 'stock-reserved',
+        });
+        return;
+      case 'OrderStatusChanged':
+        if (event.payload.to === 'CANCELLED') {
+          await this.repository.recordIntentPart(tx, event.payload.orderId, { kind: 'cancelled' });
+          await this.refundIfAuthorized(tx, event, context, event.payload.orderId);
+        } else if (event.payload.to === 'SHIPPED') {
+          await this.captureIfAuthorized(tx, context, event.payload.orderId);
+        }
+        return;
+      default:
+        return;
+    }
+  };
+
+  private async recordAndAuthorize(
+    tx: Tx,
+    event: DomainEvent,
+    context: EventContext,
+    orderId: string,
+    part: IntentPart,
+  ): Promise<void> {
+    const intent = await this.repository.recordIntentPart(tx, orderId, part);
+    if (!isReadyToCharge(intent)) return;
+    if (await this.repository.paymentOfOrder(tx, orderId)) return; // charged already
+    const { amount, currency, paymentToken, userId } = intent;
+    const result = await this.provider.authorize({
+      idempotencyKey: `authorize:${orderId}`,
+      amount: { amount, currency },
+      token: paymentToken,
+    });
+    const payment = await this.repository.create(tx, {
+      orderId,
+      userId,
+      amount,
+      currency,
+      status: result.approved ? 'AUTHORIZED' : 'DECLINED',
+      failureReason: result.approved ? null : result.reason,
+      providerReference: result.approved ? result.reference : null,
+    });
+    await appendToOutbox(tx, PAYMENTS_OUTBOX_SOURCE, [
+      result.approved
+        ? createEvent(
+            'PaymentAuthorized',
+            orderId,
+            { orderId, paymentId: payment.id, amount: { amount, currency } },
+            event.requestId,
+          )
+        : createEvent(
+            'PaymentDeclined',
+            orderId,
+            { orderId, paymentId: payment.id, reason: result.reason },
+            event.requestId,
+          ),
+    ]);
+    context.log.info(
+      { orderId, paymentId: payment.id, status: payment.status },
+      result.approved ? 'payment authorized' : 'payment declined',
+    );
+  }
+
+  private async refundIfAuthorized(
+    tx: Tx,
+    event: DomainEvent,
+    context: EventContext,
+    orderId: string,
+  ): Promise<void> {
+    const payment = await this.repository.paymentOfOrder(tx, orderId);
+    if (payment?.status !== 'AUTHORIZED') return;
+    await this.provider.refund(settlement('refund', payment));
+    const refunded = await this.repository.changeStatus(tx, payment.id, 'AUTHORIZED', 'REFUNDED');
+    if (!refunded) return;
+    await appendToOutbox(tx, PAYMENTS_OUTBOX_SOURCE, [
+      createEvent(
+        'PaymentRefunded',
+        orderId,
+        {
+          orderId,
+          paymentId: payment.id,
+          amount: { amount: payment.amount, currency: payment.currency },
+        },
+        event.requestId,
+      ),
+    ]);
+    context.log.info({ orderId, paymentId: payment.id }, 'payment refunded');
+  }
+
+  private async captureIfAuthorized(tx: Tx, context: EventContext, orderId: string): Promise<void> {
+    const payment = await this.repository.paymentOfOrder(tx, orderId);
+    if (payment?.status !== 'AUTHORIZED') return;
+    await this.provider.capture(settlement('capture', payment));
+    if (await this.repository.changeStatus(tx, payment.id, 'AUTHORIZED', 'CAPTURED')) {
+      context.log.info({ orderId, paymentId: payment.id }, 'payment captured');
+    }
+  }
+}
+
+type ChargeableIntent = PaymentIntentRecord & {
+  userId: string;
+  amount: number;
+  currency: string;
+  paymentToken: string;
+};
+
+/** Placed (amount and token known), stock held, and not cancelled. */
+function isReadyToCharge(intent: PaymentIntentRecord): intent is ChargeableIntent {
+  return (
+    intent.userId !== null &&
+    intent.amount !== null &&
+    intent.currency !== null &&
+    intent.paymentToken !== null &&
+    intent.stockReservedAt !== null &&
+    intent.cancelledAt === null
+  );
+}
+
+function settlement(operation: 'capture' | 'refund', payment: PaymentRecord) {
+  if (!payment.providerReference) {
+    throw new Error(`authorized payment ${payment.id} has no provider reference`);
+  }
+  return {
+    idempotencyKey: `${operation}:${payment.orderId}`,
+    reference: payment.providerReference,
+    amount: { amount: payment.amount, currency: payment.currency },
+  };
+}

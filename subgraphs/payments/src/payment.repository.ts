@@ -1,0 +1,85 @@
+import type { Db, Prisma, Tx } from '@microshop/db';
+
+export type PaymentRecord = Prisma.PaymentModel;
+export type PaymentIntentRecord = Prisma.PaymentIntentModel;
+export type PaymentStatus = PaymentRecord['status'];
+
+/** One saga event's part of what payments must know about an order before charging it. */
+export type IntentPart =
+  | { kind: 'placed'; userId: string; amount: number; currency: string; paymentToken: string }
+  | { kind: 'stock-reserved' }
+  | { kind: 'cancelled' };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The only data access of the payments domain. */
+export class PaymentRepository {
+  constructor(private readonly db: Db) {}
+
+  findByIds(ids: readonly string[]): Promise<PaymentRecord[]> {
+    // A malformed id names no payment; PostgreSQL would refuse the uuid cast.
+    return this.db.payment.findMany({ where: { id: { in: ids.filter((id) => UUID.test(id)) } } });
+  }
+
+  findByOrderIds(orderIds: readonly string[]): Promise<PaymentRecord[]> {
+    return this.db.payment.findMany({ where: { orderId: { in: [...orderIds] } } });
+  }
+
+  /**
+   * Records one part of an order's intent and returns the whole of it. A single INSERT ... ON
+   * CONFLICT DO UPDATE: concurrent parts of one order queue on its row, and the later one sees
+   * what the earlier one committed, so exactly one of them finds the picture complete.
+   */
+  async recordIntentPart(tx: Tx, orderId: string, part: IntentPart): Promise<PaymentIntentRecord> {
+    const fields =
+      part.kind === 'placed'
+        ? {
+            userId: part.userId,
+            amount: part.amount,
+            currency: part.currency,
+            paymentToken: part.paymentToken,
+          }
+        : part.kind === 'stock-reserved'
+          ? { stockReservedAt: new Date() }
+          : { cancelledAt: new Date() };
+    return tx.paymentIntent.upsert({
+      where: { orderId },
+      create: { orderId, ...fields },
+      update: fields,
+    });
+  }
+
+  paymentOfOrder(tx: Tx, orderId: string): Promise<PaymentRecord | null> {
+    return tx.payment.findUnique({ where: { orderId } });
+  }
+
+  create(
+    tx: Tx,
+    payment: Pick<
+      PaymentRecord,
+      | 'orderId'
+      | 'userId'
+      | 'amount'
+      | 'currency'
+      | 'status'
+      | 'failureReason'
+      | 'providerReference'
+    >,
+  ): Promise<PaymentRecord> {
+    return tx.payment.create({ data: payment });
+  }
+
+  /** Moves a payment from `from` to `to`; null when it was not in `from` (already moved). */
+  async changeStatus(
+    tx: Tx,
+    id: string,
+    from: PaymentStatus,
+    to: PaymentStatus,
+  ): Promise<PaymentRecord | null> {
+    const { count } = await tx.payment.updateMany({
+      where: { id, status: from },
+      data: { status: to },
+    });
+    return count === 1 ? tx.payment.findUnique({ where: { id } }) : null;
+  }
+}

@@ -1,0 +1,67 @@
+import { createTokenVerifier } from '@microshop/auth';
+import type { Config } from '@microshop/config';
+import { createPrismaClient } from '@microshop/db';
+import { createEventBus, startEventConsumer, startOutboxRelay } from '@microshop/events';
+import { startSubgraphServer, type Logger, type RunningServer } from '@microshop/runtime';
+import { createPaymentsApp } from './app.ts';
+import { MockPaymentProvider, type PaymentProvider } from './payment-provider.ts';
+import { PaymentRepository } from './payment.repository.ts';
+import {
+  PAYMENT_SAGA_TOPICS,
+  PAYMENTS_CONSUMER_GROUP,
+  PAYMENTS_OUTBOX_SOURCE,
+  PaymentSaga,
+} from './payment-saga.ts';
+
+/**
+ * The payments process: subgraph server, the saga consumer (authorize / refund / capture) and
+ * the outbox relay of 'payments'. The mock provider is the only provider so far; a real one
+ * would be chosen here from the configuration.
+ */
+export async function start(
+  config: Config,
+  logger: Logger,
+  provider: PaymentProvider = new MockPaymentProvider(),
+): Promise<RunningServer> {
+  if (config.database.kind !== 'postgres') {
+    throw new Error(
+      'payments needs a PostgreSQL database: run `npm start` (which starts the embedded one and ' +
+        'passes its URL) or set DATABASE_URL',
+    );
+  }
+  const db = createPrismaClient(config.database.url);
+  const closers: (() => Promise<void>)[] = [() => db.$disconnect()];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer();
+  };
+  try {
+    const bus = await createEventBus(config, { db, logger });
+    closers.push(() => bus.close());
+    const relay = await startOutboxRelay({ db, bus, source: PAYMENTS_OUTBOX_SOURCE, logger });
+    closers.push(() => relay.close());
+    const saga = new PaymentSaga(new PaymentRepository(db), provider);
+    const consumer = await startEventConsumer({
+      bus,
+      db,
+      logger,
+      group: PAYMENTS_CONSUMER_GROUP,
+      topics: PAYMENT_SAGA_TOPICS,
+      handle: saga.handle,
+    });
+    closers.push(() => consumer.close());
+    const server = await startSubgraphServer(
+      createPaymentsApp({
+        db,
+        verifier: createTokenVerifier(config.jwt),
+        logger,
+        showInternalErrors: !config.isProduction,
+      }),
+      { port: config.ports.payments, host: config.host },
+    );
+    closers.push(() => server.close());
+    return { url: server.url, port: server.port, close };
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,278 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestAuthority, type Principal, type TestAuthority } from '@microshop/auth';
+import { loadConfig } from '@microshop/config';
+import { createEvent, createEventBus, type DomainEvent, type EventBus } from '@microshop/events';
+import { createLogger, type RunningServer } from '@microshop/runtime';
+import {
+  createTestDatabase,
+  requireBackend,
+  testNamespace,
+  type TestDatabase,
+} from '@microshop/testing';
+// Shared test helpers live with the orders tests until @microshop/testing takes them.
+import {
+  errorCodes,
+  postGraphQL,
+  startJsonServer,
+  waitFor,
+  type RunningHttp,
+} from '../../orders/test/helpers.ts';
+import { PAYMENTS_CONSUMER_GROUP } from '../src/payment-saga.ts';
+import { start } from '../src/start.ts';
+
+const logger = createLogger('payments-test', { logLevel: process.env.TEST_LOG_LEVEL ?? 'silent' });
+const TOTAL = { amount: 4200, currency: 'EUR' };
+
+let db: TestDatabase;
+let namespace: string;
+let authority: TestAuthority;
+let jwks: RunningHttp;
+let payments: RunningServer;
+let bus: EventBus;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  namespace = testNamespace('pay');
+  authority = await createTestAuthority();
+  jwks = await startJsonServer(() => authority.jwks);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    NAMESPACE: namespace,
+    KAFKA_BROKERS: requireBackend('KAFKA_BROKERS'),
+    PAYMENTS_PORT: '0',
+    JWKS_URL: jwks.url,
+  });
+  bus = await createEventBus(config, { db: db.prisma, logger });
+  payments = await start(config, logger);
+});
+
+afterAll(async () => {
+  await payments?.close();
+  await bus?.close();
+  await jwks?.close();
+  await db?.drop();
+});
+
+function placed(orderId: string, userId: string, paymentToken: string) {
+  return createEvent('OrderPlaced', orderId, {
+    orderId,
+    userId,
+    items: [
+      {
+        productId: randomUUID(),
+        quantity: 2,
+        unitPrice: { amount: 2100, currency: 'EUR' },
+        productName: 'Lamp',
+      },
+    ],
+    total: TOTAL,
+    paymentToken,
+  });
+}
+
+function reserved(orderId: string) {
+  return createEvent('StockReserved', orderId, { orderId, items: [] });
+}
+
+function statusChanged(
+  orderId: string,
+  userId: string,
+  from: 'PENDING' | 'CONFIRMED',
+  to: 'CANCELLED' | 'CONFIRMED' | 'SHIPPED',
+) {
+  return createEvent('OrderStatusChanged', orderId, { orderId, userId, from, to, reason: null });
+}
+
+async function handled(...events: DomainEvent[]): Promise<void> {
+  for (const event of events) {
+    await waitFor(`${event.type} ${event.id} to be handled`, async () =>
+      (await db.prisma.processedEvent.count({
+        where: { consumer: `${namespace}${PAYMENTS_CONSUMER_GROUP}`, eventId: event.id },
+      })) === 1
+        ? true
+        : undefined,
+    );
+  }
+}
+
+async function paymentEvents(orderId: string) {
+  const rows = await db.prisma.outboxEvent.findMany({
+    where: { aggregateId: orderId, source: 'payments' },
+    orderBy: { sequence: 'asc' },
+  });
+  return rows.map((row) => ({
+    type: row.type,
+    payload: (row.envelope as { payload: unknown }).payload,
+  }));
+}
+
+/** Places and reserves an order; resolves once payments has handled both events. */
+async function checkout(paymentToken: string, userId: string = randomUUID()) {
+  const orderId = randomUUID();
+  const events = [placed(orderId, userId, paymentToken), reserved(orderId)];
+  await bus.publish(events);
+  await handled(...events);
+  return { orderId, userId };
+}
+
+const ORDER_PAYMENT = `query($reps: [_Any!]!) {
+  _entities(representations: $reps) {
+    ... on Order { id payment { id status failureReason amount { amount currency } order { id } createdAt } }
+  }
+}`;
+
+describe('payments saga', () => {
+  it('authorizes tok_visa once stock is reserved, and tells the saga', async () => {
+    const { orderId } = await checkout('tok_visa');
+    const payment = await db.prisma.payment.findUniqueOrThrow({ where: { orderId } });
+    expect(payment).toMatchObject({
+      status: 'AUTHORIZED',
+      amount: 4200,
+      currency: 'EUR',
+      failureReason: null,
+    });
+    expect(await paymentEvents(orderId)).toEqual([
+      { type: 'PaymentAuthorized', payload: { orderId, paymentId: payment.id, amount: TOTAL } },
+    ]);
+  });
+
+  it('declines tok_chargeDeclined as "card declined"', async () => {
+    const { orderId } = await checkout('tok_chargeDeclined');
+    const payment = await db.prisma.payment.findUniqueOrThrow({ where: { orderId } });
+    expect(payment).toMatchObject({ status: 'DECLINED', failureReason: 'card declined' });
+    expect(await paymentEvents(orderId)).toEqual([
+      {
+        type: 'PaymentDeclined',
+        payload: { orderId, paymentId: payment.id, reason: 'card declined' },
+      },
+    ]);
+  });
+
+  it('declines an unknown token with a reason', async () => {
+    const { orderId } = await checkout('tok_madeUp');
+    const payment = await db.prisma.payment.findUniqueOrThrow({ where: { orderId } });
+    expect(payment.status).toBe('DECLINED');
+    expect(payment.failureReason).toMatch(/not recognized/);
+  });
+
+  it('charges once for a redelivered StockReserved, and for a second reservation event', async () => {
+    const orderId = randomUUID();
+    const reservation = reserved(orderId);
+    const another = reserved(orderId);
+    await bus.publish([placed(orderId, randomUUID(), 'tok_visa'), reservation]);
+    await bus.publish([reservation, another]);
+    await handled(another);
+    expect(await db.prisma.payment.count({ where: { orderId } })).toBe(1);
+    expect((await paymentEvents(orderId)).map((event) => event.type)).toEqual([
+      'PaymentAuthorized',
+    ]);
+  });
+
+  it('authorizes when StockReserved arrives before OrderPlaced', async () => {
+    const orderId = randomUUID();
+    const reservation = reserved(orderId);
+    await bus.publish([reservation]);
+    await handled(reservation);
+    expect(await db.prisma.payment.count({ where: { orderId } })).toBe(0);
+    const order = placed(orderId, randomUUID(), 'tok_visa');
+    await bus.publish([order]);
+    await handled(order);
+    expect((await db.prisma.payment.findUniqueOrThrow({ where: { orderId } })).status).toBe(
+      'AUTHORIZED',
+    );
+  });
+
+  it('refunds an authorized payment when its order is cancelled, once', async () => {
+    const { orderId, userId } = await checkout('tok_visa');
+    const cancelled = statusChanged(orderId, userId, 'CONFIRMED', 'CANCELLED');
+    await bus.publish([cancelled]);
+    await bus.publish([cancelled]);
+    const marker = statusChanged(orderId, userId, 'PENDING', 'CONFIRMED');
+    await bus.publish([marker]);
+    await handled(cancelled, marker);
+    const payment = await db.prisma.payment.findUniqueOrThrow({ where: { orderId } });
+    expect(payment.status).toBe('REFUNDED');
+    expect(await paymentEvents(orderId)).toEqual([
+      expect.objectContaining({ type: 'PaymentAuthorized' }),
+      { type: 'PaymentRefunded', payload: { orderId, paymentId: payment.id, amount: TOTAL } },
+    ]);
+  });
+
+  it('never charges an order cancelled before its stock was reserved', async () => {
+    const orderId = randomUUID();
+    const userId = randomUUID();
+    // Both on the orders topic, so in this order; the reservation (catalog topic) comes after.
+    const orderEvents = [
+      placed(orderId, userId, 'tok_visa'),
+      statusChanged(orderId, userId, 'PENDING', 'CANCELLED'),
+    ];
+    await bus.publish(orderEvents);
+    await handled(...orderEvents);
+    const reservation = reserved(orderId);
+    await bus.publish([reservation]);
+    await handled(reservation);
+    expect(await db.prisma.payment.count({ where: { orderId } })).toBe(0);
+  });
+
+  it('captures the payment when the order ships', async () => {
+    const { orderId, userId } = await checkout('tok_visa');
+    const shipped = statusChanged(orderId, userId, 'CONFIRMED', 'SHIPPED');
+    await bus.publish([shipped]);
+    await handled(shipped);
+    expect((await db.prisma.payment.findUniqueOrThrow({ where: { orderId } })).status).toBe(
+      'CAPTURED',
+    );
+  });
+});
+
+describe('Order.payment', () => {
+  it("shows an order's payment to its owner and ADMINs, FORBIDDEN to others", async () => {
+    const owner: Principal = { userId: randomUUID(), role: 'CUSTOMER' };
+    const { orderId } = await checkout('tok_visa', owner.userId);
+    const reps = [{ __typename: 'Order', id: orderId }];
+    type Answer = {
+      _entities: { payment: { status: string; amount: unknown; order: { id: string } } | null }[];
+    };
+
+    const asOwner = await postGraphQL<Answer>(
+      payments.url,
+      ORDER_PAYMENT,
+      { reps },
+      await authority.tokenFor(owner),
+    );
+    expect(asOwner.errors).toBeUndefined();
+    expect(asOwner.data?._entities[0]?.payment).toMatchObject({
+      status: 'AUTHORIZED',
+      amount: TOTAL,
+      order: { id: orderId },
+    });
+
+    const admin = await authority.tokenFor({ userId: randomUUID(), role: 'ADMIN' });
+    expect(
+      (await postGraphQL<Answer>(payments.url, ORDER_PAYMENT, { reps }, admin)).data?._entities[0]
+        ?.payment?.status,
+    ).toBe('AUTHORIZED');
+
+    const stranger = await authority.tokenFor({ userId: randomUUID(), role: 'CUSTOMER' });
+    expect(errorCodes(await postGraphQL(payments.url, ORDER_PAYMENT, { reps }, stranger))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(errorCodes(await postGraphQL(payments.url, ORDER_PAYMENT, { reps }))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
+  });
+
+  it('is null for an order without a payment', async () => {
+    const token = await authority.tokenFor({ userId: randomUUID(), role: 'CUSTOMER' });
+    const answer = await postGraphQL<{ _entities: { payment: unknown }[] }>(
+      payments.url,
+      ORDER_PAYMENT,
+      { reps: [{ __typename: 'Order', id: randomUUID() }] },
+      token,
+    );
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?._entities[0]?.payment).toBeNull();
+  });
+});

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'graphql';
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  createAccessTokenIssuer,
+  createLocalTokenVerifier,
+  type TokenAudience,
+} from '@microshop/auth';
+import type { Cache } from '@microshop/cache';
+import type { Db } from '@microshop/db';
+import { sendJson, type Logger, type SubgraphServerOptions } from '@microshop/runtime';
+import { AuthService } from './auth.service.ts';
+import { createUserLoader, type UsersContext } from './context.ts';
+import type { UsersKeys } from './keys.ts';
+import {
+  DEFAULT_LOGIN_THROTTLE,
+  LoginThrottle,
+  type LoginThrottleOptions,
+} from './login-throttle.ts';
+import type { ScryptParameters } from './password.ts';
+import { resolvers } from './resolvers.ts';
+import { UserRepository } from './user.repository.ts';
+
+export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
+
+export const JWKS_PATH = '/.well-known/jwks.json';
+
+export interface UsersAppDeps {
+  db: Db;
+  cache: Cache;
+  keys: UsersKeys;
+  jwt: TokenAudience;
+  scrypt: ScryptParameters;
+  logger: Logger;
+  showInternalErrors: boolean;
+  loginThrottle?: LoginThrottleOptions;
+  accessTokenTtlSeconds?: number;
+}
+
+/** The users subgraph wired from its backends; `start()` and the tests both serve it with startSubgraphServer. */
+export function createUsersApp(deps: UsersAppDeps): SubgraphServerOptions<UsersContext> {
+  const users = new UserRepository(deps.db);
+  const auth = new AuthService({
+    users,
+    tokens: createAccessTokenIssuer(deps.keys.current, {
+      ...deps.jwt,
+      ttlSeconds: deps.accessTokenTtlSeconds ?? ACCESS_TOKEN_TTL_SECONDS,
+    }),
+    throttle: new LoginThrottle(deps.cache, deps.loginThrottle ?? DEFAULT_LOGIN_THROTTLE),
+    scrypt: deps.scrypt,
+  });
+  const jwksBody = deps.keys.jwks;
+  return {
+    name: 'users',
+    typeDefs,
+    resolvers,
+    // The users service holds its own public keys: it verifies against them without fetching its JWKS.
+    verifier: createLocalTokenVerifier(deps.keys.jwks, deps.jwt),
+    logger: deps.logger,
+    showInternalErrors: deps.showInternalErrors,
+    context: (base) => ({ ...base, auth, userById: createUserLoader(users) }),
+    routes: {
+      [JWKS_PATH]: (_req, res) => {
+        // Verifiers cache it themselves and refetch on an unknown kid; a short max-age suits a rotation.
+        res.setHeader('cache-control', 'public, max-age=300');
+        sendJson(res, 200, jwksBody);
+      },
+    },
+    readiness: async () => {
+      await deps.db.$queryRaw`SELECT 1`;
+      await deps.cache.get('users:readiness');
+    },
+  };
+}

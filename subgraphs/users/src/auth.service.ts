@@ -1,0 +1,223 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { AccessTokenIssuer } from '@microshop/auth';
+import { userError, type RequestContext, type UserError } from '@microshop/runtime';
+import type { LoginThrottle } from './login-throttle.ts';
+import {
+  createDummyVerifier,
+  hashPassword,
+  MAX_PASSWORD_LENGTH,
+  needsRehash,
+  passwordPolicyViolation,
+  verifyPassword,
+  type ScryptParameters,
+} from './password.ts';
+import { EmailTakenError, type UserRecord, type UserRepository } from './user.repository.ts';
+
+export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 60 * 60;
+const MAX_EMAIL_LENGTH = 254;
+const MAX_NAME_LENGTH = 100;
+// Deliberately loose: one "@", no spaces, a dot in the domain.
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** What an authentication mutation returns: a session, or why there is none. */
+export interface AuthResult {
+  accessToken?: string;
+  refreshToken?: string;
+  expiresIn?: number;
+  user?: UserRecord;
+  userErrors: UserError[];
+}
+
+const failure = (...userErrors: UserError[]): AuthResult => ({ userErrors });
+
+const INVALID_CREDENTIALS = userError('INVALID_CREDENTIALS', 'Email or password is incorrect.');
+const TOO_MANY_ATTEMPTS = userError(
+  'TOO_MANY_ATTEMPTS',
+  'Too many failed sign-in attempts. Wait a few minutes and try again.',
+);
+const INVALID_REFRESH_TOKEN = userError(
+  'INVALID_REFRESH_TOKEN',
+  'This session has ended or the refresh token is invalid. Sign in again.',
+  ['refreshToken'],
+);
+
+/** Lower-cased and trimmed, so one mailbox is one account whatever the capitalisation. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** For a normalised email: plausible shape and length (deliverability is proven by mail, not here). */
+export function isValidEmail(email: string): boolean {
+  return email.length <= MAX_EMAIL_LENGTH && EMAIL_PATTERN.test(email);
+}
+
+/** Refresh tokens are stored as their SHA-256 only: a database leak yields nothing usable. */
+function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface AuthServiceDeps {
+  users: UserRepository;
+  tokens: AccessTokenIssuer;
+  throttle: LoginThrottle;
+  scrypt: ScryptParameters;
+}
+
+/** Accounts and sessions: sign-up, logIn (throttled), refresh-token rotation with theft detection, logOut. */
+export class AuthService {
+  private readonly dummyVerify: (password: string) => Promise<false>;
+
+  constructor(private readonly deps: AuthServiceDeps) {
+    this.dummyVerify = createDummyVerifier(deps.scrypt);
+  }
+
+  async signUp(
+    ctx: RequestContext,
+    input: { email: string; password: string; name: string },
+  ): Promise<AuthResult> {
+    const email = normalizeEmail(input.email);
+    const name = input.name.trim();
+    const errors: UserError[] = [];
+    if (!isValidEmail(email)) {
+      errors.push(userError('INVALID_EMAIL', 'Enter a valid email address.', ['input', 'email']));
+    }
+    if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
+      errors.push(
+        userError('INVALID_NAME', `Name must be 1 to ${MAX_NAME_LENGTH} characters.`, [
+          'input',
+          'name',
+        ]),
+      );
+    }
+    const weakness = passwordPolicyViolation(input.password);
+    if (weakness) errors.push(userError(weakness.code, weakness.message, ['input', 'password']));
+    if (errors.length > 0) return failure(...errors);
+
+    let user: UserRecord;
+    try {
+      user = await this.deps.users.create({
+        email,
+        name,
+        role: 'CUSTOMER',
+        passwordHash: await hashPassword(input.password, this.deps.scrypt),
+      });
+    } catch (error) {
+      if (error instanceof EmailTakenError) {
+        return failure(
+          userError('EMAIL_TAKEN', 'An account with this email already exists.', [
+            'input',
+            'email',
+          ]),
+        );
+      }
+      throw error;
+    }
+    ctx.log.info({ userId: user.id }, 'user signed up');
+    return this.startSession(user);
+  }
+
+  /**
+   * An unknown email and a wrong password get the same answer after the same work (one scrypt
+   * run each) and both count towards the email's and the client address's limits.
+   */
+  async logIn(
+    ctx: RequestContext,
+    input: { email: string; password: string },
+  ): Promise<AuthResult> {
+    const email = normalizeEmail(input.email);
+    const { throttle } = this.deps;
+    if (!(await throttle.beginAttempt(email, ctx.clientAddress))) {
+      ctx.log.warn({ clientAddress: ctx.clientAddress }, 'logIn refused: too many failed attempts');
+      return failure(TOO_MANY_ATTEMPTS);
+    }
+    // Longer than any password that can be set: wrong by definition, and not worth hashing.
+    if (input.password.length > MAX_PASSWORD_LENGTH) {
+      await throttle.recordFailure(ctx.clientAddress);
+      return failure(INVALID_CREDENTIALS);
+    }
+    const credentials = await this.deps.users.findCredentialsByEmail(email);
+    const valid = credentials
+      ? await verifyPassword(input.password, credentials.passwordHash)
+      : await this.dummyVerify(input.password);
+    if (!credentials || !valid) {
+      await throttle.recordFailure(ctx.clientAddress);
+      return failure(INVALID_CREDENTIALS);
+    }
+    await throttle.recordSuccess(email);
+    if (needsRehash(credentials.passwordHash, this.deps.scrypt)) {
+      await this.deps.users.updatePasswordHash(
+        credentials.user.id,
+        await hashPassword(input.password, this.deps.scrypt),
+      );
+    }
+    return this.startSession(credentials.user);
+  }
+
+  /**
+   * Trades a refresh token for a new pair. A token works once: presenting one that was already
+   * exchanged means two parties hold it (one of them a thief), so the whole family is revoked.
+   */
+  async refresh(ctx: RequestContext, refreshToken: string): Promise<AuthResult> {
+    const { users } = this.deps;
+    const stored = await users.findRefreshToken(hashRefreshToken(refreshToken));
+    if (!stored || stored.revokedAt || stored.expiresAt <= new Date()) {
+      return failure(INVALID_REFRESH_TOKEN);
+    }
+    if (stored.rotatedAt) return this.revokeStolenFamily(ctx, stored.familyId);
+
+    const [user] = await users.findByIds([stored.userId]);
+    if (!user) return failure(INVALID_REFRESH_TOKEN);
+    const next = this.newRefreshToken();
+    const rotated = await users.rotateRefreshToken(stored, {
+      tokenHash: hashRefreshToken(next.token),
+      expiresAt: next.expiresAt,
+    });
+    if (!rotated) return this.revokeStolenFamily(ctx, stored.familyId);
+    return this.sessionResult(user, next.token);
+  }
+
+  /** Ends the session the refresh token belongs to; false when the token is unknown. */
+  async logOut(ctx: RequestContext, refreshToken: string): Promise<boolean> {
+    const stored = await this.deps.users.findRefreshToken(hashRefreshToken(refreshToken));
+    if (!stored) return false;
+    await this.deps.users.revokeFamily(stored.familyId);
+    ctx.log.info({ userId: stored.userId }, 'user logged out');
+    return true;
+  }
+
+  private async revokeStolenFamily(ctx: RequestContext, familyId: string): Promise<AuthResult> {
+    await this.deps.users.revokeFamily(familyId);
+    ctx.log.warn({ familyId }, 'refresh token reused: session family revoked');
+    return failure(INVALID_REFRESH_TOKEN);
+  }
+
+  private newRefreshToken(): { token: string; expiresAt: Date } {
+    return {
+      token: randomBytes(32).toString('base64url'),
+      expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000),
+    };
+  }
+
+  /** A new sign-in: a new refresh-token family, whose later rotations all share its id. */
+  private async startSession(user: UserRecord): Promise<AuthResult> {
+    const refresh = this.newRefreshToken();
+    await this.deps.users.insertRefreshToken({
+      tokenHash: hashRefreshToken(refresh.token),
+      familyId: randomUUID(),
+      userId: user.id,
+      expiresAt: refresh.expiresAt,
+    });
+    return this.sessionResult(user, refresh.token);
+  }
+
+  private async sessionResult(user: UserRecord, refreshToken: string): Promise<AuthResult> {
+    const access = await this.deps.tokens.issue({ userId: user.id, role: user.role });
+    return {
+      accessToken: access.token,
+      expiresIn: access.expiresIn,
+      refreshToken,
+      user,
+      userErrors: [],
+    };
+  }
+}

@@ -1,0 +1,18 @@
+import { DateTimeScalar } from '@microshop/runtime';
+import type { Resolvers } from './generated/resolvers-types.ts';
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query: {
+    me: (_parent, _args, ctx) => (ctx.principal ? ctx.userById.load(ctx.principal.userId) : null),
+  },
+  Mutation: {
+    signUp: (_parent, { input }, ctx) => ctx.auth.signUp(ctx, input),
+    logIn: (_parent, { input }, ctx) => ctx.auth.logIn(ctx, input),
+    refreshToken: (_parent, { refreshToken }, ctx) => ctx.auth.refresh(ctx, refreshToken),
+    logOut: (_parent, { refreshToken }, ctx) => ctx.auth.logOut(ctx, refreshToken),
+  },
+  User: {
+    __resolveReference: (reference, ctx) => ctx.userById.load(reference.id),
+  },
+};
