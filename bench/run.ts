@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, release, totalmem, type as osType } from 'node:os';
+import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { graphql, signUpUser, startStack, type Stack } from '@microshop/testing';
 import { seedDemoCatalog } from '../subgraphs/catalog/src/seed.ts';
@@ -45,6 +45,8 @@ const TARGET_LABELS: Record<TargetKey, string> = {
 };
 
 type Cell = LoadResult | { skipped: string };
+/** The 1-minute load average before the run: other work on the machine skews every figure. */
+let loadBefore = 0;
 type Results = Record<string, Partial<Record<TargetKey, Cell>>>;
 
 interface Reference {
@@ -157,6 +159,12 @@ async function main(): Promise<void> {
     log('npm run bench needs DATABASE_URL (a PostgreSQL server), like the e2e tests.');
     process.exit(64);
   }
+  loadBefore = loadavg()[0] ?? 0;
+  if (loadBefore > cpus().length / 2) {
+    log(
+      `warning: the machine is busy (1-minute load ${loadBefore.toFixed(1)} on ${cpus().length} cores); figures will be low`,
+    );
+  }
   log('starting the subgraphs and MicroShop gateway...');
   const stack = await startStack();
   try {
@@ -266,6 +274,8 @@ function buildReport(results: Results) {
       memoryGb: Math.round(totalmem() / 2 ** 30),
       os: `${osType()} ${release()}`,
       node: process.version,
+      loadAverage1mBefore: Math.round(loadBefore * 10) / 10,
+      loadAverage1mAfter: Math.round((loadavg()[0] ?? 0) * 10) / 10,
     },
     settings: {
       ...settings,
@@ -290,7 +300,7 @@ function buildReport(results: Results) {
 
 function markdown(report: ReturnType<typeof buildReport>): string {
   const lines = [
-    `Machine: ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memoryGb} GB, ${report.machine.os}, Node ${report.machine.node}.`,
+    `Machine: ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memoryGb} GB, ${report.machine.os}, Node ${report.machine.node}; 1-minute load ${report.machine.loadAverage1mBefore} before, ${report.machine.loadAverage1mAfter} after.`,
     `Load: autocannon, ${settings.connections} connections, ${settings.durationSeconds} s after a ${settings.warmupSeconds} s warm-up, per cell.`,
     '',
     '| query | target | rps | p50 (ms) | p99 (ms) | errors |',

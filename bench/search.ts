@@ -129,7 +129,11 @@ async function ensureCatalog(database: Db): Promise<void> {
 
 try {
   await ensureCatalog(db);
-  const rows = [await measure({ kind: 'postgres' }), await measure(config.search)];
+  const rows: Array<Record<string, number | string>> = [];
+  for (const search of [{ kind: 'postgres' } as const, config.search]) {
+    rows.push(await measure(search));
+    process.stdout.write(`${JSON.stringify(rows.at(-1))}\n`);
+  }
   process.stdout.write(
     `\nsearchProducts, ${productCount} products, ${requests} requests, concurrency ${concurrency}, direct to the catalog subgraph\n`,
   );

@@ -20,6 +20,7 @@ import { repoRoot, SERVICES, type ServiceDefinition, type ServiceName } from './
 
 const READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
+const DOUBLE_SIGNAL_WINDOW_MS = 2_000;
 const MAX_RESTART_DELAY_MS = 30_000;
 /** A child that ran this long before crashing is restarted without accumulated backoff. */
 const STABLE_AFTER_MS = 30_000;
@@ -54,11 +55,14 @@ async function startDatabaseOwningSignals(config: Config & { database: { kind: '
   return database;
 }
 
-async function prepareDatabase(config: Config, databaseUrl: string): Promise<void> {
+async function migrate(databaseUrl: string): Promise<void> {
   const migrations = await applyMigrations(databaseUrl);
   if (migrations.applied.length > 0) say(`applied migrations: ${migrations.applied.join(', ')}`);
-  if (config.isProduction) return; // no demo data and no generated credentials in production
+}
 
+/** The demo catalog and the admin account; never in production (no demo data, no generated credentials). */
+async function seed(config: Config, databaseUrl: string): Promise<void> {
+  if (config.isProduction) return;
   const [{ seedDemoCatalog }, { ensureAdmin, DEFAULT_ADMIN_EMAIL }, { DEVELOPMENT_SCRYPT }] =
     await Promise.all([
       import('../subgraphs/catalog/src/seed.ts'),
@@ -132,6 +136,11 @@ class Supervised {
     });
   }
 
+  kill(): void {
+    this.stopping = true;
+    this.child?.kill('SIGKILL');
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
     const child = this.child;
@@ -183,12 +192,18 @@ async function main(): Promise<void> {
 
   const children: Supervised[] = [];
   let stopping: Promise<void> | undefined;
+  let firstSignalAt = 0;
   const shutdown = (signal: string, exitCode = 0) => {
     if (stopping) {
+      // A terminal's Ctrl-C can arrive twice at once (directly and relayed by the tsx launcher):
+      // only a deliberate second one, a moment later, cuts the graceful stop short.
+      if (Date.now() - firstSignalAt < DOUBLE_SIGNAL_WINDOW_MS) return;
       say('second signal: killing everything now');
-      for (const child of children) void child.stop();
-      process.exit(1);
+      for (const child of children) child.kill();
+      void (database?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
+      return;
     }
+    firstSignalAt = Date.now();
     say(`${signal}: stopping`);
     stopping = (async () => {
       await Promise.all(children.map((child) => child.stop()));
@@ -201,9 +216,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
   try {
-    await prepareDatabase(config, databaseUrl);
+    await migrate(databaseUrl);
   } catch (error) {
-    say(`could not prepare the database: ${(error as Error).stack ?? String(error)}`);
+    say(`could not migrate the database: ${(error as Error).stack ?? String(error)}`);
     await database?.stop();
     process.exit(1);
   }
@@ -215,8 +230,12 @@ async function main(): Promise<void> {
     child.start();
   }
 
+  // Seeding runs while the services start: none of them needs the demo data to come up.
   try {
-    await Promise.all(children.map((child) => waitUntilReady(config, child.name)));
+    await Promise.all([
+      seed(config, databaseUrl),
+      ...children.map((child) => waitUntilReady(config, child.name)),
+    ]);
   } catch (error) {
     say((error as Error).message);
     shutdown('startup failed', 1);

@@ -1,5 +1,9 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+// The CommonJS entry, which is what Node (and so Apollo Server and graphql-armor) loads for a bare
+// 'graphql'. Under Vite (vitest) a bare 'graphql' resolves to the ESM build instead, and graphql-js
+// refuses schema objects from the other copy; drop the subpath once vitest.config.ts aliases
+// 'graphql' to its CommonJS entry.
 import {
   GraphQLError,
   Kind,
@@ -19,7 +23,7 @@ import {
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
-} from 'graphql';
+} from 'graphql/index.js';
 
 /**
  * Every refusal by these limits carries this `extensions.code` (and `extensions.limit`, the name of
@@ -100,8 +104,8 @@ const SUGGESTION = / ?Did you mean [^?]*\?/g;
  * - depth, aliases, directives: graphql-armor's validation rules;
  * - root fields: a validation rule here (graphql-armor has none);
  * - cost: computed here once variables are known (graphql-armor's cost limit ignores list sizes).
- * Validation errors are cached with the document by Apollo Server, so the rules run once per
- * distinct document; the cost check runs per request because it depends on the variables.
+ * Apollo Server caches documents that passed validation, so the rules run once per distinct
+ * accepted document; the cost check runs on every request because it depends on the variables.
  */
 export function operationLimits<TContext extends BaseContext = BaseContext>(
   limits: OperationLimits = DEFAULT_OPERATION_LIMITS,

@@ -225,6 +225,8 @@ describe('orderStatusChanged over graphql-ws', () => {
       connectionParams: { authorization: 'Bearer not.a.token' },
       retryAttempts: 0,
       lazy: false,
+      // Asserted below through the `closed` event instead of the default console.error.
+      onNonLazyError: () => undefined,
     });
     clients.push(client);
     const closed = await new Promise<{ code: number }>((resolve) =>

@@ -21,6 +21,14 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 /** The key set could not be obtained: the signer is unreachable, not the caller at fault. */
 class KeySetUnavailable extends Error {}
 
+/** Key-lookup failures caused by the token itself (its kid or alg matches no usable key). */
+const TOKEN_KEY_ERRORS = [
+  errors.JWKSNoMatchingKey,
+  errors.JWKSMultipleMatchingKeys,
+  errors.JOSENotSupported,
+  errors.JWKInvalid,
+];
+
 /**
  * Wraps a key resolver so that a failure to obtain the key set (network, timeout, a non-JWKS
  * answer) is told apart from a token whose kid matches nothing, which is the caller's fault.
@@ -30,13 +38,7 @@ function distinguishUnavailable(getKey: JWTVerifyGetKey): JWTVerifyGetKey {
     try {
       return await getKey(header, token);
     } catch (error) {
-      if (
-        error instanceof errors.JWKSNoMatchingKey ||
-        error instanceof errors.JWKSMultipleMatchingKeys
-      )
-        throw error;
-      if (error instanceof errors.JOSENotSupported || error instanceof errors.JWKInvalid)
-        throw error;
+      if (TOKEN_KEY_ERRORS.some((tokenError) => error instanceof tokenError)) throw error;
       throw new KeySetUnavailable('JSON Web Key Set unavailable', { cause: error });
     }
   };

@@ -35,6 +35,12 @@ export interface KafkaBusOptions {
 }
 
 const ACKS_ALL = -1;
+
+interface TopicPosition {
+  topic: string;
+  partition: number;
+  offset: string;
+}
 const JOIN_TIMEOUT_MS = 60_000;
 
 /**
@@ -121,6 +127,37 @@ export async function createKafkaEventBus(options: KafkaBusOptions): Promise<Eve
     }
   }
 
+  /**
+   * For a group with no committed offsets: the current end of each of its topics' partitions,
+   * where a consumer asked for the latest events only starts.
+   */
+  async function endOffsetsOfNewGroup(
+    group: string,
+    topicNames: string[],
+  ): Promise<TopicPosition[]> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const committed = await admin.fetchOffsets({ groupId: group, topics: topicNames });
+      const isNew = committed.every(({ partitions }) =>
+        partitions.every((partition) => partition.offset === '-1'),
+      );
+      if (!isNew) return [];
+      const ends = await Promise.all(
+        topicNames.map(async (topic) =>
+          (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({
+            topic,
+            partition,
+            offset: high,
+          })),
+        ),
+      );
+      return ends.flat();
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async function publish(events: readonly DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
     const byTopic = new Map<
@@ -162,11 +199,20 @@ export async function createKafkaEventBus(options: KafkaBusOptions): Promise<Eve
       log.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed'),
     );
 
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: subscribeOptions.topics.map((topic) => namespace + topic),
-      fromBeginning: subscribeOptions.startFrom !== 'latest',
+    const topicNames = subscribeOptions.topics.map((topic) => namespace + topic);
+    // kafkajs would look the end up only at its first fetch, after subscribe resolved, and miss
+    // what was published in between: the end is taken now and sought to on joining (the
+    // listener runs before the first fetch).
+    const startPositions =
+      subscribeOptions.startFrom === 'latest' ? await endOffsetsOfNewGroup(group, topicNames) : [];
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      for (const position of startPositions.splice(0)) {
+        if (payload.memberAssignment[position.topic]?.includes(position.partition))
+          consumer.seek(position);
+      }
     });
+    await consumer.connect();
+    await consumer.subscribe({ topics: topicNames, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
       // Partitions are independent: ordering holds within each one (per key).

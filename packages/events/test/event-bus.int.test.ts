@@ -189,6 +189,21 @@ for (const implementation of implementations) {
       expect(idsOf(both())).toEqual(idsOf([...first, ...second]));
     });
 
+    it('starts a new group after what was already published when asked for the latest only', async () => {
+      const orderId = randomUUID(); // one key: 'before' would arrive first if it were delivered
+      await harness.bus.publish([statusEvent(orderId, 'before')]);
+      const received = recorder([orderId]);
+      await subscribe({
+        group: 'latest-only',
+        topics: ['orders'],
+        startFrom: 'latest',
+        handler: received.handler,
+      });
+      await harness.bus.publish([statusEvent(orderId, 'after')]);
+      await waitFor(received.events, (events) => events.length >= 1);
+      expect(received.events.map(reasonOf)).toEqual(['after']);
+    });
+
     it('resumes a group after its committed offset and redelivers what was not committed', async () => {
       const orderId = randomUUID(); // one key: one partition, so order shows what was skipped
       const [e1, e2, e3, e4] = ['1', '2', '3', '4'].map((reason) =>

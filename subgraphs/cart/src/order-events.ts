@@ -1,8 +1,19 @@
-import type { DomainEvent, EventContext } from '@microshop/events';
+import type { DomainEvent, EventContext, RetryPolicy } from '@microshop/events';
 import type { CartStore } from './cart-store.ts';
 
 /** The cart's consumer group on the orders topic (the bus prefixes the namespace). */
 export const CART_CONSUMER_GROUP = 'cart-orders';
+
+/**
+ * About three minutes of retries, long enough to ride out a Redis restart. Waits stay at most 5 s:
+ * the consumer heartbeats only between attempts, and a longer silence would cost it its place in
+ * the Kafka group.
+ */
+export const CART_CONSUMER_RETRY: RetryPolicy = {
+  attempts: 40,
+  initialDelayMs: 500,
+  maxDelayMs: 5_000,
+};
 
 /**
  * The cart's part of the order saga: when an order is placed, the units it took leave the

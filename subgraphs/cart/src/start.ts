@@ -6,7 +6,11 @@ import { startSubgraphServer, type Logger, type RunningServer } from '@microshop
 import { createCartApp } from './app.ts';
 import { createCartStore } from './cart-store.ts';
 import { createCatalogClient } from './catalog-client.ts';
-import { CART_CONSUMER_GROUP, createOrderEventHandler } from './order-events.ts';
+import {
+  CART_CONSUMER_GROUP,
+  CART_CONSUMER_RETRY,
+  createOrderEventHandler,
+} from './order-events.ts';
 
 /**
  * The cart process: the cart store (Redis, or PostgreSQL in the embedded default), the consumer
@@ -42,6 +46,9 @@ export async function start(config: Config, logger: Logger): Promise<RunningServ
       group: CART_CONSUMER_GROUP,
       topics: ['orders'],
       handle: (_tx, event, context) => handleOrderEvent(event, context),
+      // A Redis outage fails every attempt: keep retrying for minutes before dead-lettering an
+      // order (only this consumer group waits meanwhile).
+      retry: CART_CONSUMER_RETRY,
     });
     closers.push(() => consumer.close());
 

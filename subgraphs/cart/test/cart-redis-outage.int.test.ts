@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestAuthority, type TestAuthority } from '@microshop/auth';
+import { createEvent } from '@microshop/events';
 import { createLogger, startSubgraphServer, type RunningServer } from '@microshop/runtime';
 import { testNamespace } from '@microshop/testing';
 import { createCartApp } from '../src/app.ts';
 import { CartStoreUnavailableError } from '../src/cart-store.ts';
 import { RedisCartStore } from '../src/cart-store.redis.ts';
 import { createCatalogClient } from '../src/catalog-client.ts';
+import { createOrderEventHandler } from '../src/order-events.ts';
 import { CatalogDouble } from './support/catalog-double.ts';
 import { errorCodes, postGraphQL } from './support/graphql-client.ts';
 import { freePort, RedisProcess } from './support/redis-process.ts';
@@ -104,6 +106,36 @@ describe('cart subgraph while Redis is down', () => {
       addToCart: { cart: { items: [{ product: { id: product }, quantity: 1 }] }, userErrors: [] },
     });
     expect(await readiness()).toBe(200);
+  });
+
+  it('fails an OrderPlaced while Redis is down (so the bus retries it) and applies it once back', async () => {
+    const userId = randomUUID();
+    const product = randomUUID();
+    await store.changeLine(userId, { productId: product, quantity: 3, mode: 'add', available: 10 });
+    const orderId = randomUUID();
+    const placed = createEvent('OrderPlaced', orderId, {
+      orderId,
+      userId,
+      items: [
+        {
+          productId: product,
+          quantity: 2,
+          unitPrice: { amount: 100, currency: 'EUR' },
+          productName: 'P',
+        },
+      ],
+      total: { amount: 200, currency: 'EUR' },
+      paymentToken: 'tok_visa',
+    });
+    const handle = createOrderEventHandler(store);
+    await redis.stop();
+    await expect(handle(placed, { log: logger })).rejects.toBeInstanceOf(CartStoreUnavailableError);
+    await redis.start(); // empty again: the cart is gone with the old server's memory
+    await eventually(() =>
+      store.changeLine(userId, { productId: product, quantity: 3, mode: 'add', available: 10 }),
+    );
+    await eventually(() => handle(placed, { log: logger }));
+    expect((await store.read(userId)).map((line) => line.quantity)).toEqual([1]);
   });
 
   it('starts while Redis is down and serves once it is up', async () => {

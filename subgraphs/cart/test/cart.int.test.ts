@@ -342,6 +342,20 @@ describe.each([
     expect(calls[0]).toEqual({ authorization: `Bearer ${shopper.token}`, requestId });
   });
 
+  it('takes a catalog error for an outage, never for an unknown product', async () => {
+    const shopper = await signIn();
+    const product = catalog.addProduct();
+    catalog.failing = true;
+    try {
+      expect(errorCodes(await shopper.call(ADD, { productId: product, quantity: 1 }))).toEqual([
+        'SERVICE_UNAVAILABLE',
+      ]);
+    } finally {
+      catalog.failing = false;
+    }
+    expect((await shopper.mutate(ADD, { productId: product, quantity: 1 })).userErrors).toEqual([]);
+  });
+
   it('answers SERVICE_UNAVAILABLE while the catalog is down, and recovers when it is back', async () => {
     const shopper = await signIn();
     const product = catalog.addProduct();

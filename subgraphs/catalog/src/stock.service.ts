@@ -15,7 +15,7 @@ export type ReservationOutcome =
   /** The order already holds reservations: a redelivery, nothing changes. */
   | { kind: 'already-reserved' };
 
-interface LockedProduct {
+interface ProductAvailability {
   id: string;
   available: number;
   active: boolean;
@@ -75,19 +75,11 @@ export class StockService {
     }
 
     const lines = linesByProduct(event.payload.items);
-    const ids = lines.map((line) => line.productId).filter(isUuid);
-    const locked = await tx.$queryRaw<LockedProduct[]>`
-      SELECT id::text AS id, on_hand - reserved AS available, active
-      FROM products WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`;
-    const byId = new Map(locked.map((row) => [row.id, row]));
-
-    const unavailable = lines
-      .map((line) => {
-        const product = byId.get(line.productId);
-        const available = product?.active ? product.available : 0;
-        return { productId: line.productId, requested: line.quantity, available };
-      })
-      .filter((line) => line.available < line.requested);
+    // A plain read first: an order that cannot be served by the committed stock is rejected
+    // without queueing on the row locks (it is as if it arrived a moment earlier). Only orders
+    // that look servable lock their rows and check again under the locks.
+    let unavailable = await this.unavailableLines(tx, lines, false);
+    if (unavailable.length === 0) unavailable = await this.unavailableLines(tx, lines, true);
 
     if (unavailable.length > 0) {
       await appendToOutbox(tx, CATALOG_SOURCE, [
@@ -123,6 +115,33 @@ export class StockService {
     ]);
     log.info({ lines: lines.length }, 'stock reserved');
     return { kind: 'reserved', items: lines };
+  }
+
+  /** Lines the current stock cannot serve; with `lock`, the product rows stay locked (id order) until commit. */
+  private async unavailableLines(
+    tx: Tx,
+    lines: Array<{ productId: string; quantity: number }>,
+    lock: boolean,
+  ): Promise<Array<{ productId: string; requested: number; available: number }>> {
+    const ids = lines.map((line) => line.productId).filter(isUuid);
+    const rows = lock
+      ? await tx.$queryRaw<ProductAvailability[]>`
+          SELECT id::text AS id, on_hand - reserved AS available, active
+          FROM products WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`
+      : await tx.$queryRaw<ProductAvailability[]>`
+          SELECT id::text AS id, on_hand - reserved AS available, active
+          FROM products WHERE id = ANY(${ids}::uuid[])`;
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return lines
+      .map((line) => {
+        const product = byId.get(line.productId);
+        return {
+          productId: line.productId,
+          requested: line.quantity,
+          available: product?.active ? product.available : 0,
+        };
+      })
+      .filter((line) => line.available < line.requested);
   }
 
   /** Gives an order's reserved units back (payment failed, cancelled); a second call finds none. */

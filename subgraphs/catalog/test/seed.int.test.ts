@@ -16,16 +16,22 @@ describe('seeding', () => {
     const first = await seedDemoCatalog(database.prisma);
     expect(first.created).toBeGreaterThanOrEqual(50);
     expect(await database.prisma.category.count()).toBeGreaterThanOrEqual(5);
-    expect(await database.prisma.outboxEvent.count({ where: { type: 'ProductChanged' } })).toBe(first.created);
+    expect(await database.prisma.outboxEvent.count({ where: { type: 'ProductChanged' } })).toBe(
+      first.created,
+    );
 
     const second = await seedDemoCatalog(database.prisma);
     expect(second.created).toBe(0);
     expect(await database.prisma.product.count()).toBe(first.created);
-    expect(await database.prisma.outboxEvent.count({ where: { type: 'ProductChanged' } })).toBe(first.created);
+    expect(await database.prisma.outboxEvent.count({ where: { type: 'ProductChanged' } })).toBe(
+      first.created,
+    );
   });
 
   it('refuses to seed demo data into production', async () => {
-    await expect(seedDemoCatalog(database.prisma, { isProduction: true })).rejects.toThrow(/production/);
+    await expect(seedDemoCatalog(database.prisma, { isProduction: true })).rejects.toThrow(
+      /production/,
+    );
   });
 
   it('generates a catalog in batches and tops it up idempotently', async () => {
@@ -33,7 +39,10 @@ describe('seeding', () => {
     expect(first.created).toBe(1_200);
     const again = await seedGeneratedCatalog(database.prisma, 1_500, { batchSize: 500 });
     expect(again.created).toBe(300);
-    const generated = await database.prisma.product.findMany({ where: { sku: { startsWith: 'GEN-' } }, take: 50 });
+    const generated = await database.prisma.product.findMany({
+      where: { sku: { startsWith: 'GEN-' } },
+      take: 50,
+    });
     for (const product of generated) {
       expect(product.name).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+ [A-Za-z ]+$/);
       expect(product.priceAmount).toBeGreaterThan(0);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalTokenVerifier, createTokenVerifier, jwksOf } from '@microshop/auth';
+import { ensureAdmin } from '../src/admin.ts';
+import { verifyPassword } from '../src/password.ts';
 import {
   audience,
   bearer,
@@ -111,6 +113,24 @@ describe('users journeys', () => {
       user: null,
       userErrors: [{ code: 'INVALID_CREDENTIALS' }],
     });
+  });
+
+  it('rehashes a password made with other scrypt parameters at the next successful logIn', async () => {
+    await ensureAdmin(users.database.prisma, {
+      email: 'legacy@example.com',
+      password,
+      scrypt: { logN: 11, r: 8, p: 1 },
+    });
+    const where = { email: 'legacy@example.com' };
+    const before = await users.database.prisma.user.findUniqueOrThrow({ where });
+    expect(before.passwordHash).toMatch(/^\$scrypt\$ln=11,/);
+    const session = await users.gql<{ logIn: AuthPayloadShape }>(LOG_IN, {
+      input: { email: 'legacy@example.com', password },
+    });
+    expect(session.body.data?.logIn.user?.role).toBe('ADMIN');
+    const after = await users.database.prisma.user.findUniqueOrThrow({ where });
+    expect(after.passwordHash).toMatch(/^\$scrypt\$ln=10,/);
+    expect(await verifyPassword(password, after.passwordHash)).toBe(true);
   });
 
   it('rotates the refresh token on every use', async () => {

@@ -64,6 +64,11 @@ export class ElasticsearchIndex implements SearchIndex {
     maxRetries: 2,
     requestTimeout: 30_000,
   };
+  /** Bulk loads and the refresh after them can take minutes on a busy node. */
+  private readonly bulkLoadOptions: TransportRequestOptions = {
+    maxRetries: 2,
+    requestTimeout: 600_000,
+  };
 
   constructor(private readonly options: ElasticsearchIndexOptions) {
     this.engine = options.flavour;
@@ -168,24 +173,24 @@ export class ElasticsearchIndex implements SearchIndex {
       // Bulk load without refreshes; one refresh before the swap makes it all visible at once.
       await this.es.indices.putSettings(
         { index, settings: { refresh_interval: '-1' } },
-        this.requestOptions,
+        this.bulkLoadOptions,
       );
       for await (const batch of batches) {
         if (batch.length === 0) continue;
         const response = await this.es.bulk(
           { index, operations: bulkUpsertOperations(batch) },
-          this.requestOptions,
+          this.bulkLoadOptions,
         );
         assertBulkSucceeded(response, false);
         documents += batch.length;
       }
       await this.es.indices.putSettings(
         { index, settings: { refresh_interval: '1s' } },
-        this.requestOptions,
+        this.bulkLoadOptions,
       );
-      await this.es.indices.refresh({ index }, this.requestOptions);
+      await this.es.indices.refresh({ index }, this.bulkLoadOptions);
     } catch (error) {
-      await this.es.indices.delete({ index }, this.requestOptions).catch(() => undefined);
+      await this.es.indices.delete({ index }, this.bulkLoadOptions).catch(() => undefined);
       throw error;
     }
     const previous = await this.currentVersions();

@@ -44,6 +44,8 @@ export class CatalogDouble {
   readonly products = new Map<string, CatalogProductState>();
   /** The caller's Authorization header and request id of every GraphQL request received. */
   readonly requests: { authorization: string | undefined; requestId: string }[] = [];
+  /** While true, resolving a product fails as a catalog with a broken database would. */
+  failing = false;
   private server: RunningServer | undefined;
   private port = 0;
 
@@ -74,6 +76,7 @@ export class CatalogDouble {
   }
 
   private view(id: string) {
+    if (this.failing) throw new Error('catalog double told to fail');
     const product = this.products.get(id);
     return product
       ? {

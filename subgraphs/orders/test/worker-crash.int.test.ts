@@ -1,0 +1,153 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { loadConfig } from '@microshop/config';
+import { createEvent, createEventBus, type EventBus } from '@microshop/events';
+import { createLogger } from '@microshop/runtime';
+import {
+  createTestDatabase,
+  requireBackend,
+  testNamespace,
+  type TestDatabase,
+} from '@microshop/testing';
+import { OrderRepository } from '../src/order.repository.ts';
+import { ORDERS_WORKER_GROUP } from '../src/worker.ts';
+import { waitFor } from './helpers.ts';
+
+/**
+ * The worker process killed with SIGKILL in the middle of 200 outcomes, then started again:
+ * every order still settles, each exactly once (no duplicate history rows or events).
+ */
+
+const ORDERS = 200;
+const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const logger = createLogger('orders-crash-test', {
+  logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+});
+
+let db: TestDatabase;
+let namespace: string;
+let bus: EventBus;
+const children = new Set<ChildProcess>();
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  namespace = testNamespace('crash');
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    NAMESPACE: namespace,
+    KAFKA_BROKERS: requireBackend('KAFKA_BROKERS'),
+  });
+  bus = await createEventBus(config, { db: db.prisma, logger });
+});
+
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await bus?.close();
+  await db?.drop();
+});
+
+/** `npm run start:worker` of the orders workspace, as its own process. */
+function startWorkerProcess(): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'subgraphs/orders/src/worker-main.ts'],
+    {
+      cwd: repoRoot,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: db.url,
+        NAMESPACE: namespace,
+        KAFKA_BROKERS: requireBackend('KAFKA_BROKERS'),
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+async function processedCount(): Promise<number> {
+  return db.prisma.processedEvent.count({
+    where: { consumer: `${namespace}${ORDERS_WORKER_GROUP}` },
+  });
+}
+
+it(
+  'settles every order exactly once across a SIGKILL of the worker',
+  { timeout: 240_000 },
+  async () => {
+    const repository = new OrderRepository(db.prisma);
+    const orderIds = await db.prisma.$transaction(
+      async (tx) => {
+        const ids: string[] = [];
+        for (let index = 0; index < ORDERS; index += 1) {
+          const order = await repository.create(tx, {
+            userId: randomUUID(),
+            idempotencyKey: randomUUID(),
+            currency: 'EUR',
+            totalAmount: 990,
+            lines: [
+              { productId: randomUUID(), productName: 'Spoon', unitPriceAmount: 990, quantity: 1 },
+            ],
+          });
+          ids.push(order.id);
+        }
+        return ids;
+      },
+      { timeout: 60_000 },
+    );
+    const started = Date.now();
+    const mark = (what: string) => process.stderr.write(`${what} +${Date.now() - started}ms\n`);
+    await bus.publish(
+      orderIds.map((orderId) =>
+        createEvent('PaymentAuthorized', orderId, {
+          orderId,
+          paymentId: randomUUID(),
+          amount: { amount: 990, currency: 'EUR' },
+        }),
+      ),
+    );
+
+    mark('published');
+    const first = startWorkerProcess();
+    await waitFor(
+      'the first worker to settle some orders',
+      async () => ((await processedCount()) >= 20 ? true : undefined),
+      120_000,
+    );
+    mark('killing');
+    first.kill('SIGKILL');
+    await once(first, 'exit');
+    const settledBeforeTheKill = await processedCount();
+    expect(settledBeforeTheKill).toBeLessThan(ORDERS);
+
+    startWorkerProcess();
+    await waitFor(
+      'every order to be confirmed',
+      async () =>
+        (await db.prisma.order.count({ where: { id: { in: orderIds }, status: 'CONFIRMED' } })) ===
+        ORDERS
+          ? true
+          : undefined,
+      180_000,
+    );
+
+    mark('all confirmed');
+    expect(await db.prisma.orderStatusChange.count({ where: { orderId: { in: orderIds } } })).toBe(
+      2 * ORDERS,
+    );
+    expect(
+      await db.prisma.outboxEvent.count({
+        where: { aggregateId: { in: orderIds }, type: 'OrderStatusChanged' },
+      }),
+    ).toBe(ORDERS);
+    expect(await processedCount()).toBe(ORDERS);
+  },
+);
