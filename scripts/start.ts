@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { loadConfigOrExit, type Config } from '@microshop/config';
@@ -85,6 +86,29 @@ async function seed(config: Config, databaseUrl: string): Promise<void> {
     }
   } finally {
     await db.$disconnect();
+  }
+}
+
+/** Whether something accepts TCP connections on the port (the embedded PostgreSQL, here). */
+function listening(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * A terminal's Ctrl-C reaches the embedded PostgreSQL too (it shares the supervisor's process
+ * group), so it may already be down; its stop() would then wait for an exit that already happened.
+ */
+async function stopDatabase(database: EmbeddedPostgres | undefined, port: number): Promise<void> {
+  if (!database || !(await listening('127.0.0.1', port))) return;
+  await Promise.race([database.stop(), sleep(STOP_GRACE_MS)]);
+  if (await listening('127.0.0.1', port)) {
+    say(`PostgreSQL did not stop: it is still listening on port ${port}`);
   }
 }
 
@@ -182,6 +206,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   let database: EmbeddedPostgres | undefined;
   let databaseUrl: string;
+  const databasePort = config.database.kind === 'embedded' ? config.database.port : 0;
   if (config.database.kind === 'embedded') {
     say(`starting the embedded PostgreSQL (data in ${join(config.database.dataDir, 'postgres')})`);
     database = await startDatabaseOwningSignals({ ...config, database: config.database });
@@ -200,14 +225,14 @@ async function main(): Promise<void> {
       if (Date.now() - firstSignalAt < DOUBLE_SIGNAL_WINDOW_MS) return;
       say('second signal: killing everything now');
       for (const child of children) child.kill();
-      void (database?.stop() ?? Promise.resolve()).finally(() => process.exit(1));
+      void stopDatabase(database, databasePort).finally(() => process.exit(1));
       return;
     }
     firstSignalAt = Date.now();
     say(`${signal}: stopping`);
     stopping = (async () => {
       await Promise.all(children.map((child) => child.stop()));
-      await database?.stop();
+      await stopDatabase(database, databasePort);
       say('stopped');
       process.exit(exitCode);
     })();

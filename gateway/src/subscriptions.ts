@@ -107,7 +107,7 @@ function toGraphQLErrors(errors: readonly GraphQLFormattedError[]): GraphQLError
  * The subscription operation rewritten as the equivalent query: the root field becomes
  * `order(id:)` under the client's response key, so the result has the shape the client asked for.
  */
-function asOrderQuery(
+export function asOrderQuery(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   field: FieldNode,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApolloServer } from '@apollo/server';
 import { Lexer, Source, TokenKind, getIntrospectionQuery } from 'graphql';
@@ -439,5 +440,34 @@ describe('the shop storefront fits the defaults', () => {
     await expectAccepted(
       `query { product(id: "1") { id name price { amount currency } category { name } related { id name price { amount currency } } } }`,
     );
+  });
+});
+
+describe('the storefront operations of the typed client', () => {
+  it('all fit the default limits against the real API schema, at their largest page size', async () => {
+    const apiSchema = readFileSync(new URL('../../schema/api.graphql', import.meta.url), 'utf8');
+    const manifest = JSON.parse(
+      readFileSync(
+        new URL('../../clients/typescript/src/gql/persisted-documents.json', import.meta.url),
+        'utf8',
+      ),
+    ) as Record<string, string>;
+    const { parseOptions, validationRules, plugins } = operationLimits(DEFAULT_OPERATION_LIMITS);
+    // No resolvers: nothing is executed that matters here, only what is refused before execution.
+    const api = new ApolloServer({ typeDefs: apiSchema, parseOptions, validationRules, plugins });
+    await api.start();
+    servers.push(api);
+
+    const documents = Object.values(manifest);
+    expect(documents.length).toBeGreaterThanOrEqual(15);
+    for (const query of documents) {
+      const response = await run(query, { first: 100 }, api);
+      const refusals = response.errors.filter((error) =>
+        ['OPERATION_LIMIT_EXCEEDED', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED'].includes(
+          error.extensions?.code,
+        ),
+      );
+      expect(refusals, query).toEqual([]);
+    }
   });
 });

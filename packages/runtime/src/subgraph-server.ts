@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { DocumentNode } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
 import { bearerToken, type TokenVerifier } from '@microshop/auth';
 import type { RequestContext } from './context.ts';
@@ -80,7 +81,11 @@ export async function startSubgraphServer<TContext extends RequestContext>(
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) =>
       maskError(formatted, error, { showInternalMessages: options.showInternalErrors }),
-    plugins: [requestIdPlugin() as ApolloServerPlugin<TContext>],
+    // Federated tracing is not collected (no Apollo Studio): skip its per-request cost.
+    plugins: [
+      requestIdPlugin() as ApolloServerPlugin<TContext>,
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
     // Subgraphs are reached only by the gateway, which runs its own CSRF prevention.
     csrfPrevention: false,
   });

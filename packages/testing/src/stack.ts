@@ -1,16 +1,8 @@
-import { randomUUID } from "node:crypto";
-import { generateSigningKey } from "@microshop/auth";
-import { loadConfig, type Config, type SubgraphName } from "@microshop/config";
-import {
-  createLogger,
-  type Logger,
-  type RunningServer,
-} from "@microshop/runtime";
-import {
-  createTestDatabase,
-  testNamespace,
-  type TestDatabase,
-} from "./database.ts";
+import { randomUUID } from 'node:crypto';
+import { generateSigningKey } from '@microshop/auth';
+import { loadConfig, type Config, type SubgraphName } from '@microshop/config';
+import { createLogger, type Logger, type RunningServer } from '@microshop/runtime';
+import { createTestDatabase, testNamespace, type TestDatabase } from './database.ts';
 
 /**
  * The whole supergraph in this process: a fresh database schema and namespace, every subgraph,
@@ -36,13 +28,7 @@ interface Closable {
 }
 
 /** Started in this order: a later service may call an earlier one (orders reads cart and catalog). */
-const START_ORDER: readonly SubgraphName[] = [
-  "users",
-  "catalog",
-  "cart",
-  "payments",
-  "orders",
-];
+const START_ORDER: readonly SubgraphName[] = ['users', 'catalog', 'cart', 'payments', 'orders'];
 
 /**
  * Loaded on demand so that importing @microshop/testing from a subgraph's own tests never loads
@@ -52,33 +38,27 @@ async function subgraphStarter(
   name: SubgraphName,
 ): Promise<(config: Config, logger: Logger) => Promise<RunningServer>> {
   switch (name) {
-    case "users":
-      return (await import("../../../subgraphs/users/src/start.ts")).start;
-    case "catalog":
-      return (await import("../../../subgraphs/catalog/src/start.ts")).start;
-    case "cart":
-      return (await import("../../../subgraphs/cart/src/start.ts")).start;
-    case "orders":
-      return (await import("../../../subgraphs/orders/src/start.ts")).start;
-    case "payments":
-      return (await import("../../../subgraphs/payments/src/start.ts")).start;
+    case 'users':
+      return (await import('../../../subgraphs/users/src/start.ts')).start;
+    case 'catalog':
+      return (await import('../../../subgraphs/catalog/src/start.ts')).start;
+    case 'cart':
+      return (await import('../../../subgraphs/cart/src/start.ts')).start;
+    case 'orders':
+      return (await import('../../../subgraphs/orders/src/start.ts')).start;
+    case 'payments':
+      return (await import('../../../subgraphs/payments/src/start.ts')).start;
   }
 }
 
-function withUrls(
-  config: Config,
-  started: Partial<Record<SubgraphName, RunningServer>>,
-): Config {
+function withUrls(config: Config, started: Partial<Record<SubgraphName, RunningServer>>): Config {
   const subgraphUrls = { ...config.subgraphUrls };
-  for (const [name, server] of Object.entries(started) as [
-    SubgraphName,
-    RunningServer,
-  ][]) {
+  for (const [name, server] of Object.entries(started) as [SubgraphName, RunningServer][]) {
     subgraphUrls[name] = server.url;
   }
   const users = started.users;
   const jwksUrl = users
-    ? new URL("/.well-known/jwks.json", users.url).toString()
+    ? new URL('/.well-known/jwks.json', users.url).toString()
     : config.jwt.jwksUrl;
   return { ...config, subgraphUrls, jwt: { ...config.jwt, jwksUrl } };
 }
@@ -95,17 +75,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const { privateJwk } = await generateSigningKey();
     const base = loadConfig({
       ...process.env,
-      NODE_ENV: "test",
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       DATABASE_URL: db.url,
-      NAMESPACE: testNamespace("e2e"),
-      HOST: "127.0.0.1",
-      GATEWAY_PORT: "0",
-      USERS_PORT: "0",
-      CATALOG_PORT: "0",
-      CART_PORT: "0",
-      ORDERS_PORT: "0",
-      PAYMENTS_PORT: "0",
+      NAMESPACE: testNamespace('e2e'),
+      HOST: '127.0.0.1',
+      GATEWAY_PORT: '0',
+      USERS_PORT: '0',
+      CATALOG_PORT: '0',
+      CART_PORT: '0',
+      ORDERS_PORT: '0',
+      PAYMENTS_PORT: '0',
       JWT_PRIVATE_KEY: JSON.stringify(privateJwk),
       ...options.overrides,
     });
@@ -113,23 +93,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const started: Partial<Record<SubgraphName, RunningServer>> = {};
     for (const name of START_ORDER) {
       const start = await subgraphStarter(name);
-      const server = await start(
-        withUrls(base, started),
-        createLogger(name, base),
-      );
+      const server = await start(withUrls(base, started), createLogger(name, base));
       running.push(server);
       started[name] = server;
     }
     const config = withUrls(base, started);
 
-    const { startWorker } =
-      await import("../../../subgraphs/orders/src/worker.ts");
-    running.push(
-      await startWorker(config, createLogger("orders-worker", config)),
-    );
+    const { startWorker } = await import('../../../subgraphs/orders/src/worker.ts');
+    running.push(await startWorker(config, createLogger('orders-worker', config)));
 
-    const { startGateway } = await import("../../../gateway/src/start.ts");
-    const gateway = await startGateway(config, createLogger("gateway", config));
+    const { startGateway } = await import('../../../gateway/src/start.ts');
+    const gateway = await startGateway(config, createLogger('gateway', config));
     running.push(gateway);
 
     return { gatewayUrl: gateway.url, config, db, close: closeAll };
@@ -157,17 +131,14 @@ export async function graphql<TData = Record<string, unknown>>(
   token?: string,
 ): Promise<GraphQLResponse<TData>> {
   const response = await fetch(url, {
-    method: "POST",
+    method: 'POST',
     headers: {
-      "content-type": "application/json",
+      'content-type': 'application/json',
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as Omit<
-    GraphQLResponse<TData>,
-    "status"
-  >;
+  const body = (await response.json()) as Omit<GraphQLResponse<TData>, 'status'>;
   return { status: response.status, ...body };
 }
 
@@ -181,8 +152,8 @@ export interface SignedUpUser {
 
 /** A new CUSTOMER through the gateway's signUp, with its tokens. */
 export async function signUpUser(
-  stack: Pick<Stack, "gatewayUrl">,
-  name = "Test Customer",
+  stack: Pick<Stack, 'gatewayUrl'>,
+  name = 'Test Customer',
 ): Promise<SignedUpUser> {
   const email = `user-${randomUUID()}@example.com`;
   const password = `Pw-${randomUUID()}`;
@@ -214,9 +185,7 @@ export async function signUpUser(
   );
   const payload = response.data?.signUp;
   if (!payload?.accessToken || !payload.refreshToken || !payload.user) {
-    throw new Error(
-      `signUp failed: ${JSON.stringify(response.errors ?? payload?.userErrors)}`,
-    );
+    throw new Error(`signUp failed: ${JSON.stringify(response.errors ?? payload?.userErrors)}`);
   }
   return {
     id: payload.user.id,
@@ -229,14 +198,14 @@ export async function signUpUser(
 
 /** Signs in as an ADMIN (created directly in the stack's database the first time) through the gateway. */
 export async function signInAdmin(
-  stack: Pick<Stack, "gatewayUrl" | "db">,
+  stack: Pick<Stack, 'gatewayUrl' | 'db'>,
 ): Promise<{ accessToken: string }> {
   const [{ ensureAdmin }, { DEVELOPMENT_SCRYPT }] = await Promise.all([
-    import("../../../subgraphs/users/src/admin.ts"),
-    import("../../../subgraphs/users/src/password.ts"),
+    import('../../../subgraphs/users/src/admin.ts'),
+    import('../../../subgraphs/users/src/password.ts'),
   ]);
-  const email = "stack-admin@microshop.test";
-  const password = "Stack-admin-password-1";
+  const email = 'stack-admin@microshop.test';
+  const password = 'Stack-admin-password-1';
   await ensureAdmin(stack.db.prisma, {
     email,
     password,
@@ -246,13 +215,11 @@ export async function signInAdmin(
     logIn: { accessToken: string | null; userErrors: { code: string }[] };
   }>(
     stack.gatewayUrl,
-    "mutation LogIn($input: LogInInput!) { logIn(input: $input) { accessToken userErrors { code } } }",
+    'mutation LogIn($input: LogInInput!) { logIn(input: $input) { accessToken userErrors { code } } }',
     { input: { email, password } },
   );
   const accessToken = response.data?.logIn.accessToken;
   if (!accessToken)
-    throw new Error(
-      `admin logIn failed: ${JSON.stringify(response.errors ?? response.data)}`,
-    );
+    throw new Error(`admin logIn failed: ${JSON.stringify(response.errors ?? response.data)}`);
   return { accessToken };
 }

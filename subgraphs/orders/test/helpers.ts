@@ -2,30 +2,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export interface GraphQLResult<TData = Record<string, unknown>> {
-  data?: TData | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
-
-/** POSTs one operation to a subgraph as the gateway would, with a bearer token when given. */
-export async function postGraphQL<TData = Record<string, unknown>>(
-  url: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-  token?: string,
-): Promise<GraphQLResult<TData>> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  return (await response.json()) as GraphQLResult<TData>;
-}
-
-export function errorCodes(result: GraphQLResult<unknown>): (string | undefined)[] {
+/** The `extensions.code` of every error of a GraphQL answer, in order. */
+export function errorCodes(result: {
+  errors?: { extensions?: Record<string, unknown> }[];
+}): unknown[] {
   return (result.errors ?? []).map((error) => error.extensions?.code);
 }
 

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestAuthority, type Principal, type TestAuthority } from '@microshop/auth';
 import { createLogger, startSubgraphServer, type RunningServer } from '@microshop/runtime';
-import { createTestDatabase, type TestDatabase } from '@microshop/testing';
+import { createTestDatabase, graphql, type TestDatabase } from '@microshop/testing';
 import { createOrdersApp } from '../src/app.ts';
 import { OrderRepository } from '../src/order.repository.ts';
 import { OrderTransitions } from '../src/order-transitions.ts';
 import { createShopUpstream } from '../src/upstream.ts';
-import { errorCodes, postGraphQL, startJsonServer, type RunningHttp } from './helpers.ts';
+import { errorCodes, startJsonServer, type RunningHttp } from './helpers.ts';
 
 const ORDER_FIELDS = /* GraphQL */ `
   id
@@ -70,7 +70,7 @@ function token(principal: Principal): string {
 }
 
 async function place(principal: Principal, idempotencyKey: string, paymentToken = 'tok_visa') {
-  const result = await postGraphQL<PlacePayload>(
+  const result = await graphql<PlacePayload>(
     server.url,
     PLACE_ORDER,
     { input: { idempotencyKey, paymentToken } },
@@ -222,7 +222,7 @@ describe('placeOrder', () => {
   });
 
   it('requires a signed-in caller', async () => {
-    const result = await postGraphQL(server.url, PLACE_ORDER, {
+    const result = await graphql(server.url, PLACE_ORDER, {
       input: { idempotencyKey: 'k', paymentToken: 'tok_visa' },
     });
     expect(errorCodes(result)).toEqual(['UNAUTHENTICATED']);
@@ -232,14 +232,14 @@ describe('placeOrder', () => {
 describe('reading orders', () => {
   it('lets the owner and an ADMIN read an order; anyone else gets FORBIDDEN, also for ids that do not exist', async () => {
     const order = await placeFor(alice);
-    const asOwner = await postGraphQL<{ order: OrderView }>(
+    const asOwner = await graphql<{ order: OrderView }>(
       server.url,
       ORDER,
       { id: order.id },
       token(alice),
     );
     expect(asOwner.data?.order.id).toBe(order.id);
-    const asAdmin = await postGraphQL<{ order: OrderView }>(
+    const asAdmin = await graphql<{ order: OrderView }>(
       server.url,
       ORDER,
       { id: order.id },
@@ -247,15 +247,15 @@ describe('reading orders', () => {
     );
     expect(asAdmin.data?.order.id).toBe(order.id);
 
-    const asOther = await postGraphQL(server.url, ORDER, { id: order.id }, token(bob));
-    const missing = await postGraphQL(server.url, ORDER, { id: randomUUID() }, token(bob));
-    const garbage = await postGraphQL(server.url, ORDER, { id: 'not-an-id' }, token(bob));
+    const asOther = await graphql(server.url, ORDER, { id: order.id }, token(bob));
+    const missing = await graphql(server.url, ORDER, { id: randomUUID() }, token(bob));
+    const garbage = await graphql(server.url, ORDER, { id: 'not-an-id' }, token(bob));
     for (const result of [asOther, missing, garbage]) {
       expect(errorCodes(result)).toEqual(['FORBIDDEN']);
       expect(result.errors?.[0]?.message).toBe(asOther.errors?.[0]?.message);
       expect(result.data?.order ?? null).toBeNull();
     }
-    expect(errorCodes(await postGraphQL(server.url, ORDER, { id: order.id }))).toEqual([
+    expect(errorCodes(await graphql(server.url, ORDER, { id: order.id }))).toEqual([
       'UNAUTHENTICATED',
     ]);
   });
@@ -264,14 +264,14 @@ describe('reading orders', () => {
     const order = await placeFor(alice);
     const query = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Order { id status } } }`;
     const reps = [{ __typename: 'Order', id: order.id }];
-    const asOwner = await postGraphQL<{ _entities: { id: string }[] }>(
+    const asOwner = await graphql<{ _entities: { id: string }[] }>(
       server.url,
       query,
       { reps },
       token(alice),
     );
     expect(asOwner.data?._entities[0]?.id).toBe(order.id);
-    expect(errorCodes(await postGraphQL(server.url, query, { reps }, token(bob)))).toEqual([
+    expect(errorCodes(await graphql(server.url, query, { reps }, token(bob)))).toEqual([
       'FORBIDDEN',
     ]);
   });
@@ -291,18 +291,13 @@ describe('reading orders', () => {
         };
       }[];
     };
-    const first = await postGraphQL<Page>(
-      server.url,
-      USER_ORDERS,
-      { reps, first: 2 },
-      token(shopper),
-    );
+    const first = await graphql<Page>(server.url, USER_ORDERS, { reps, first: 2 }, token(shopper));
     const page1 = first.data!._entities[0]!.orders;
     expect(page1.totalCount).toBe(3);
     expect(page1.edges.map((edge) => edge.node.id)).toEqual([placed[2], placed[1]]);
     expect(page1.pageInfo).toEqual({ hasNextPage: true, endCursor: page1.edges[1]!.cursor });
 
-    const second = await postGraphQL<Page>(
+    const second = await graphql<Page>(
       server.url,
       USER_ORDERS,
       { reps, first: 2, after: page1.pageInfo.endCursor },
@@ -312,17 +307,12 @@ describe('reading orders', () => {
     expect(page2.edges.map((edge) => edge.node.id)).toEqual([placed[0]]);
     expect(page2.pageInfo.hasNextPage).toBe(false);
 
-    const asAdmin = await postGraphQL<Page>(
-      server.url,
-      USER_ORDERS,
-      { reps, first: 10 },
-      token(admin),
-    );
+    const asAdmin = await graphql<Page>(server.url, USER_ORDERS, { reps, first: 10 }, token(admin));
     expect(asAdmin.data!._entities[0]!.orders.totalCount).toBe(3);
-    expect(errorCodes(await postGraphQL(server.url, USER_ORDERS, { reps }, token(bob)))).toEqual([
+    expect(errorCodes(await graphql(server.url, USER_ORDERS, { reps }, token(bob)))).toEqual([
       'FORBIDDEN',
     ]);
-    const badCursor = await postGraphQL(
+    const badCursor = await graphql(
       server.url,
       USER_ORDERS,
       { reps, after: 'nope' },
@@ -335,7 +325,7 @@ describe('reading orders', () => {
 describe('status changes on request', () => {
   it('lets the owner cancel a PENDING order once, with an OrderStatusChanged event', async () => {
     const order = await placeFor(alice);
-    const cancelled = await postGraphQL<{
+    const cancelled = await graphql<{
       cancelOrder: { order: { status: string }; userErrors: unknown[] };
     }>(server.url, CANCEL, { id: order.id }, token(alice));
     expect(cancelled.data?.cancelOrder).toEqual({
@@ -355,7 +345,7 @@ describe('status changes on request', () => {
       },
     ]);
 
-    const again = await postGraphQL<{ cancelOrder: { userErrors: { code: string }[] } }>(
+    const again = await graphql<{ cancelOrder: { userErrors: { code: string }[] } }>(
       server.url,
       CANCEL,
       { id: order.id },
@@ -371,7 +361,7 @@ describe('status changes on request', () => {
   it("refuses another customer's cancel with FORBIDDEN, the same as for an unknown id", async () => {
     const order = await placeFor(alice);
     for (const id of [order.id, randomUUID()]) {
-      expect(errorCodes(await postGraphQL(server.url, CANCEL, { id }, token(bob)))).toEqual([
+      expect(errorCodes(await graphql(server.url, CANCEL, { id }, token(bob)))).toEqual([
         'FORBIDDEN',
       ]);
     }
@@ -385,10 +375,10 @@ describe('status changes on request', () => {
       data?: Record<string, { userErrors: { code: string }[] }> | null;
     }) => Object.values(result.data ?? {})[0]?.userErrors.map((error) => error.code);
 
-    expect(errorCodes(await postGraphQL(server.url, SHIP, { id: order.id }, token(alice)))).toEqual(
-      ['FORBIDDEN'],
-    );
-    expect(codesOf(await postGraphQL(server.url, SHIP, { id: order.id }, token(admin)))).toEqual([
+    expect(errorCodes(await graphql(server.url, SHIP, { id: order.id }, token(alice)))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(codesOf(await graphql(server.url, SHIP, { id: order.id }, token(admin)))).toEqual([
       'INVALID_TRANSITION',
     ]);
 
@@ -397,32 +387,28 @@ describe('status changes on request', () => {
       transitions.transition(tx, order.id, 'CONFIRMED', null, undefined),
     );
 
-    expect(codesOf(await postGraphQL(server.url, DELIVER, { id: order.id }, token(admin)))).toEqual(
-      ['INVALID_TRANSITION'],
-    );
-    expect(codesOf(await postGraphQL(server.url, SHIP, { id: order.id }, token(admin)))).toEqual(
-      [],
-    );
-    expect(
-      errorCodes(await postGraphQL(server.url, DELIVER, { id: order.id }, token(alice))),
-    ).toEqual(['FORBIDDEN']);
-    expect(codesOf(await postGraphQL(server.url, CANCEL, { id: order.id }, token(alice)))).toEqual([
+    expect(codesOf(await graphql(server.url, DELIVER, { id: order.id }, token(admin)))).toEqual([
       'INVALID_TRANSITION',
     ]);
-    expect(codesOf(await postGraphQL(server.url, DELIVER, { id: order.id }, token(admin)))).toEqual(
-      [],
-    );
+    expect(codesOf(await graphql(server.url, SHIP, { id: order.id }, token(admin)))).toEqual([]);
+    expect(errorCodes(await graphql(server.url, DELIVER, { id: order.id }, token(alice)))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(codesOf(await graphql(server.url, CANCEL, { id: order.id }, token(alice)))).toEqual([
+      'INVALID_TRANSITION',
+    ]);
+    expect(codesOf(await graphql(server.url, DELIVER, { id: order.id }, token(admin)))).toEqual([]);
 
     // DELIVERED is final: nothing moves it, not even back to PENDING.
     const refused = await db.prisma.$transaction((tx) =>
       transitions.transition(tx, order.id, 'PENDING', null, undefined),
     );
     expect(refused.kind).toBe('refused');
-    expect(codesOf(await postGraphQL(server.url, CANCEL, { id: order.id }, token(admin)))).toEqual([
+    expect(codesOf(await graphql(server.url, CANCEL, { id: order.id }, token(admin)))).toEqual([
       'INVALID_TRANSITION',
     ]);
 
-    const view = await postGraphQL<{ order: OrderView }>(
+    const view = await graphql<{ order: OrderView }>(
       server.url,
       ORDER,
       { id: order.id },
@@ -443,7 +429,7 @@ describe('status changes on request', () => {
     await db.prisma.$transaction((tx) =>
       transitions.transition(tx, order.id, 'CONFIRMED', null, undefined),
     );
-    const result = await postGraphQL<{ cancelOrder: { order: { status: string } } }>(
+    const result = await graphql<{ cancelOrder: { order: { status: string } } }>(
       server.url,
       CANCEL,
       { id: order.id },

@@ -196,7 +196,11 @@ describe('the order saga through the gateway', () => {
           query: `subscription Watch($orderId: ID!) { orderStatusChanged(orderId: $orderId) { ${ORDER_VIEW} } }`,
           variables: { orderId },
         },
-        { next: (result) => void pushes.push(result), error: () => undefined, complete: () => undefined },
+        {
+          next: (result) => void pushes.push(result),
+          error: () => undefined,
+          complete: () => undefined,
+        },
       );
       await waitFor('the subscription to be in place', async () =>
         (await activeSubscriptions()) === before + 1 ? true : undefined,
@@ -229,7 +233,10 @@ describe('the order saga through the gateway', () => {
     const orderId = await placeOrder(customer, 'tok_chargeDeclined');
     const order = await settled(customer, orderId);
     expect(order.status).toBe('PAYMENT_FAILED');
-    expect(order.statusHistory.map((change) => change.status)).toEqual(['PENDING', 'PAYMENT_FAILED']);
+    expect(order.statusHistory.map((change) => change.status)).toEqual([
+      'PENDING',
+      'PAYMENT_FAILED',
+    ]);
     expect(order.payment).toEqual({ status: 'DECLINED', failureReason: 'card declined' });
     await waitFor('the stock to be released', async () =>
       (await stockOf(productId)) === 4 ? true : undefined,
@@ -261,14 +268,16 @@ describe('the order saga through the gateway', () => {
     const customer = await signUpUser(stack);
     await addToCart(customer, productId);
     const key = randomUUID();
-    const ids = await Promise.all(Array.from({ length: 5 }, () => placeOrder(customer, 'tok_visa', key)));
+    const ids = await Promise.all(
+      Array.from({ length: 5 }, () => placeOrder(customer, 'tok_visa', key)),
+    );
     expect(new Set(ids).size).toBe(1);
     expect(await stack.db.prisma.order.count({ where: { idempotencyKey: key } })).toBe(1);
     expect((await settled(customer, ids[0]!)).status).toBe('CONFIRMED');
     expect(await stockOf(productId)).toBe(4);
   });
 
-  it("keeps another customer out of an order: reading and cancelling it are FORBIDDEN, like an unknown id", async () => {
+  it('keeps another customer out of an order: reading and cancelling it are FORBIDDEN, like an unknown id', async () => {
     const productId = await createProduct(5);
     const owner = await signUpUser(stack);
     const other = await signUpUser(stack);
@@ -297,7 +306,9 @@ describe('the order saga through the gateway', () => {
     expect((await settled(customer, orderId)).status).toBe('CONFIRMED');
     expect(await stockOf(productId)).toBe(1);
 
-    const cancel = await graphql<{ cancelOrder: { order: { status: string }; userErrors: unknown[] } }>(
+    const cancel = await graphql<{
+      cancelOrder: { order: { status: string }; userErrors: unknown[] };
+    }>(
       stack.gatewayUrl,
       'mutation Cancel($id: ID!) { cancelOrder(id: $id) { order { status } userErrors { code } } }',
       { id: orderId },
@@ -318,6 +329,8 @@ describe('the order saga through the gateway', () => {
       { id: orderId },
       adminToken,
     );
-    expect(ship.data?.shipOrder.userErrors.map((error) => error.code)).toEqual(['INVALID_TRANSITION']);
+    expect(ship.data?.shipOrder.userErrors.map((error) => error.code)).toEqual([
+      'INVALID_TRANSITION',
+    ]);
   });
 });

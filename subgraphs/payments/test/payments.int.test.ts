@@ -6,18 +6,13 @@ import { createEvent, createEventBus, type DomainEvent, type EventBus } from '@m
 import { createLogger, type RunningServer } from '@microshop/runtime';
 import {
   createTestDatabase,
+  graphql,
   requireBackend,
   testNamespace,
   type TestDatabase,
 } from '@microshop/testing';
 // Shared test helpers live with the orders tests until @microshop/testing takes them.
-import {
-  errorCodes,
-  postGraphQL,
-  startJsonServer,
-  waitFor,
-  type RunningHttp,
-} from '../../orders/test/helpers.ts';
+import { errorCodes, startJsonServer, waitFor, type RunningHttp } from '../../orders/test/helpers.ts';
 import { PAYMENTS_CONSUMER_GROUP } from '../src/payment-saga.ts';
 import { start } from '../src/start.ts';
 
@@ -236,7 +231,7 @@ describe('Order.payment', () => {
       _entities: { payment: { status: string; amount: unknown; order: { id: string } } | null }[];
     };
 
-    const asOwner = await postGraphQL<Answer>(
+    const asOwner = await graphql<Answer>(
       payments.url,
       ORDER_PAYMENT,
       { reps },
@@ -251,22 +246,22 @@ describe('Order.payment', () => {
 
     const admin = await authority.tokenFor({ userId: randomUUID(), role: 'ADMIN' });
     expect(
-      (await postGraphQL<Answer>(payments.url, ORDER_PAYMENT, { reps }, admin)).data?._entities[0]
+      (await graphql<Answer>(payments.url, ORDER_PAYMENT, { reps }, admin)).data?._entities[0]
         ?.payment?.status,
     ).toBe('AUTHORIZED');
 
     const stranger = await authority.tokenFor({ userId: randomUUID(), role: 'CUSTOMER' });
-    expect(errorCodes(await postGraphQL(payments.url, ORDER_PAYMENT, { reps }, stranger))).toEqual([
+    expect(errorCodes(await graphql(payments.url, ORDER_PAYMENT, { reps }, stranger))).toEqual([
       'FORBIDDEN',
     ]);
-    expect(errorCodes(await postGraphQL(payments.url, ORDER_PAYMENT, { reps }))).toEqual([
+    expect(errorCodes(await graphql(payments.url, ORDER_PAYMENT, { reps }))).toEqual([
       'UNAUTHENTICATED',
     ]);
   });
 
   it('is null for an order without a payment', async () => {
     const token = await authority.tokenFor({ userId: randomUUID(), role: 'CUSTOMER' });
-    const answer = await postGraphQL<{ _entities: { payment: unknown }[] }>(
+    const answer = await graphql<{ _entities: { payment: unknown }[] }>(
       payments.url,
       ORDER_PAYMENT,
       { reps: [{ __typename: 'Order', id: randomUUID() }] },

@@ -29,7 +29,7 @@ function derive(password: string, salt: Buffer, params: ScryptParameters): Promi
     N: 2 ** params.logN,
     r: params.r,
     p: params.p,
-    // Node refuses more than 32 MiB by default; allow what the parameters need (128 * N * r) plus slack.
+    // Node refuses more than 32 MiB by default; allow twice what the parameters need (128 * N * r).
     maxmem: 2 * 128 * 2 ** params.logN * params.r,
   };
   return new Promise((resolve, reject) =>
@@ -39,7 +39,7 @@ function derive(password: string, salt: Buffer, params: ScryptParameters): Promi
   );
 }
 
-/** `$scrypt$ln=15,r=8,p=1$<salt>$<hash>` (PHC string format, base64 without padding). */
+/** `$scrypt$ln=15,r=8,p=1$<salt>$<hash>`: PHC string layout, salt and hash in unpadded base64url. */
 export async function hashPassword(password: string, params: ScryptParameters): Promise<string> {
   const salt = randomBytes(SALT_LENGTH);
   const hash = await derive(password, salt, params);
