@@ -12,7 +12,12 @@ import {
   type TestDatabase,
 } from '@microshop/testing';
 // Shared test helpers live with the orders tests until @microshop/testing takes them.
-import { errorCodes, startJsonServer, waitFor, type RunningHttp } from '../../orders/test/helpers.ts';
+import {
+  errorCodes,
+  startJsonServer,
+  waitFor,
+  type RunningHttp,
+} from '../../orders/test/helpers.ts';
 import { PAYMENTS_CONSUMER_GROUP } from '../src/payment-saga.ts';
 import { start } from '../src/start.ts';
 
