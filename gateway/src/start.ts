@@ -21,6 +21,7 @@ import {
 } from '@microshop/runtime';
 import { checkSubgraphs } from './health.ts';
 import { createGatewayMetrics } from './metrics.ts';
+import { operationLimits } from './operation-limits.ts';
 import { OrderStatusHub } from './order-status-hub.ts';
 import { startOrderStatusFeed } from './order-status-feed.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
@@ -101,14 +102,19 @@ export async function startGateway(
     apiSchema = schema.apiSchema;
   });
 
+  // Refused before planning, in every environment (issue 7); the subscription path applies them too.
+  const limits = operationLimits<RequestContext>();
   const apollo = new ApolloServer<RequestContext>({
     gateway,
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     introspection: config.gateway.introspection,
     includeStacktraceInErrorResponses: false,
     csrfPrevention: true,
     formatError: (formatted, error) =>
       maskError(formatted, error, { showInternalMessages: !config.isProduction }),
     plugins: [
+      ...limits.plugins,
       requestIdPlugin(),
       config.isProduction
         ? ApolloServerPluginLandingPageDisabled()
@@ -206,6 +212,8 @@ export async function startGateway(
       return apiSchema;
     },
     execute: executeThroughGateway,
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
     verifier,
     hub,
     logger: logger.child({ component: 'subscriptions' }),
@@ -214,27 +222,30 @@ export async function startGateway(
     onActiveSubscriptionsChange: (delta) => metrics.activeSubscriptions.inc(delta),
   });
 
-  const feed = await startOrderStatusFeed(config, { logger, hub });
+  const closeAll = async (feed?: { close(): Promise<void> }) => {
+    await feed?.close();
+    await subscriptions.close();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await apollo.stop();
+  };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.ports.gateway, config.host, () => resolve());
-  });
+  let feed: { close(): Promise<void> } | undefined;
+  try {
+    feed = await startOrderStatusFeed(config, { logger, hub });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.ports.gateway, config.host, () => resolve());
+    });
+  } catch (error) {
+    await closeAll(feed).catch(() => undefined);
+    throw error;
+  }
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}/graphql`;
   logger.info({ url }, 'gateway ready');
 
-  return {
-    url,
-    port,
-    async close() {
-      await feed.close();
-      await subscriptions.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await apollo.stop();
-    },
-  };
+  return { url, port, close: () => closeAll(feed) };
 }

@@ -11,6 +11,8 @@ import type {
   GraphQLFormattedError,
   GraphQLSchema,
   OperationDefinitionNode,
+  ParseOptions,
+  ValidationRule,
 } from 'graphql';
 import { WebSocketServer } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
@@ -33,6 +35,7 @@ const {
   getVariableValues,
   parse,
   print,
+  specifiedRules,
   validate,
 } = createRequire(import.meta.url)('graphql') as typeof GraphQLModule;
 type GraphQLError = GraphQLErrorType;
@@ -58,6 +61,9 @@ export interface SubscriptionServerOptions {
   path: string;
   apiSchema: () => GraphQLSchema;
   execute: ExecuteThroughGateway;
+  /** The gateway's operation limits, applied to subscription documents as to HTTP ones. */
+  parseOptions: ParseOptions;
+  validationRules: readonly ValidationRule[];
   verifier: TokenVerifier;
   hub: OrderStatusHub;
   logger: Logger;
@@ -205,13 +211,16 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): {
     const schema = options.apiSchema();
     let document: DocumentNode;
     try {
-      document = parse(payload.query);
+      document = parse(payload.query, options.parseOptions);
     } catch (error) {
       return [
         error instanceof GraphQLError ? error : clientError('Syntax error', 'GRAPHQL_PARSE_FAILED'),
       ];
     }
-    const validationErrors = validate(schema, document);
+    const validationErrors = validate(schema, document, [
+      ...specifiedRules,
+      ...options.validationRules,
+    ]);
     if (validationErrors.length > 0) return [...validationErrors];
     const operation = getOperationAST(document, payload.operationName);
     if (!operation) return [clientError('Could not identify the operation to run', 'BAD_REQUEST')];

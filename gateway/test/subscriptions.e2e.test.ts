@@ -218,6 +218,23 @@ describe('orderStatusChanged over graphql-ws', () => {
     expect(subscription.results).toEqual([]);
   });
 
+  it('applies the operation limits to subscription documents', async () => {
+    const productId = await createProduct();
+    const owner = await signUpUser(stack);
+    const orderId = await placeOrder(owner.accessToken, productId);
+    const aliases = Array.from({ length: 30 }, (_, index) => `a${index}: id`).join(' ');
+    const subscription = subscribe<OrderPush>(
+      connect(owner.accessToken),
+      `subscription ($orderId: ID!) { orderStatusChanged(orderId: $orderId) { ${aliases} } }`,
+      { orderId },
+    );
+    expect(await subscription.ended).toEqual([
+      expect.objectContaining({
+        extensions: expect.objectContaining({ code: 'OPERATION_LIMIT_EXCEEDED' }),
+      }),
+    ]);
+  });
+
   it('refuses a connection whose token is forged', async () => {
     const client = createClient({
       url: stack.gatewayUrl.replace(/^http/, 'ws'),

@@ -28,10 +28,12 @@ export function badUserInput(message: string, field?: string[]): GraphQLError {
   });
 }
 
+/**
+ * A dependency of this field is down. Deliberately no HTTP status: a subgraph answering non-2xx
+ * makes the gateway drop the error's code and the response's other data.
+ */
 export function serviceUnavailable(message: string): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, http: { status: 503 } },
-  });
+  return new GraphQLError(message, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } });
 }
 
 const PUBLIC_CODES = new Set<string>([

@@ -209,29 +209,30 @@ export class PostgresSearchIndex implements SearchIndex {
     const tsquery = terms.map((term) => `${term}:*`).join(' & ');
     const rawQuery = request.query.trim().toLowerCase();
 
-    // Each matcher drives its own index; a UNION of their ids (an OR would make the planner
-    // fall back to scanning every row, computing trigram similarity for each).
-    const candidates: string[] = [];
+    // Each matcher drives its own index in its own branch of a UNION (an OR makes the planner
+    // scan every row, computing trigram similarity for each); both branches score a row alike,
+    // so the UNION keeps one copy of a row both matched.
+    const matchers: string[] = [];
     const scoreParts: string[] = [
       `CASE WHEN lower(name) = ${params.add(rawQuery)} THEN ${EXACT_NAME_BONUS} ELSE 0 END`,
     ];
     if (tsquery) {
       const tsq = `to_tsquery('english'::regconfig, ${params.add(tsquery)})`;
-      candidates.push(`SELECT id FROM ${table(name)} WHERE document @@ ${tsq}`);
+      matchers.push(`document @@ ${tsq}`);
       scoreParts.push(`ts_rank(document, ${tsq})::float8`);
     }
     if (this.trigramSchema) {
       const trigram = quote(this.trigramSchema);
       const text = params.add(terms.join(' '));
       // `name %> q`: some extent of the name is similar enough to the query (index-assisted).
-      candidates.push(`SELECT id FROM ${table(name)} WHERE name OPERATOR(${trigram}.%>) ${text}`);
+      matchers.push(`name OPERATOR(${trigram}.%>) ${text}`);
       scoreParts.push(`${trigram}.word_similarity(${text}, name)::float8 * 0.5`);
     }
-    if (candidates.length === 0) {
+    if (matchers.length === 0) {
       return { hits: [], hasNextPage: false, totalCount: 0, facets: buildFacets([], new Map()) };
     }
 
-    const filters: string[] = ['true'];
+    const filters: string[] = [];
     const filter = request.filter;
     if (filter?.categorySlug) filters.push(`category_slug = ${params.add(filter.categorySlug)}`);
     if (filter?.minPrice !== null && filter?.minPrice !== undefined)
@@ -255,10 +256,13 @@ export class PostgresSearchIndex implements SearchIndex {
     }).join(' ')} END`;
 
     const [row] = await this.db.$queryRawUnsafe<SearchRow[]>(
-      `WITH matched AS MATERIALIZED (
+      `WITH matched AS MATERIALIZED (${matchers
+        .map(
+          (matcher) => `
          SELECT id, category_slug, price_amount, (${scoreParts.join(' + ')}) AS score
-         FROM ${table(name)} JOIN (${candidates.join(' UNION ')}) candidates USING (id)
-         WHERE ${filters.join(' AND ')}
+         FROM ${table(name)} WHERE ${[matcher, ...filters].join(' AND ')}`,
+        )
+        .join(' UNION ')}
        )
        SELECT
          (SELECT count(*)::int FROM matched) AS total,

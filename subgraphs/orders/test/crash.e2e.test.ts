@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '@microshop/config';
-import { createEvent, createEventBus, type EventBus } from '@microshop/events';
+import { appendToOutbox, createEvent, createEventBus, type EventBus } from '@microshop/events';
 import { createLogger } from '@microshop/runtime';
 import {
   createTestDatabase,
@@ -13,13 +13,15 @@ import {
   type TestDatabase,
 } from '@microshop/testing';
 import { OrderRepository } from '../src/order.repository.ts';
+import { ORDERS_OUTBOX_SOURCE } from '../src/order-transitions.ts';
 import { ORDERS_WORKER_GROUP } from '../src/worker.ts';
 import { waitFor } from './helpers.ts';
 
 /**
- * The worker process killed with SIGKILL in the middle of 200 outcomes, then started again:
- * every order still settles, each exactly once (no duplicate history rows or events). An e2e
- * file because it starts real processes (slow on a busy machine); it needs Postgres and Kafka only.
+ * Orders processes killed with SIGKILL mid-flight and started again: the worker in the middle of
+ * 200 outcomes (every order still settles, exactly once), and the orders process, whose outbox
+ * relay publishes (no event is lost). An e2e file because it starts real processes (slow on a
+ * busy machine); it needs Postgres and Kafka only.
  */
 
 const ORDERS = 200;
@@ -51,27 +53,29 @@ afterAll(async () => {
   await db?.drop();
 });
 
-/** `npm run start:worker` of the orders workspace, as its own process. */
-function startWorkerProcess(): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'subgraphs/orders/src/worker-main.ts'],
-    {
-      cwd: repoRoot,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: db.url,
-        NAMESPACE: namespace,
-        KAFKA_BROKERS: requireBackend('KAFKA_BROKERS'),
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+/** `npm start` (entry 'main') or `npm run start:worker` (entry 'worker-main') of orders. */
+function startProcess(entry: 'main' | 'worker-main'): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', `subgraphs/orders/src/${entry}.ts`], {
+    cwd: repoRoot,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: db.url,
+      NAMESPACE: namespace,
+      KAFKA_BROKERS: requireBackend('KAFKA_BROKERS'),
+      ORDERS_PORT: '0',
     },
-  );
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
+}
+
+async function killed(child: ChildProcess): Promise<void> {
+  child.kill('SIGKILL');
+  await once(child, 'exit');
 }
 
 async function processedCount(): Promise<number> {
@@ -114,7 +118,7 @@ it(
       ),
     );
 
-    const first = startWorkerProcess();
+    const first = startProcess('worker-main');
     await waitFor(
       'the first worker to settle some orders',
       async () => ((await processedCount()) >= 20 ? true : undefined),
@@ -125,7 +129,7 @@ it(
     const settledBeforeTheKill = await processedCount();
     expect(settledBeforeTheKill).toBeLessThan(ORDERS);
 
-    startWorkerProcess();
+    startProcess('worker-main');
     await waitFor(
       'every order to be confirmed',
       async () =>
@@ -145,5 +149,62 @@ it(
       }),
     ).toBe(ORDERS);
     expect(await processedCount()).toBe(ORDERS);
+  },
+);
+
+it(
+  'loses no event across a SIGKILL of the orders process (its outbox relay)',
+  { timeout: 240_000 },
+  async () => {
+    const seen = new Set<string>();
+    const observer = await bus.subscribe({
+      group: 'crash-observer',
+      topics: ['orders'],
+      handler: async (event) => {
+        seen.add(event.id);
+      },
+    });
+    const written: string[] = [];
+    /** Writes `count` status events to the orders outbox, as the orders service does. */
+    async function write(count: number): Promise<void> {
+      for (let index = 0; index < count; index += 1) {
+        const orderId = randomUUID();
+        const event = createEvent('OrderStatusChanged', orderId, {
+          orderId,
+          userId: randomUUID(),
+          from: 'PENDING',
+          to: 'CONFIRMED',
+          reason: null,
+        });
+        await db.prisma.$transaction((tx) => appendToOutbox(tx, ORDERS_OUTBOX_SOURCE, [event]));
+        written.push(event.id);
+      }
+    }
+    const published = () =>
+      db.prisma.outboxEvent.count({ where: { id: { in: written }, publishedAt: { not: null } } });
+
+    try {
+      const first = startProcess('main');
+      await write(50);
+      await waitFor(
+        'the relay to publish some events',
+        async () => ((await published()) >= 20 ? true : undefined),
+        120_000,
+      );
+      await killed(first);
+      // Orders keep being placed while the relay is down: the outbox holds their events.
+      await write(150);
+      expect(await published()).toBeLessThan(200);
+
+      startProcess('main');
+      await waitFor(
+        'every event to be published and consumed',
+        async () =>
+          (await published()) === 200 && written.every((id) => seen.has(id)) ? true : undefined,
+        180_000,
+      );
+    } finally {
+      await observer.close();
+    }
   },
 );
