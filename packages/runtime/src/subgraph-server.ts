@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { DocumentNode } from 'graphql';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { buildSubgraphSchema, type GraphQLResolverMap } from '@apollo/subgraph';
+import { buildSubgraphSchema } from '@apollo/subgraph';
 import { bearerToken, type TokenVerifier } from '@microshop/auth';
 import type { RequestContext } from './context.ts';
 import { maskError } from './errors.ts';
@@ -15,6 +15,12 @@ import {
   REQUEST_ID_HEADER,
 } from './http.ts';
 import type { Logger } from './logger.ts';
+
+/** One `{ typeDefs, resolvers }` module as buildSubgraphSchema takes it. */
+type SchemaModule = Exclude<
+  Extract<Parameters<typeof buildSubgraphSchema>[0], readonly unknown[]>[number],
+  DocumentNode
+>;
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -76,7 +82,7 @@ export async function startSubgraphServer<TContext extends RequestContext>(
 ): Promise<RunningServer> {
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema([
-      { typeDefs: options.typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> },
+      { typeDefs: options.typeDefs, resolvers: options.resolvers as SchemaModule['resolvers'] },
     ]),
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) =>
