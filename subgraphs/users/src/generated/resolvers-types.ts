@@ -118,14 +118,14 @@ export type User = {
   role: Role;
 };
 
-/** An expected business failure of a mutation (invalid input, a taken email, too many attempts...). */
+/** An expected business failure of a mutation, with a stable code. */
 export type UserError = {
   __typename?: 'UserError';
-  /** A stable SCREAMING_SNAKE code a client can branch on. */
+  /** A stable SCREAMING_SNAKE identifier of the failure. */
   code: Scalars['String']['output'];
-  /** Path of the input field at fault, e.g. ["input", "email"]; absent when no single field is. */
+  /** Path of the input field at fault, when one is. */
   field?: Maybe<Array<Scalars['String']['output']>>;
-  /** A human-readable explanation, safe to show to the end user. */
+  /** A human-readable explanation. */
   message: Scalars['String']['output'];
 };
 
