@@ -65,6 +65,11 @@ export function requestIdPlugin(): ApolloServerPlugin<RequestContext> {
           }
         },
         async willSendResponse({ contextValue, response }) {
+          // Once the operation executed, errors are field errors: a 401/403 status would make
+          // the gateway drop this subgraph's partial data along with the error's code.
+          if (response.body.kind === 'single' && response.body.singleResult.data !== undefined) {
+            response.http.status = 200;
+          }
           if (response.body.kind === 'single' && response.body.singleResult.errors) {
             for (const error of response.body.singleResult.errors) {
               (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
