@@ -50,18 +50,24 @@ async function staleCodegenOutputs(subgraphDir: string): Promise<string[]> {
 
 async function main(): Promise<void> {
   let ok = checkComposedSchema();
-  const subgraphsDir = join(repoRoot, 'subgraphs');
-  for (const name of readdirSync(subgraphsDir).sort()) {
-    const dir = join(subgraphsDir, name);
+  const workspaces = ['subgraphs', 'clients'].flatMap((parent) =>
+    existsSync(join(repoRoot, parent))
+      ? readdirSync(join(repoRoot, parent))
+          .sort()
+          .map((name) => join(repoRoot, parent, name))
+      : [],
+  );
+  for (const dir of workspaces) {
     if (!existsSync(join(dir, 'codegen.ts'))) continue;
     const stale = await staleCodegenOutputs(dir);
+    const packageName = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name as string;
     if (stale.length > 0) {
       ok = false;
       console.error(
-        `Stale generated code: ${stale.join(', ')}. Run \`npm run codegen -w @microshop/${name}\` and commit it.`,
+        `Stale generated code: ${stale.join(', ')}. Run \`npm run codegen -w ${packageName}\` and commit it.`,
       );
     } else {
-      console.log(`subgraphs/${name}: generated code is up to date`);
+      console.log(`${relative(repoRoot, dir)}: generated code is up to date`);
     }
   }
   process.exit(ok ? 0 : 1);

@@ -12,6 +12,7 @@ import { SUBGRAPH_NAMES, type Config, type SubgraphName } from '@microshop/confi
 import {
   handleGraphQLRequest,
   maskError,
+  openInOrder,
   requestIdOf,
   requestIdPlugin,
   sendJson,
@@ -22,7 +23,7 @@ import {
 } from '@microshop/runtime';
 import { checkSubgraphs } from './health.ts';
 import { createGatewayMetrics } from './metrics.ts';
-import { operationLimits } from './operation-limits.ts';
+import { DEFAULT_OPERATION_LIMITS, operationLimits } from './operation-limits.ts';
 import { OrderStatusHub } from './order-status-hub.ts';
 import { startOrderStatusFeed } from './order-status-feed.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
@@ -108,7 +109,10 @@ export async function startGateway(
   });
 
   // Refused before planning, in every environment (issue 7); the subscription path applies them too.
-  const limits = operationLimits<RequestContext>();
+  const limits = operationLimits<RequestContext>({
+    ...DEFAULT_OPERATION_LIMITS,
+    hideSuggestions: config.isProduction,
+  });
   const apollo = new ApolloServer<RequestContext>({
     gateway,
     parseOptions: limits.parseOptions,
@@ -128,7 +132,6 @@ export async function startGateway(
           }) as ApolloServerPlugin<RequestContext>),
     ],
   });
-  await apollo.start();
 
   const executeThroughGateway: ExecuteThroughGateway = async (request, context) => {
     const response = await apollo.executeOperation(request, { contextValue: context });
@@ -180,7 +183,7 @@ export async function startGateway(
     },
   };
 
-  const server = createServer(async (req, res) => {
+  const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
     const requestId = requestIdOf(req);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -206,51 +209,52 @@ export async function startGateway(
         );
       } else res.end();
     }
-  });
-  server.keepAliveTimeout = 65_000;
-
-  const subscriptions = startSubscriptionServer({
-    httpServer: server,
-    path: '/graphql',
-    apiSchema: () => {
-      if (!apiSchema) throw new Error('The gateway has not loaded its schema');
-      return apiSchema;
-    },
-    execute: executeThroughGateway,
-    parseOptions: limits.parseOptions,
-    validationRules: limits.validationRules,
-    verifier,
-    hub,
-    logger: logger.child({ component: 'subscriptions' }),
-    isProduction: config.isProduction,
-    maxSubscriptionsPerConnection: MAX_SUBSCRIPTIONS_PER_CONNECTION,
-    onActiveSubscriptionsChange: (delta) => metrics.activeSubscriptions.inc(delta),
-  });
-
-  const closeAll = async (feed?: { close(): Promise<void> }) => {
-    await feed?.close();
-    await subscriptions.close();
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
-    await apollo.stop();
   };
 
-  let feed: { close(): Promise<void> } | undefined;
-  try {
-    feed = await startOrderStatusFeed(config, { logger, hub });
+  const { value: port, close } = await openInOrder(async (onClose) => {
+    await apollo.start();
+    onClose(() => apollo.stop());
+
+    const server = createServer(handleRequest);
+    server.keepAliveTimeout = 65_000;
+    onClose(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+    );
+
+    const subscriptions = startSubscriptionServer({
+      httpServer: server,
+      path: '/graphql',
+      apiSchema: () => {
+        if (!apiSchema) throw new Error('The gateway has not loaded its schema');
+        return apiSchema;
+      },
+      execute: executeThroughGateway,
+      parseOptions: limits.parseOptions,
+      validationRules: limits.validationRules,
+      verifier,
+      hub,
+      logger: logger.child({ component: 'subscriptions' }),
+      isProduction: config.isProduction,
+      maxSubscriptionsPerConnection: MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      onActiveSubscriptionsChange: (delta) => metrics.activeSubscriptions.inc(delta),
+    });
+    onClose(() => subscriptions.close());
+
+    const feed = await startOrderStatusFeed(config, { logger, hub });
+    onClose(() => feed.close());
+
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.ports.gateway, config.host, () => resolve());
     });
-  } catch (error) {
-    await closeAll(feed).catch(() => undefined);
-    throw error;
-  }
-  const { port } = server.address() as AddressInfo;
+    return (server.address() as AddressInfo).port;
+  });
   const url = `http://${config.host}:${port}/graphql`;
   logger.info({ url }, 'gateway ready');
 
-  return { url, port, close: () => closeAll(feed) };
+  return { url, port, close };
 }

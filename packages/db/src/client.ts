@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { Config } from '@microshop/config';
 import { PrismaClient } from './generated/prisma/client.ts';
 
 export { PrismaClient };
@@ -18,6 +19,20 @@ export function parseDatabaseUrl(url: string): {
   const schema = parsed.searchParams.get('schema') ?? undefined;
   parsed.searchParams.delete('schema');
   return { connectionString: parsed.toString(), schema };
+}
+
+/**
+ * The PostgreSQL URL a service connects to. The embedded database is started by `npm start`, not
+ * by a service, so without a URL the service refuses to start, saying what to do.
+ */
+export function databaseUrlOf(config: Pick<Config, 'database'>, service: string): string {
+  if (config.database.kind !== 'postgres') {
+    throw new Error(
+      `${service} needs a PostgreSQL database: set DATABASE_URL, or run \`npm start\`, which ` +
+        'starts the embedded one and passes its URL',
+    );
+  }
+  return config.database.url;
 }
 
 export interface PrismaClientOptions {

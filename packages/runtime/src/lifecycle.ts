@@ -6,28 +6,76 @@ export interface Lifecycle {
   close(): Promise<void>;
 }
 
-type Closer = () => Promise<void>;
+/** Closes one resource. */
+export type Closer = () => Promise<void>;
+
+/** What `openInOrder` opened: the value its `open` returned, and `close()` for all of it. */
+export interface Opened<T> {
+  value: T;
+  /**
+   * Closes everything, newest first. Every closer runs even if an earlier one fails; the first
+   * failure is rethrown afterwards. Calling it again returns the same promise.
+   */
+  close(): Promise<void>;
+}
+
+/** Closers registered in opening order; `close()` runs them once, in reverse. */
+function closerStack(): { onClose: (closer: Closer) => void; close: () => Promise<void> } {
+  const closers: Closer[] = [];
+  let closing: Promise<void> | undefined;
+  const closeAll = async () => {
+    const failures: unknown[] = [];
+    for (const closer of closers.splice(0).reverse()) {
+      try {
+        await closer();
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw failures[0];
+  };
+  return {
+    onClose: (closer) => void closers.push(closer),
+    close: () => (closing ??= closeAll()),
+  };
+}
 
 /**
- * Runs a process entry point: `start` returns what must be closed, in the order it was opened;
+ * Opens resources in order: `open` registers a closer with `onClose` right after opening each
+ * one. If `open` fails, what it had opened is closed (newest first, failures ignored) and its
+ * error is rethrown; otherwise its value is returned with `close()` for everything it opened.
+ */
+export async function openInOrder<T>(
+  open: (onClose: (closer: Closer) => void) => Promise<T>,
+): Promise<Opened<T>> {
+  const stack = closerStack();
+  try {
+    return { value: await open(stack.onClose), close: stack.close };
+  } catch (error) {
+    await stack.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * Runs a process entry point: `start` registers what must be closed, in the order it was opened;
  * SIGINT/SIGTERM close it in reverse and exit. A second signal exits at once.
  */
 export async function runProcess(
   logger: Logger,
   start: (onClose: (closer: Closer) => void) => Promise<void>,
 ): Promise<void> {
-  const closers: Closer[] = [];
+  // Not openInOrder: a signal during start must close what start has opened so far.
+  const opened = closerStack();
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) process.exit(1);
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    for (const closer of closers.reverse()) {
-      try {
-        await closer();
-      } catch (error) {
-        logger.error({ err: error }, 'error while shutting down');
-      }
+    try {
+      await opened.close();
+    } catch (error) {
+      logger.error({ err: error }, 'error while shutting down');
     }
     process.exit(0);
   };
@@ -38,10 +86,10 @@ export async function runProcess(
   );
 
   try {
-    await start((closer) => closers.push(closer));
+    await start(opened.onClose);
   } catch (error) {
     logger.fatal({ err: error }, 'failed to start');
-    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+    await opened.close().catch(() => undefined);
     process.exit(1);
   }
 }

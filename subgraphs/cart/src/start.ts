@@ -1,8 +1,13 @@
 import { createTokenVerifier } from '@microshop/auth';
 import type { Config } from '@microshop/config';
-import { createPrismaClient } from '@microshop/db';
+import { createPrismaClient, databaseUrlOf } from '@microshop/db';
 import { createEventBus, startEventConsumer } from '@microshop/events';
-import { startSubgraphServer, type Logger, type RunningServer } from '@microshop/runtime';
+import {
+  openInOrder,
+  startSubgraphServer,
+  type Logger,
+  type RunningServer,
+} from '@microshop/runtime';
 import { createCartApp } from './app.ts';
 import { createCartStore } from './cart-store.ts';
 import { createCatalogClient } from './catalog-client.ts';
@@ -17,27 +22,19 @@ import {
  * that empties carts on OrderPlaced, and the subgraph server. `close()` closes all of it.
  */
 export async function start(config: Config, logger: Logger): Promise<RunningServer> {
-  if (config.database.kind !== 'postgres') {
-    throw new Error(
-      'cart needs a PostgreSQL database: run `npm start` (which starts the embedded one and ' +
-        'passes its URL) or set DATABASE_URL',
-    );
-  }
   // The database is needed with Redis too: the event consumer records handled events in it.
-  const db = createPrismaClient(config.database.url);
-  const closers: (() => Promise<void>)[] = [() => db.$disconnect()];
-  const close = async () => {
-    for (const closer of closers.reverse()) await closer();
-  };
-  try {
+  const databaseUrl = databaseUrlOf(config, 'cart');
+  const { value: server, close } = await openInOrder(async (onClose) => {
+    const db = createPrismaClient(databaseUrl);
+    onClose(() => db.$disconnect());
     const store = await createCartStore(config, {
       db,
       logger: logger.child({ component: 'cart-store' }),
     });
-    closers.push(() => store.close());
+    onClose(() => store.close());
 
     const bus = await createEventBus(config, { db, logger });
-    closers.push(() => bus.close());
+    onClose(() => bus.close());
     const handleOrderEvent = createOrderEventHandler(store);
     const consumer = await startEventConsumer({
       bus,
@@ -50,7 +47,7 @@ export async function start(config: Config, logger: Logger): Promise<RunningServ
       // order (only this consumer group waits meanwhile).
       retry: CART_CONSUMER_RETRY,
     });
-    closers.push(() => consumer.close());
+    onClose(() => consumer.close());
 
     const server = await startSubgraphServer(
       createCartApp({
@@ -62,10 +59,8 @@ export async function start(config: Config, logger: Logger): Promise<RunningServ
       }),
       { port: config.ports.cart, host: config.host },
     );
-    closers.push(() => server.close());
-    return { url: server.url, port: server.port, close };
-  } catch (error) {
-    await close().catch(() => undefined);
-    throw error;
-  }
+    onClose(() => server.close());
+    return server;
+  });
+  return { url: server.url, port: server.port, close };
 }

@@ -1,8 +1,13 @@
 import { createTokenVerifier } from '@microshop/auth';
 import type { Config } from '@microshop/config';
-import { createPrismaClient } from '@microshop/db';
+import { createPrismaClient, databaseUrlOf } from '@microshop/db';
 import { createEventBus, startEventConsumer, startOutboxRelay } from '@microshop/events';
-import { startSubgraphServer, type Logger, type RunningServer } from '@microshop/runtime';
+import {
+  openInOrder,
+  startSubgraphServer,
+  type Logger,
+  type RunningServer,
+} from '@microshop/runtime';
 import { createSearchIndex } from '@microshop/search';
 import { createCatalogApp } from './app.ts';
 import { SearchService } from './search.service.ts';
@@ -17,31 +22,23 @@ export const SEARCH_SYNC_CONSUMER_GROUP = 'catalog-search-sync';
  * consumer (ProductChanged -> index) and the outbox relay of 'catalog'.
  */
 export async function start(config: Config, logger: Logger): Promise<RunningServer> {
-  if (config.database.kind !== 'postgres') {
-    throw new Error(
-      'catalog needs a PostgreSQL database: run `npm start` (which starts the embedded one and ' +
-        'passes its URL) or set DATABASE_URL',
-    );
-  }
-  const db = createPrismaClient(config.database.url);
-  const closers: (() => Promise<void>)[] = [() => db.$disconnect()];
-  const close = async () => {
-    for (const closer of closers.reverse()) await closer();
-  };
-  try {
+  const databaseUrl = databaseUrlOf(config, 'catalog');
+  const { value: server, close } = await openInOrder(async (onClose) => {
+    const db = createPrismaClient(databaseUrl);
+    onClose(() => db.$disconnect());
     const searchIndex = await createSearchIndex(config, {
       db,
       logger: logger.child({ component: 'search' }),
     });
-    closers.push(() => searchIndex.close());
+    onClose(() => searchIndex.close());
     const search = new SearchService(searchIndex, logger.child({ component: 'search-sync' }));
     // A new index (first start, or a switch of engine) is filled from the tables at once.
     if (await searchIndex.ensureIndex()) await search.reindex(db);
 
     const bus = await createEventBus(config, { db, logger });
-    closers.push(() => bus.close());
+    onClose(() => bus.close());
     const relay = await startOutboxRelay({ db, bus, source: CATALOG_SOURCE, logger });
-    closers.push(() => relay.close());
+    onClose(() => relay.close());
 
     const stock = new StockService(logger.child({ component: 'stock' }));
     const stockConsumer = await startEventConsumer({
@@ -52,7 +49,7 @@ export async function start(config: Config, logger: Logger): Promise<RunningServ
       topics: ['orders'],
       handle: (tx, event) => stock.handleOrderEvent(tx, event),
     });
-    closers.push(() => stockConsumer.close());
+    onClose(() => stockConsumer.close());
 
     const searchSync = await startEventConsumer({
       bus,
@@ -62,7 +59,7 @@ export async function start(config: Config, logger: Logger): Promise<RunningServ
       topics: ['catalog'],
       handle: (tx, event) => search.handleCatalogEvent(tx, event),
     });
-    closers.push(() => searchSync.close());
+    onClose(() => searchSync.close());
 
     const server = await startSubgraphServer(
       createCatalogApp({
@@ -74,10 +71,8 @@ export async function start(config: Config, logger: Logger): Promise<RunningServ
       }),
       { port: config.ports.catalog, host: config.host },
     );
-    closers.push(() => server.close());
-    return { url: server.url, port: server.port, close };
-  } catch (error) {
-    await close().catch(() => undefined);
-    throw error;
-  }
+    onClose(() => server.close());
+    return server;
+  });
+  return { url: server.url, port: server.port, close };
 }

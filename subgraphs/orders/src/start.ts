@@ -1,21 +1,20 @@
 import { createTokenVerifier } from '@microshop/auth';
 import type { Config } from '@microshop/config';
-import { createPrismaClient, type Db } from '@microshop/db';
+import { createPrismaClient, databaseUrlOf, type Db } from '@microshop/db';
 import { createEventBus, startOutboxRelay } from '@microshop/events';
-import { startSubgraphServer, type Logger, type RunningServer } from '@microshop/runtime';
+import {
+  openInOrder,
+  startSubgraphServer,
+  type Logger,
+  type RunningServer,
+} from '@microshop/runtime';
 import { createOrdersApp } from './app.ts';
 import { ORDERS_OUTBOX_SOURCE } from './order-transitions.ts';
 import { createShopUpstream } from './upstream.ts';
 
 /** The orders database client; the embedded database is started by `npm start`, not here. */
 export function connectOrdersDatabase(config: Config): Db {
-  if (config.database.kind !== 'postgres') {
-    throw new Error(
-      'orders needs a PostgreSQL database: run `npm start` (which starts the embedded one and ' +
-        'passes its URL) or set DATABASE_URL',
-    );
-  }
-  return createPrismaClient(config.database.url);
+  return createPrismaClient(databaseUrlOf(config, 'orders'));
 }
 
 /**
@@ -25,16 +24,13 @@ export function connectOrdersDatabase(config: Config): Db {
  * safely. The saga worker is a separate process (worker.ts).
  */
 export async function start(config: Config, logger: Logger): Promise<RunningServer> {
-  const db = connectOrdersDatabase(config);
-  const closers: (() => Promise<void>)[] = [() => db.$disconnect()];
-  const close = async () => {
-    for (const closer of closers.reverse()) await closer();
-  };
-  try {
+  const { value: server, close } = await openInOrder(async (onClose) => {
+    const db = connectOrdersDatabase(config);
+    onClose(() => db.$disconnect());
     const bus = await createEventBus(config, { db, logger });
-    closers.push(() => bus.close());
+    onClose(() => bus.close());
     const relay = await startOutboxRelay({ db, bus, source: ORDERS_OUTBOX_SOURCE, logger });
-    closers.push(() => relay.close());
+    onClose(() => relay.close());
     const server = await startSubgraphServer(
       createOrdersApp({
         db,
@@ -48,10 +44,8 @@ export async function start(config: Config, logger: Logger): Promise<RunningServ
       }),
       { port: config.ports.orders, host: config.host },
     );
-    closers.push(() => server.close());
-    return { url: server.url, port: server.port, close };
-  } catch (error) {
-    await close().catch(() => undefined);
-    throw error;
-  }
+    onClose(() => server.close());
+    return server;
+  });
+  return { url: server.url, port: server.port, close };
 }

@@ -1,6 +1,6 @@
 import type { Config } from '@microshop/config';
 import { createEventBus, startEventConsumer } from '@microshop/events';
-import type { Logger } from '@microshop/runtime';
+import { openInOrder, type Logger } from '@microshop/runtime';
 import { OrderRepository } from './order.repository.ts';
 import { OrderTransitions } from './order-transitions.ts';
 import { createSagaOutcomeHandler, SAGA_OUTCOME_TOPICS } from './saga-outcomes.ts';
@@ -20,14 +20,11 @@ export interface RunningWorker {
  * row and the processed event id. Its outbox rows are published by the orders process's relay.
  */
 export async function startWorker(config: Config, logger: Logger): Promise<RunningWorker> {
-  const db = connectOrdersDatabase(config);
-  const closers: (() => Promise<void>)[] = [() => db.$disconnect()];
-  const close = async () => {
-    for (const closer of closers.reverse()) await closer();
-  };
-  try {
+  const { close } = await openInOrder(async (onClose) => {
+    const db = connectOrdersDatabase(config);
+    onClose(() => db.$disconnect());
     const bus = await createEventBus(config, { db, logger });
-    closers.push(() => bus.close());
+    onClose(() => bus.close());
     const consumer = await startEventConsumer({
       bus,
       db,
@@ -36,14 +33,11 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
       topics: SAGA_OUTCOME_TOPICS,
       handle: createSagaOutcomeHandler(new OrderTransitions(new OrderRepository(db)), logger),
     });
-    closers.push(() => consumer.close());
+    onClose(() => consumer.close());
     logger.info(
       { group: ORDERS_WORKER_GROUP, topics: SAGA_OUTCOME_TOPICS },
       'orders worker running',
     );
-    return { close };
-  } catch (error) {
-    await close().catch(() => undefined);
-    throw error;
-  }
+  });
+  return { close };
 }

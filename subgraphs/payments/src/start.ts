@@ -1,8 +1,13 @@
 import { createTokenVerifier } from '@microshop/auth';
 import type { Config } from '@microshop/config';
-import { createPrismaClient } from '@microshop/db';
+import { createPrismaClient, databaseUrlOf } from '@microshop/db';
 import { createEventBus, startEventConsumer, startOutboxRelay } from '@microshop/events';
-import { startSubgraphServer, type Logger, type RunningServer } from '@microshop/runtime';
+import {
+  openInOrder,
+  startSubgraphServer,
+  type Logger,
+  type RunningServer,
+} from '@microshop/runtime';
 import { createPaymentsApp } from './app.ts';
 import { MockPaymentProvider, type PaymentProvider } from './payment-provider.ts';
 import { PaymentRepository } from './payment.repository.ts';
@@ -23,22 +28,14 @@ export async function start(
   logger: Logger,
   provider: PaymentProvider = new MockPaymentProvider(),
 ): Promise<RunningServer> {
-  if (config.database.kind !== 'postgres') {
-    throw new Error(
-      'payments needs a PostgreSQL database: run `npm start` (which starts the embedded one and ' +
-        'passes its URL) or set DATABASE_URL',
-    );
-  }
-  const db = createPrismaClient(config.database.url);
-  const closers: (() => Promise<void>)[] = [() => db.$disconnect()];
-  const close = async () => {
-    for (const closer of closers.reverse()) await closer();
-  };
-  try {
+  const databaseUrl = databaseUrlOf(config, 'payments');
+  const { value: server, close } = await openInOrder(async (onClose) => {
+    const db = createPrismaClient(databaseUrl);
+    onClose(() => db.$disconnect());
     const bus = await createEventBus(config, { db, logger });
-    closers.push(() => bus.close());
+    onClose(() => bus.close());
     const relay = await startOutboxRelay({ db, bus, source: PAYMENTS_OUTBOX_SOURCE, logger });
-    closers.push(() => relay.close());
+    onClose(() => relay.close());
     const saga = new PaymentSaga(new PaymentRepository(db), provider);
     const consumer = await startEventConsumer({
       bus,
@@ -48,7 +45,7 @@ export async function start(
       topics: PAYMENT_SAGA_TOPICS,
       handle: saga.handle,
     });
-    closers.push(() => consumer.close());
+    onClose(() => consumer.close());
     const server = await startSubgraphServer(
       createPaymentsApp({
         db,
@@ -58,10 +55,8 @@ export async function start(
       }),
       { port: config.ports.payments, host: config.host },
     );
-    closers.push(() => server.close());
-    return { url: server.url, port: server.port, close };
-  } catch (error) {
-    await close().catch(() => undefined);
-    throw error;
-  }
+    onClose(() => server.close());
+    return server;
+  });
+  return { url: server.url, port: server.port, close };
 }
