@@ -22,7 +22,11 @@ import {
  * Writes bench/results/<date>.json and prints a markdown table.
  */
 
+/** `npm run bench -- search [...]` runs bench/search.ts instead (its own flags follow the name). */
+const scenario = process.argv[2]?.startsWith('-') === false ? process.argv[2] : undefined;
+
 const { values: flags } = parseArgs({
+  args: scenario ? [] : process.argv.slice(2),
   options: {
     connections: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
@@ -328,4 +332,12 @@ function markdown(report: ReturnType<typeof buildReport>): string {
   return lines.join('\n');
 }
 
-await main();
+if (scenario === 'search') {
+  const { runSearchBench } = await import('./search.ts');
+  await runSearchBench(process.argv.slice(3));
+} else if (scenario) {
+  log(`unknown scenario "${scenario}": \`npm run bench\` or \`npm run bench -- search\``);
+  process.exit(64);
+} else {
+  await main();
+}
