@@ -22,7 +22,7 @@ import {
  * Writes bench/results/<date>.json and prints a markdown table.
  */
 
-/** `npm run bench -- search [...]` runs bench/search.ts instead (its own flags follow the name). */
+/** `npm run bench -- search|saga [...]` runs bench/search.ts or bench/saga.ts instead (their own flags follow the name). */
 const scenario = process.argv[2]?.startsWith('-') === false ? process.argv[2] : undefined;
 
 const { values: flags } = parseArgs({
@@ -335,8 +335,10 @@ function markdown(report: ReturnType<typeof buildReport>): string {
 if (scenario === 'search') {
   const { runSearchBench } = await import('./search.ts');
   await runSearchBench(process.argv.slice(3));
+} else if (scenario === 'saga') {
+  await import('./saga.ts');
 } else if (scenario) {
-  log(`unknown scenario "${scenario}": \`npm run bench\` or \`npm run bench -- search\``);
+  log(`unknown scenario "${scenario}": \`npm run bench\` or \`npm run bench -- search|saga\``);
   process.exit(64);
 } else {
   await main();
