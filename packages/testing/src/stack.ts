@@ -21,6 +21,11 @@ export interface Stack {
 export interface StackOptions {
   /** Environment variables laid over the test environment (e.g. `{ NODE_ENV: 'production' }`). */
   overrides?: NodeJS.ProcessEnv;
+  /**
+   * Whether to start the orders worker in this process (default true). `false` leaves it to the
+   * test, e.g. to run it as a child process it can SIGKILL (with `config.namespace` and `db.url`).
+   */
+  worker?: boolean;
 }
 
 interface Closable {
@@ -99,8 +104,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
     const config = withUrls(base, started);
 
-    const { startWorker } = await import('../../../subgraphs/orders/src/worker.ts');
-    running.push(await startWorker(config, createLogger('orders-worker', config)));
+    if (options.worker !== false) {
+      const { startWorker } = await import('../../../subgraphs/orders/src/worker.ts');
+      running.push(await startWorker(config, createLogger('orders-worker', config)));
+    }
 
     const { startGateway } = await import('../../../gateway/src/start.ts');
     const gateway = await startGateway(config, createLogger('gateway', config));
