@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
+import { createLogger, type RunningServer } from '@microshop/runtime';
 import { graphql, signInAdmin, signUpUser, startStack, type Stack } from '@microshop/testing';
+import { startGateway } from '../src/start.ts';
 
 /**
  * orderStatusChanged over graphql-ws through the gateway: pushes carry the subscriber's whole
@@ -23,9 +25,9 @@ afterAll(async () => {
   await stack?.close();
 });
 
-function connect(token: string): Client {
+function connect(token: string, gatewayUrl = stack.gatewayUrl): Client {
   const client = createClient({
-    url: stack.gatewayUrl.replace(/^http/, 'ws'),
+    url: gatewayUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     connectionParams: { authorization: `Bearer ${token}` },
     retryAttempts: 0,
@@ -92,8 +94,8 @@ function subscribe<T>(
 }
 
 /** The gateway's own count of open subscriptions, from /metrics. */
-async function activeSubscriptions(): Promise<number> {
-  const metrics = await (await fetch(new URL('/metrics', stack.gatewayUrl))).text();
+async function activeSubscriptions(gatewayUrl = stack.gatewayUrl): Promise<number> {
+  const metrics = await (await fetch(new URL('/metrics', gatewayUrl))).text();
   return Number(/^gateway_active_subscriptions (\d+)$/m.exec(metrics)?.[1] ?? Number.NaN);
 }
 
@@ -202,6 +204,47 @@ describe('orderStatusChanged over graphql-ws', () => {
     });
     // Resolved by the payments subgraph; shipping may already have captured the authorization.
     expect(['AUTHORIZED', 'CAPTURED']).toContain(push.data?.watched.payment?.status);
+  });
+
+  it('pushes every status change through every gateway instance', async () => {
+    // A second gateway beside the stack's own: each instance reads the status events itself.
+    const second: RunningServer = await startGateway(
+      stack.config,
+      createLogger('gateway', stack.config),
+    );
+    try {
+      const productId = await createProduct();
+      const customer = await signUpUser(stack);
+      const orderId = await placeOrder(customer.accessToken, productId);
+      await expect
+        .poll(() => orderStatus(customer.accessToken, orderId), { timeout: 30_000, interval: 200 })
+        .toBe('CONFIRMED');
+
+      const gateways = [stack.gatewayUrl, second.url];
+      const before = await Promise.all(gateways.map((url) => activeSubscriptions(url)));
+      const subscriptions = gateways.map((url) =>
+        subscribe<OrderPush>(connect(customer.accessToken, url), WATCH, { orderId }),
+      );
+      for (const [index, url] of gateways.entries()) {
+        await expect
+          .poll(() => activeSubscriptions(url), { timeout: 10_000, interval: 50 })
+          .toBe(before[index]! + 1);
+      }
+
+      const shipped = await graphql(
+        stack.gatewayUrl,
+        'mutation Ship($id: ID!) { shipOrder(id: $id) { order { status } } }',
+        { id: orderId },
+        adminToken,
+      );
+      expect(shipped.errors).toBeUndefined();
+      for (const subscription of subscriptions) {
+        const push = await subscription.next((result) => result.data?.watched.status === 'SHIPPED');
+        expect(push.data?.watched).toMatchObject({ id: orderId, status: 'SHIPPED' });
+      }
+    } finally {
+      await second.close();
+    }
   });
 
   it("refuses a subscription to someone else's order with FORBIDDEN", async () => {
