@@ -1,6 +1,7 @@
-import { loadConfigOrExit } from '@microshop/config';
-import { createPrismaClient, startEmbeddedPostgres } from '@microshop/db';
-import { createLogger } from '@microshop/runtime';
+import { fileURLToPath } from 'node:url';
+import { loadConfigOrExit, type Config } from '@microshop/config';
+import { createPrismaClient, withConfiguredDatabase, type Db } from '@microshop/db';
+import { createLogger, type Logger } from '@microshop/runtime';
 import { createSearchIndex } from '@microshop/search';
 import { SearchService } from '../subgraphs/catalog/src/search.service.ts';
 
@@ -8,15 +9,7 @@ import { SearchService } from '../subgraphs/catalog/src/search.service.ts';
  * `npm run reindex`: rebuilds the product search index of the configured engine into a new
  * versioned index and swaps the alias; searches keep answering from the old one until the swap.
  */
-const config = loadConfigOrExit();
-const logger = createLogger('reindex', config);
-const embedded =
-  config.database.kind === 'embedded'
-    ? await startEmbeddedPostgres({ port: config.database.port, dataDir: config.database.dataDir })
-    : undefined;
-const url = config.database.kind === 'postgres' ? config.database.url : embedded!.url;
-const db = createPrismaClient(url);
-try {
+export async function reindexProducts(config: Config, db: Db, logger: Logger): Promise<void> {
   const index = await createSearchIndex(config, { db, logger });
   try {
     const started = performance.now();
@@ -32,7 +25,17 @@ try {
   } finally {
     await index.close();
   }
-} finally {
-  await db.$disconnect();
-  await embedded?.stop();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const config = loadConfigOrExit();
+  const logger = createLogger('reindex', config);
+  await withConfiguredDatabase(config.database, async (url) => {
+    const db = createPrismaClient(url);
+    try {
+      await reindexProducts(config, db, logger);
+    } finally {
+      await db.$disconnect();
+    }
+  });
 }

@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
 import { loadConfigOrExit } from '@microshop/config';
-import { createPrismaClient, startEmbeddedPostgres } from '@microshop/db';
+import { createPrismaClient, withConfiguredDatabase } from '@microshop/db';
 import { createLogger } from '@microshop/runtime';
-import { createSearchIndex } from '@microshop/search';
 import { seedGeneratedCatalog } from '../subgraphs/catalog/src/seed.ts';
-import { SearchService } from '../subgraphs/catalog/src/search.service.ts';
+import { reindexProducts } from './reindex.ts';
 
 /**
  * `npm run seed -- --products 100000`: a large generated catalog for benchmarks, inserted in
@@ -20,38 +19,21 @@ if (!Number.isInteger(count) || count < 1) {
 
 const config = loadConfigOrExit();
 const logger = createLogger('seed', config);
-const embedded =
-  config.database.kind === 'embedded'
-    ? await startEmbeddedPostgres({ port: config.database.port, dataDir: config.database.dataDir })
-    : undefined;
-const url = config.database.kind === 'postgres' ? config.database.url : embedded!.url;
-const db = createPrismaClient(url);
-try {
-  const started = performance.now();
-  const { created } = await seedGeneratedCatalog(db, count, {
-    onProgress: (done) => logger.debug({ done }, 'inserted'),
-  });
-  const inserted = performance.now();
-  logger.info(
-    { requested: count, created, seconds: ((inserted - started) / 1000).toFixed(1) },
-    'products inserted',
-  );
-
-  const index = await createSearchIndex(config, { db, logger });
+await withConfiguredDatabase(config.database, async (url) => {
+  const db = createPrismaClient(url);
   try {
-    const result = await new SearchService(index, logger).reindex(db);
+    const started = performance.now();
+    const { created } = await seedGeneratedCatalog(db, count, {
+      onProgress: (done) => logger.debug({ done }, 'inserted'),
+    });
+    const inserted = performance.now();
     logger.info(
-      {
-        ...result,
-        engine: index.engine,
-        seconds: ((performance.now() - inserted) / 1000).toFixed(1),
-      },
-      'reindexed',
+      { requested: count, created, seconds: ((inserted - started) / 1000).toFixed(1) },
+      'products inserted',
     );
+
+    await reindexProducts(config, db, logger);
   } finally {
-    await index.close();
+    await db.$disconnect();
   }
-} finally {
-  await db.$disconnect();
-  await embedded?.stop();
-}
+});

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import pg from 'pg';
+import type { DatabaseBackend } from '@microshop/config';
 
 export interface EmbeddedPostgres {
   url: string;
@@ -54,4 +55,21 @@ export async function startEmbeddedPostgres(options: {
     url: `postgresql://postgres:postgres@127.0.0.1:${options.port}/${DATABASE}`,
     stop: () => server.stop(),
   };
+}
+
+/**
+ * Runs a one-shot command against the configured database: the server named by DATABASE_URL, or
+ * the embedded one of `npm start`, started for the command and stopped after it.
+ */
+export async function withConfiguredDatabase<T>(
+  database: DatabaseBackend,
+  work: (url: string) => Promise<T>,
+): Promise<T> {
+  if (database.kind === 'postgres') return work(database.url);
+  const embedded = await startEmbeddedPostgres({ port: database.port, dataDir: database.dataDir });
+  try {
+    return await work(embedded.url);
+  } finally {
+    await embedded.stop();
+  }
 }
