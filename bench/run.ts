@@ -1,18 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
+import {
+  availableParallelism,
+  cpus,
+  loadavg,
+  release,
+  tmpdir,
+  totalmem,
+  type as osType,
+} from 'node:os';
+import { join } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { graphql, signUpUser, startStack, type Stack } from '@microshop/testing';
+import {
+  freePort,
+  gatewayProcessEnvironment,
+  GATEWAY_MAIN,
+  graphql,
+  signUpUser,
+  spawnServerProcess,
+  startStack,
+  type Stack,
+} from '@microshop/testing';
 import { seedDemoCatalog } from '../subgraphs/catalog/src/seed.ts';
 import { measure, type LoadResult, type LoadSettings } from './load.ts';
 import { QUERIES, type BenchQuery } from './queries.ts';
-import {
-  startApolloGateway,
-  startBareServer,
-  startHiveGateway,
-  supergraphAt,
-  type RunningTarget,
-} from './targets.ts';
+import { supergraphAt, type RunningTarget } from './targets.ts';
 
 /**
  * `npm run bench`: the same queries against the same running subgraphs through (a) a bare
@@ -29,6 +41,8 @@ const { values: flags } = parseArgs({
   args: scenario ? [] : process.argv.slice(2),
   options: {
     connections: { type: 'string', default: '10' },
+    workers: { type: 'string', default: String(availableParallelism()) },
+    profile: { type: 'boolean', default: false },
     warmup: { type: 'string', default: '2' },
     duration: { type: 'string', default: '10' },
   },
@@ -39,13 +53,15 @@ const settings: LoadSettings = {
   durationSeconds: Number(flags.duration),
 };
 
-type TargetKey = 'a' | 'b' | 'c' | 'd' | 'e';
+const workers = Number(flags.workers);
+type TargetKey = 'a' | 'b' | 'c' | 'd' | 'e1' | 'e';
 const TARGET_LABELS: Record<TargetKey, string> = {
   a: 'node:http, fixed body (ceiling)',
   b: 'catalog subgraph, direct',
   c: '@apollo/gateway + @apollo/server',
   d: 'Hive Gateway',
-  e: 'MicroShop gateway',
+  e1: 'MicroShop gateway, 1 process',
+  e: `MicroShop gateway, GATEWAY_WORKERS=${workers}`,
 };
 
 type Cell = LoadResult | { skipped: string };
@@ -213,8 +229,50 @@ async function main(): Promise<void> {
       }
     }
 
+    // Every target but (b) runs in a process of its own (the subgraphs stay in this one), so no
+    // gateway shares its thread with the subgraphs and each gets the same share of the machine.
+    const inputFile = (name: string, content: string) => {
+      const path = join(tmpdir(), `microshop-bench-${process.pid}-${name}`);
+      writeFileSync(path, content);
+      return path;
+    };
+    const supergraphFile = inputFile('supergraph.graphql', supergraph);
+    const profileArgs = (key: TargetKey) =>
+      flags.profile
+        ? ['--cpu-prof', `--cpu-prof-dir=${join(tmpdir(), `microshop-bench-profiles-${key}`)}`]
+        : [];
+    const spawnTarget = async (
+      key: TargetKey,
+      script: string,
+      environmentFor: (port: number) => NodeJS.ProcessEnv,
+    ) => {
+      const port = await freePort();
+      const server = await spawnServerProcess({
+        args: [...profileArgs(key), '--import', 'tsx', script],
+        env: environmentFor(port),
+        port,
+        logFile: join(tmpdir(), `microshop-bench-${key}.log`),
+      });
+      return {
+        url: `http://127.0.0.1:${port}/graphql`,
+        close: async () => void (await server.stop()),
+      };
+    };
+    const targetProcess = new URL('./target-process.ts', import.meta.url).pathname;
+    const startTarget = (key: TargetKey, kind: 'bare' | 'apollo' | 'hive', input: string) =>
+      spawnTarget(key, targetProcess, (port) => ({
+        ...process.env,
+        BENCH_TARGET: kind,
+        BENCH_PORT: String(port),
+        BENCH_INPUT_FILE: input,
+      }));
+    const startMicroShop = (key: TargetKey, gatewayWorkers: number) =>
+      spawnTarget(key, GATEWAY_MAIN, (port) =>
+        gatewayProcessEnvironment(stack, port, { GATEWAY_WORKERS: String(gatewayWorkers) }),
+      );
+
     // Stock Apollo first: its answers are the reference the others must match byte for byte in data.
-    const apollo = await startApolloGateway(supergraph);
+    const apollo = await startTarget('c', 'apollo', supergraphFile);
     await bench('c', apollo, QUERIES).finally(() => apollo.close());
 
     for (const query of QUERIES) {
@@ -223,7 +281,7 @@ async function main(): Promise<void> {
         results[query.name]!.a = { skipped: 'no reference answer from stock @apollo/gateway' };
         continue;
       }
-      const bare = await startBareServer(reference.body);
+      const bare = await startTarget('a', 'bare', inputFile(`${query.name}.json`, reference.body));
       await bench('a', bare, [query]).finally(() => bare.close());
     }
 
@@ -233,10 +291,14 @@ async function main(): Promise<void> {
       QUERIES.filter((query) => query.catalogOnly),
     );
 
-    const hive = await startHiveGateway(supergraph);
+    const hive = await startTarget('d', 'hive', supergraphFile);
     await bench('d', hive, QUERIES).finally(() => hive.close());
 
-    await bench('e', { url: stack.gatewayUrl, close: async () => undefined }, QUERIES);
+    const single = await startMicroShop('e1', 1);
+    await bench('e1', single, QUERIES).finally(() => single.close());
+
+    const clustered = await startMicroShop('e', workers);
+    await bench('e', clustered, QUERIES).finally(() => clustered.close());
 
     const report = buildReport(results);
     const date = new Date().toISOString().slice(0, 10);
@@ -284,7 +346,8 @@ function buildReport(results: Results) {
     settings: {
       ...settings,
       topology:
-        'one process: subgraphs and the server under test on the main thread, autocannon in a worker thread; PostgreSQL and Redis local',
+        'subgraphs (and the orders worker) in the benchmark process, autocannon in a worker thread of it; each target in a process of its own, started and stopped in turn; PostgreSQL, Redis and Kafka local',
+      gatewayWorkers: workers,
     },
     targets: TARGET_LABELS,
     queries: QUERIES.map(({ name, description, query }) => ({ name, description, query })),
@@ -293,6 +356,7 @@ function buildReport(results: Results) {
       Object.entries(results).map(([query, cells]) => [
         query,
         {
+          'e1/c': ratio(cells, 'e1', 'c'),
           'e/c': ratio(cells, 'e', 'c'),
           'e/d': ratio(cells, 'e', 'd'),
           'e/a': ratio(cells, 'e', 'a'),
@@ -322,11 +386,11 @@ function markdown(report: ReturnType<typeof buildReport>): string {
       );
     }
   }
-  lines.push('', '| query | e/c | e/d | e/a |', '| --- | ---: | ---: | ---: |');
+  lines.push('', '| query | e1/c | e/c | e/d | e/a |', '| --- | ---: | ---: | ---: | ---: |');
   const show = (value: number | null) => (value === null ? '–' : `${value}×`);
   for (const [query, ratios] of Object.entries(report.ratios)) {
     lines.push(
-      `| ${query} | ${show(ratios['e/c'])} | ${show(ratios['e/d'])} | ${show(ratios['e/a'])} |`,
+      `| ${query} | ${show(ratios['e1/c'])} | ${show(ratios['e/c'])} | ${show(ratios['e/d'])} | ${show(ratios['e/a'])} |`,
     );
   }
   return lines.join('\n');

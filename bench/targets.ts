@@ -12,14 +12,14 @@ export interface RunningTarget {
   close(): Promise<void>;
 }
 
-async function listen(server: Server, path: string): Promise<RunningTarget> {
+async function listen(server: Server, path: string, port: number): Promise<RunningTarget> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(port, '127.0.0.1', resolve);
   });
-  const { port } = server.address() as AddressInfo;
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}${path}`,
+    url: `http://127.0.0.1:${bound}${path}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -29,7 +29,7 @@ async function listen(server: Server, path: string): Promise<RunningTarget> {
 }
 
 /** (a) The ceiling: node:http answering every request with a fixed body, after reading the request. */
-export function startBareServer(body: string): Promise<RunningTarget> {
+export function startBareServer(body: string, port = 0): Promise<RunningTarget> {
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -37,7 +37,7 @@ export function startBareServer(body: string): Promise<RunningTarget> {
       res.end(body);
     });
   });
-  return listen(server, '/graphql');
+  return listen(server, '/graphql', port);
 }
 
 /** The checked-in supergraph with each subgraph's URL replaced by where it runs now. */
@@ -56,7 +56,7 @@ interface ForwardedAuthorization {
  * federation docs show: a static supergraph and a RemoteGraphQLDataSource that forwards the
  * client's Authorization header.
  */
-export async function startApolloGateway(supergraphSdl: string): Promise<RunningTarget> {
+export async function startApolloGateway(supergraphSdl: string, port = 0): Promise<RunningTarget> {
   const gateway = new ApolloGateway({
     supergraphSdl,
     buildService: ({ url }) =>
@@ -70,7 +70,7 @@ export async function startApolloGateway(supergraphSdl: string): Promise<Running
   });
   const server = new ApolloServer<ForwardedAuthorization>({ gateway });
   const { url } = await startStandaloneServer(server, {
-    listen: { port: 0, host: '127.0.0.1' },
+    listen: { port, host: '127.0.0.1' },
     context: async ({ req }: { req: IncomingMessage }) => ({
       authorization: req.headers.authorization,
     }),
@@ -79,7 +79,7 @@ export async function startApolloGateway(supergraphSdl: string): Promise<Running
 }
 
 /** (d) Hive Gateway's runtime over the same supergraph, on node:http, forwarding Authorization. */
-export function startHiveGateway(supergraph: string): Promise<RunningTarget> {
+export function startHiveGateway(supergraph: string, port = 0): Promise<RunningTarget> {
   const gateway = createGatewayRuntime({
     supergraph,
     logging: false,
@@ -90,7 +90,7 @@ export function startHiveGateway(supergraph: string): Promise<RunningTarget> {
     },
   });
   const server = createServer(gateway);
-  return listen(server, '/graphql').then((target) => ({
+  return listen(server, '/graphql', port).then((target) => ({
     url: target.url,
     async close() {
       await target.close();

@@ -1,29 +1,81 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ConsumerLag } from '@microshop/events';
+import type { CircuitState } from './circuit-breaker.ts';
+
+/** How a GraphQL HTTP request ended (see `outcomeOf` in request-log.ts). */
+export type RequestOutcome = 'ok' | 'graphql_error' | 'refused' | 'error' | 'aborted';
+
+/** The `operation` label of anonymous operations and of requests refused before one was resolved. */
+export const ANONYMOUS_OPERATION = '__anonymous__';
+/** The `operation` label of every name seen after the cap. */
+export const OTHER_OPERATION = '__other__';
+/**
+ * Operation names are chosen by clients: each distinct name is a set of series (a histogram is a
+ * dozen of them) kept in this process's memory and in Prometheus forever, so a client sending
+ * random names would grow both without bound. The first names seen keep their own label (a real
+ * client's operations are a fixed set, seen early); any later one is counted as `__other__`.
+ */
+export const DEFAULT_MAX_OPERATION_NAMES = 200;
+
+const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+export interface AnsweredRequest {
+  operationName: string | null;
+  outcome: RequestOutcome;
+  status: number;
+  durationMs: number;
+}
+
+export interface SubgraphCallMetric {
+  subgraph: string;
+  outcome: string;
+  durationMs: number;
+}
 
 /**
  * The gateway's Prometheus metrics, on a registry of its own so that several gateways in one
- * process (the test harness) never collide. Recording is two label lookups per request.
+ * process (the test harness) never collide.
  */
 export interface GatewayMetrics {
   registry: Registry;
-  observeRequest(statusCode: number, startedAt: bigint): void;
+  observeRequest(request: AnsweredRequest): void;
+  observeSubgraphCall(call: SubgraphCallMetric): void;
+  /** The consumer-lag gauge, for an event consumer of this gateway named `consumer`. */
+  observeConsumerLag(consumer: string, lag: ConsumerLag): void;
+  observeCircuitState(subgraph: string, state: CircuitState): void;
   activeSubscriptions: Gauge;
 }
 
-export function createGatewayMetrics(): GatewayMetrics {
+const CIRCUIT_STATE_VALUES: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+export function createGatewayMetrics(options: { maxOperationNames?: number } = {}): GatewayMetrics {
+  const maxOperationNames = options.maxOperationNames ?? DEFAULT_MAX_OPERATION_NAMES;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({
     name: 'gateway_http_requests_total',
-    help: 'GraphQL HTTP requests answered by the gateway, by HTTP status',
-    labelNames: ['status'] as const,
+    help: 'GraphQL HTTP requests answered by the gateway, by operation name, outcome and HTTP status',
+    labelNames: ['operation', 'outcome', 'status'] as const,
     registers: [registry],
   });
-  const duration = new Histogram({
+  const requestDuration = new Histogram({
     name: 'gateway_http_request_duration_seconds',
-    help: 'Time to answer a GraphQL HTTP request, by HTTP status',
-    labelNames: ['status'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    help: 'Time to answer a GraphQL HTTP request, by operation name and outcome',
+    labelNames: ['operation', 'outcome'] as const,
+    buckets: SECONDS_BUCKETS,
+    registers: [registry],
+  });
+  const subgraphDuration = new Histogram({
+    name: 'gateway_subgraph_request_duration_seconds',
+    help: 'Time of one call from the gateway to a subgraph, by subgraph and outcome (its _count counts the calls)',
+    labelNames: ['subgraph', 'outcome'] as const,
+    buckets: SECONDS_BUCKETS,
+    registers: [registry],
+  });
+  const consumerLag = new Gauge({
+    name: 'gateway_event_consumer_lag',
+    help: 'Events the gateway has yet to consume, as last known, by consumer, topic and partition (Kafka only)',
+    labelNames: ['consumer', 'topic', 'partition'] as const,
     registers: [registry],
   });
   const activeSubscriptions = new Gauge({
@@ -31,13 +83,41 @@ export function createGatewayMetrics(): GatewayMetrics {
     help: 'Open GraphQL subscriptions over WebSocket',
     registers: [registry],
   });
+  const circuitState = new Gauge({
+    name: 'gateway_subgraph_circuit_state',
+    help: "Each subgraph's circuit breaker: 0 closed, 1 half-open (one probe call), 2 open (calls refused)",
+    labelNames: ['subgraph'] as const,
+    registers: [registry],
+  });
+
+  const operationNames = new Set<string>();
+  function operationLabel(name: string | null): string {
+    if (name === null) return ANONYMOUS_OPERATION;
+    if (operationNames.has(name)) return name;
+    if (operationNames.size >= maxOperationNames) return OTHER_OPERATION;
+    operationNames.add(name);
+    return name;
+  }
+
   return {
     registry,
     activeSubscriptions,
-    observeRequest(statusCode, startedAt) {
-      const status = String(statusCode);
-      requests.inc({ status });
-      duration.observe({ status }, Number(process.hrtime.bigint() - startedAt) / 1e9);
+    observeRequest({ operationName, outcome, status, durationMs }) {
+      const operation = operationLabel(operationName);
+      requests.inc({ operation, outcome, status: String(status) });
+      requestDuration.observe({ operation, outcome }, durationMs / 1000);
+    },
+    observeSubgraphCall({ subgraph, outcome, durationMs }) {
+      subgraphDuration.observe({ subgraph, outcome }, durationMs / 1000);
+    },
+    observeConsumerLag(consumer, { topic, partition, events }) {
+      consumerLag.set(
+        partition === undefined ? { consumer, topic } : { consumer, topic, partition },
+        events,
+      );
+    },
+    observeCircuitState(subgraph, state) {
+      circuitState.set({ subgraph }, CIRCUIT_STATE_VALUES[state]);
     },
   };
 }

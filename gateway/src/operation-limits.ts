@@ -38,7 +38,7 @@ export type OperationLimitName =
 export interface OperationLimits {
   /** Deepest field nesting; `{ a { b } }` has depth 2. Introspection fields are exempt. */
   maxDepth: number;
-  /** Aliased fields in the operation (fragments counted where they are spread). */
+  /** Aliased fields in the operation, `__typename` included (fragments counted where spread). */
   maxAliases: number;
   /** Lexical tokens in the document, checked by the parser before it builds anything. */
   maxTokens: number;
@@ -121,7 +121,9 @@ export function operationLimits<TContext extends BaseContext = BaseContext>(
   });
   const armor = new ApolloArmor({
     maxDepth: { ...reportAs('maxDepth'), ignoreIntrospection: true, flattenFragments: true },
-    maxAliases: reportAs('maxAliases'),
+    // graphql-armor lets `__typename` be aliased freely by default; hundreds of such aliases on
+    // each item of a list would multiply the response at no cost, so they count like any other.
+    maxAliases: { ...reportAs('maxAliases'), allowList: [] },
     maxDirectives: reportAs('maxDirectives'),
     // Replaced by the parser limit, the cost rule below and the suggestion filter in the plugin.
     maxTokens: { enabled: false },

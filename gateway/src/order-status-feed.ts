@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '@microshop/config';
 import { createPrismaClient } from '@microshop/db';
-import { createEventBus, topicOf } from '@microshop/events';
+import { createEventBus, topicOf, type ConsumerLag } from '@microshop/events';
 import type { Logger } from '@microshop/runtime';
 import type { OrderStatusHub } from './order-status-hub.ts';
 
@@ -16,7 +16,12 @@ import type { OrderStatusHub } from './order-status-hub.ts';
  */
 export async function startOrderStatusFeed(
   config: Config,
-  deps: { logger: Logger; hub: OrderStatusHub },
+  deps: {
+    logger: Logger;
+    hub: OrderStatusHub;
+    /** How far behind the feed is, whenever the bus knows it (for the lag gauge). */
+    onLag?: (lag: ConsumerLag) => void;
+  },
 ): Promise<{ close(): Promise<void> }> {
   if (config.database.kind !== 'postgres') {
     throw new Error(
@@ -33,6 +38,7 @@ export async function startOrderStatusFeed(
     startFrom: 'latest',
     // A missed push is recovered by reading order(id); retrying a push helps no one.
     retry: { attempts: 1 },
+    onLag: deps.onLag,
     handler: async (event) => {
       if (event.type === 'OrderStatusChanged') deps.hub.notify(event.payload.orderId);
     },

@@ -6,13 +6,13 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloGateway } from '@apollo/gateway';
-import type { Fetcher } from '@apollo/utils.fetcher';
 import { bearerToken, createTokenVerifier, type Principal } from '@microshop/auth';
 import { SUBGRAPH_NAMES, type Config, type SubgraphName } from '@microshop/config';
 import {
   handleGraphQLRequest,
   maskError,
   openInOrder,
+  operationSpanPlugin,
   requestIdOf,
   requestIdPlugin,
   sendJson,
@@ -21,16 +21,24 @@ import {
   type RequestContext,
   type RunningServer,
 } from '@microshop/runtime';
+import { inHttpServerSpan, tracerOf } from '@microshop/telemetry';
+import { createCache } from '@microshop/cache';
+import { createCors } from './cors.ts';
 import { checkSubgraphs } from './health.ts';
+import { createHttpDrain } from './http-drain.ts';
+import { metricsReader } from './cluster.ts';
 import { createGatewayMetrics } from './metrics.ts';
+import { createRequestLog, requestSummaryPlugin, subgraphCallObserver } from './request-log.ts';
 import { DEFAULT_OPERATION_LIMITS, operationLimits } from './operation-limits.ts';
 import { OrderStatusHub } from './order-status-hub.ts';
+import {
+  DEFAULT_MANIFEST_PATH,
+  TrustedDocuments,
+  admitTrusted,
+  apqCache,
+} from './persisted-documents.ts';
 import { startOrderStatusFeed } from './order-status-feed.ts';
-import { SubgraphDataSource } from './subgraph-data-source.ts';
-
-// Node's fetch under Apollo's fetcher type: the data source only ever sends string bodies, and the
-// two RequestInit declarations differ in which binary bodies they name.
-const nodeFetch: Fetcher = (url, init) => fetch(url, init as unknown as RequestInit);
+import { SubgraphDataSource, type SubgraphCallObserver } from './subgraph-data-source.ts';
 import { startSubscriptionServer, type ExecuteThroughGateway } from './subscriptions.ts';
 
 export const SUPERGRAPH_PATH = new URL('../../schema/supergraph.graphql', import.meta.url);
@@ -40,6 +48,8 @@ const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
 export interface GatewayOptions {
   /** Defaults to the checked-in schema/supergraph.graphql. */
   supergraphSdl?: string;
+  /** Told of every subgraph call: its subgraph, duration and outcome. */
+  onSubgraphCall?: SubgraphCallObserver;
 }
 
 function isSubgraphName(name: string): name is SubgraphName {
@@ -90,17 +100,34 @@ export async function startGateway(
   const supergraphSdl = options.supergraphSdl ?? (await readFile(SUPERGRAPH_PATH, 'utf8'));
   const verifier = createTokenVerifier(config.jwt);
   const metrics = createGatewayMetrics();
+  const readMetrics = metricsReader(metrics.registry);
+  const requestLog = createRequestLog(logger, metrics);
+  // Defined when the gateway's tracing was started (its entry point, or the test harness).
+  const tracer = tracerOf('gateway');
+  const recordSubgraphCall = subgraphCallObserver(metrics, options.onSubgraphCall);
   const hub = new OrderStatusHub();
 
+  const dataSources: SubgraphDataSource[] = [];
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
     buildService: ({ name }) => {
       if (!isSubgraphName(name))
         throw new Error(`The supergraph names an unknown subgraph "${name}"`);
-      // Node's own fetch: pooled keep-alive connections, without the HTTP-cache layer of the
-      // default fetcher (make-fetch-happen) on every subgraph call.
-      return new SubgraphDataSource({ url: config.subgraphUrls[name], fetcher: nodeFetch });
+      const dataSource = new SubgraphDataSource({
+        name,
+        url: config.subgraphUrls[name],
+        timeoutMs: config.resilience.subgraphTimeoutMs[name],
+        maxConnections: config.resilience.maxConnectionsPerSubgraph,
+        deduplicateQueries: config.resilience.deduplicateQueries,
+        circuitBreaker: config.resilience.circuitBreaker,
+        logger,
+        onCall: recordSubgraphCall,
+        onCircuitStateChange: (subgraph, state) => metrics.observeCircuitState(subgraph, state),
+      });
+      metrics.observeCircuitState(name, 'closed');
+      dataSources.push(dataSource);
+      return dataSource;
     },
   });
   let apiSchema: GraphQLSchema | undefined;
@@ -113,18 +140,34 @@ export async function startGateway(
     ...DEFAULT_OPERATION_LIMITS,
     hideSuggestions: config.isProduction,
   });
+  const { mode: persistedDocumentsMode, manifestPath } = config.gateway.persistedDocuments;
+  // Read first: a missing or broken manifest stops the gateway before it opens anything.
+  const trustedDocuments =
+    persistedDocumentsMode === 'trusted'
+      ? await TrustedDocuments.load(manifestPath ?? DEFAULT_MANIFEST_PATH)
+      : undefined;
+  const persistedQueryStore =
+    persistedDocumentsMode === 'apq' ? await createCache(config, { logger }) : undefined;
+  const cors = createCors(config.gateway.cors);
   const apollo = new ApolloServer<RequestContext>({
     gateway,
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
     introspection: config.gateway.introspection,
     includeStacktraceInErrorResponses: false,
+    // Shutdown is the process's (runProcess), which drains before Apollo Server stops.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
+    persistedQueries: persistedQueryStore
+      ? { cache: apqCache(persistedQueryStore, logger) }
+      : false,
     formatError: (formatted, error) =>
       maskError(formatted, error, { showInternalMessages: !config.isProduction }),
     plugins: [
       ...limits.plugins,
       requestIdPlugin(),
+      ...(tracer ? [operationSpanPlugin<RequestContext>()] : []),
+      requestSummaryPlugin(),
       config.isProduction
         ? ApolloServerPluginLandingPageDisabled()
         : (ApolloServerPluginLandingPageLocalDefault({
@@ -141,8 +184,7 @@ export async function startGateway(
   };
 
   async function serveGraphQL(req: IncomingMessage, res: ServerResponse, requestId: string) {
-    const startedAt = process.hrtime.bigint();
-    res.once('finish', () => metrics.observeRequest(res.statusCode, startedAt));
+    const summary = requestLog.begin(requestId, res);
     const authorization = req.headers.authorization;
     const auth = await authenticate((token) => verifier.verify(token), authorization);
     if ('refused' in auth) {
@@ -151,6 +193,8 @@ export async function startGateway(
     }
     await handleGraphQLRequest(apollo, req, res, {
       maxBodyBytes: MAX_BODY_BYTES,
+      errorExtensions: { requestId },
+      ...(trustedDocuments && { screen: (request) => admitTrusted(trustedDocuments, request) }),
       context: async () => ({
         requestId,
         log: logger.child({ requestId }),
@@ -158,6 +202,7 @@ export async function startGateway(
         authorization,
         // The gateway is the edge: a client's own x-forwarded-for is not trusted here.
         clientAddress: req.socket.remoteAddress,
+        summary,
       }),
     });
   }
@@ -168,6 +213,10 @@ export async function startGateway(
   > = {
     '/health/live': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
     '/health/ready': async (_req, res) => {
+      if (drain.draining) {
+        sendJson(res, 503, { status: 'draining', service: 'gateway' });
+        return;
+      }
       const subgraphs = await checkSubgraphs(config.subgraphUrls);
       const ready = subgraphs.every((subgraph) => subgraph.ready);
       sendJson(res, ready ? 200 : 503, {
@@ -177,7 +226,7 @@ export async function startGateway(
       });
     },
     '/metrics': async (_req, res) => {
-      const body = await metrics.registry.metrics();
+      const body = await readMetrics();
       res.writeHead(200, { 'content-type': metrics.registry.contentType });
       res.end(body);
     },
@@ -189,7 +238,12 @@ export async function startGateway(
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     try {
       if (path === '/graphql') {
-        await serveGraphQL(req, res, requestId);
+        if (cors.handlePreflight(req, res)) return;
+        cors.decorate(req, res);
+        const serve = () => serveGraphQL(req, res, requestId);
+        await (tracer
+          ? inHttpServerSpan(tracer, req, res, { 'microshop.request_id': requestId }, serve)
+          : serve());
         return;
       }
       const route = req.method === 'GET' ? routes[path] : undefined;
@@ -211,19 +265,20 @@ export async function startGateway(
     }
   };
 
+  const server = createServer();
+  server.keepAliveTimeout = 65_000;
+  const drain = createHttpDrain(server, handleRequest, config.resilience.drainTimeoutMs);
+
+  // Closed newest first: stop accepting, end the feed and the subscriptions, let in-flight
+  // requests finish, then the subgraph connections and Apollo Server.
   const { value: port, close } = await openInOrder(async (onClose) => {
+    if (persistedQueryStore) onClose(() => persistedQueryStore.close());
     await apollo.start();
     onClose(() => apollo.stop());
-
-    const server = createServer(handleRequest);
-    server.keepAliveTimeout = 65_000;
-    onClose(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        }),
-    );
+    onClose(async () => {
+      await Promise.all(dataSources.map((dataSource) => dataSource.close()));
+    });
+    onClose(() => drain.finish());
 
     const subscriptions = startSubscriptionServer({
       httpServer: server,
@@ -235,6 +290,7 @@ export async function startGateway(
       execute: executeThroughGateway,
       parseOptions: limits.parseOptions,
       validationRules: limits.validationRules,
+      trustedDocuments,
       verifier,
       hub,
       logger: logger.child({ component: 'subscriptions' }),
@@ -244,13 +300,18 @@ export async function startGateway(
     });
     onClose(() => subscriptions.close());
 
-    const feed = await startOrderStatusFeed(config, { logger, hub });
+    const feed = await startOrderStatusFeed(config, {
+      logger,
+      hub,
+      onLag: (lag) => metrics.observeConsumerLag('order-status-feed', lag),
+    });
     onClose(() => feed.close());
 
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.ports.gateway, config.host, () => resolve());
     });
+    onClose(async () => drain.begin());
     return (server.address() as AddressInfo).port;
   });
   const url = `http://${config.host}:${port}/graphql`;

@@ -19,6 +19,7 @@ import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { bearerToken, type Principal, type TokenVerifier } from '@microshop/auth';
 import type { Logger, RequestContext } from '@microshop/runtime';
 import type { OrderStatusHub } from './order-status-hub.ts';
+import { PERSISTED_QUERY_NOT_IN_LIST, type TrustedDocuments } from './persisted-documents.ts';
 
 /**
  * graphql's CommonJS build, the one @apollo/gateway builds the schema with and graphql-ws checks
@@ -64,6 +65,8 @@ export interface SubscriptionServerOptions {
   /** The gateway's operation limits, applied to subscription documents as to HTTP ones. */
   parseOptions: ParseOptions;
   validationRules: readonly ValidationRule[];
+  /** Trusted-documents mode: only these documents may be subscribed, as over HTTP. */
+  trustedDocuments: TrustedDocuments | undefined;
   verifier: TokenVerifier;
   hub: OrderStatusHub;
   logger: Logger;
@@ -94,6 +97,14 @@ interface PreparedSubscription {
 const SUBSCRIPTION_FIELD = 'orderStatusChanged';
 /** Events that arrive faster than a subscriber's query runs collapse into this many reads. */
 const MAX_PENDING_PUSHES = 8;
+/** On close, a client that has not answered the `1001 Going away` close frame by then is cut. */
+const CLOSE_HANDSHAKE_MS = 1_000;
+
+/** A subscription's stream as the server's close() sees it. */
+interface OpenStream {
+  /** Ends the stream; resolves once graphql-ws has read its end (and so sends `complete`). */
+  end(): Promise<void>;
+}
 
 function clientError(message: string, code: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code } });
@@ -143,26 +154,43 @@ export function asOrderQuery(
 
 const ACCESS_QUERY = 'query OrderStatusChangedAccess($id: ID!) { order(id: $id) { id } }';
 
-/** Pushes one result per status change until the client completes or the socket closes. */
+/**
+ * Pushes one result per status change until the client completes, the socket closes or the server
+ * ends it (on close, through `open`).
+ */
 function orderStatusStream(
   hub: OrderStatusHub,
   prepared: PreparedSubscription,
   execute: ExecuteThroughGateway,
+  open: Set<OpenStream>,
 ): AsyncIterableIterator<ExecutionResult> {
   let pending = 0;
   let finished = false;
   let wake: (() => void) | undefined;
+  let endSeen: () => void = () => undefined;
+  const stop = () => {
+    if (finished) return;
+    finished = true;
+    unwatch();
+    prepared.release();
+    open.delete(stream);
+    wake?.();
+  };
+  const stream: OpenStream = {
+    end() {
+      const seen = new Promise<void>((resolve) => (endSeen = resolve));
+      stop();
+      return seen;
+    },
+  };
+  open.add(stream);
   const unwatch = hub.watch(prepared.orderId, () => {
     pending = Math.min(pending + 1, MAX_PENDING_PUSHES);
     wake?.();
   });
   const finish = async (): Promise<IteratorResult<ExecutionResult>> => {
-    if (!finished) {
-      finished = true;
-      unwatch();
-      prepared.release();
-      wake?.();
-    }
+    stop();
+    endSeen();
     return { done: true, value: undefined };
   };
   return {
@@ -174,7 +202,7 @@ function orderStatusStream(
         await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
       }
-      if (finished) return { done: true, value: undefined };
+      if (finished) return finish();
       pending -= 1;
       const result = await execute(
         {
@@ -183,7 +211,10 @@ function orderStatusStream(
           ...(prepared.operationName ? { operationName: prepared.operationName } : {}),
         },
         prepared.context,
-      );
+      ).catch(async (error: unknown) => {
+        await finish();
+        throw error;
+      });
       // Already formatted (and masked) by the gateway's Apollo Server; graphql-ws only serialises it.
       return { done: false, value: result as ExecutionResult };
     },
@@ -195,6 +226,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): {
   close(): Promise<void>;
 } {
   const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path });
+  const openStreams = new Set<OpenStream>();
 
   async function prepare(
     connection: ConnectionState,
@@ -203,15 +235,27 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): {
       query: string;
       variables?: Record<string, unknown> | null;
       operationName?: string | null;
+      extensions?: Record<string, unknown> | null;
     },
   ): Promise<
     | { schema: GraphQLSchema; document: DocumentNode; prepared: PreparedSubscription }
     | GraphQLError[]
   > {
     const schema = options.apiSchema();
+    const query = options.trustedDocuments
+      ? options.trustedDocuments.resolve(payload)
+      : payload.query;
+    if (query === undefined) {
+      return [
+        clientError(
+          'Only the persisted documents of this API may be executed',
+          PERSISTED_QUERY_NOT_IN_LIST,
+        ),
+      ];
+    }
     let document: DocumentNode;
     try {
-      document = parse(payload.query, options.parseOptions);
+      document = parse(query, options.parseOptions);
     } catch (error) {
       return [
         error instanceof GraphQLError ? error : clientError('Syntax error', 'GRAPHQL_PARSE_FAILED'),
@@ -340,15 +384,31 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): {
         };
       },
       subscribe: (args) =>
-        orderStatusStream(options.hub, args.contextValue as PreparedSubscription, options.execute),
+        orderStatusStream(
+          options.hub,
+          args.contextValue as PreparedSubscription,
+          options.execute,
+          openStreams,
+        ),
     },
     wsServer,
   );
 
   return {
+    /**
+     * Ends every subscription with `complete`, then closes every socket with `1001 Going away`, so
+     * clients know to resubscribe elsewhere rather than that their operation failed.
+     */
     async close() {
+      await Promise.all([...openStreams].map((stream) => stream.end()));
+      // graphql-ws writes each `complete` in the microtasks after it read the end of the stream.
+      await new Promise((resolve) => setImmediate(resolve));
+      const cut = setTimeout(() => {
+        for (const socket of wsServer.clients) socket.terminate();
+      }, CLOSE_HANDSHAKE_MS);
+      // Closes the sockets and the WebSocket server, once every client has answered or been cut.
       await disposable.dispose();
-      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      clearTimeout(cut);
     },
   };
 }

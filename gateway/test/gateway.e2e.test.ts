@@ -171,7 +171,8 @@ describe('the gateway', () => {
       headers: { 'content-type': 'text/plain' },
       body: JSON.stringify({ query: '{ __typename }' }),
     });
-    expect(response.status).toBe(400);
+    // Turned away as a non-JSON body (415) before CSRF prevention would answer 400.
+    expect(response.status).toBe(415);
   });
 
   it('serves health and metrics', async () => {
@@ -182,7 +183,7 @@ describe('the gateway', () => {
     expect(ready.status).toBe(200);
     expect(((await ready.json()) as { subgraphs: { ready: boolean }[] }).subgraphs).toHaveLength(5);
     const metrics = await (await fetch(`${origin}/metrics`)).text();
-    expect(metrics).toMatch(/gateway_http_requests_total\{status="200"\} \d+/);
+    expect(metrics).toMatch(/gateway_http_requests_total\{[^}]*status="200"\} \d+/);
     expect(metrics).toContain('gateway_http_request_duration_seconds_bucket');
   });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -8,6 +9,13 @@ import { z } from 'zod';
  */
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+/** Milliseconds, at most an hour: a larger value is a typo, not a wish. */
+const milliseconds = positiveInt(3_600_000);
+const optionalMilliseconds = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+  milliseconds.optional(),
+);
 const optionalUrl = z
   .string()
   .trim()
@@ -18,6 +26,31 @@ const optionalText = z
   .string()
   .transform((value) => (value.trim() === '' ? undefined : value))
   .optional();
+
+/** `scheme://host[:port]` exactly as a browser sends it in `Origin`: no path, no trailing slash. */
+const isOrigin = (value: string) => URL.canParse(value) && new URL(value).origin === value;
+const originList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z.array(
+      z
+        .string()
+        .refine(isOrigin, 'expected origins such as https://shop.example (no path, no "/")'),
+    ),
+  );
+
+const httpUrl = optionalUrl.refine(
+  (value) =>
+    value === undefined || (URL.canParse(value) && /^https?:$/.test(new URL(value).protocol)),
+  'expected an http(s) URL',
+);
 
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
@@ -57,6 +90,28 @@ const envSchema = z.object({
   ORDERS_URL: optionalUrl,
   PAYMENTS_URL: optionalUrl,
 
+  /** How long the gateway waits on a subgraph; `<NAME>_TIMEOUT_MS` overrides it for one subgraph. */
+  SUBGRAPH_TIMEOUT_MS: milliseconds.default(10_000),
+  USERS_TIMEOUT_MS: optionalMilliseconds,
+  CATALOG_TIMEOUT_MS: optionalMilliseconds,
+  CART_TIMEOUT_MS: optionalMilliseconds,
+  ORDERS_TIMEOUT_MS: optionalMilliseconds,
+  PAYMENTS_TIMEOUT_MS: optionalMilliseconds,
+  SUBGRAPH_MAX_CONNECTIONS: positiveInt(10_000).default(128),
+  /** Identical subgraph queries in flight at once (same caller, same body) share one call. */
+  SUBGRAPH_DEDUPLICATION: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
+  CIRCUIT_BREAKER_THRESHOLD: positiveInt(1_000).default(5),
+  CIRCUIT_BREAKER_COOLDOWN_MS: milliseconds.default(10_000),
+  GATEWAY_DRAIN_TIMEOUT_MS: milliseconds.default(10_000),
+  /** Gateway processes sharing its port through node:cluster; `auto` is one per core. */
+  GATEWAY_WORKERS: z
+    .union([z.literal('auto'), z.coerce.number().int().min(1).max(256)])
+    .default(1)
+    .transform((value) => (value === 'auto' ? availableParallelism() : value)),
+
   JWT_PRIVATE_KEY: optionalText,
   JWT_PREVIOUS_PUBLIC_KEY: optionalText,
   JWT_ISSUER: z.string().default('microshop'),
@@ -65,8 +120,14 @@ const envSchema = z.object({
 
   MICROSHOP_ADMIN_PASSWORD: optionalText,
 
-  CORS_ORIGINS: z.string().default(''),
+  CORS_ORIGINS: originList,
   INTROSPECTION: booleanFlag,
+  PERSISTED_DOCUMENTS: z.enum(['apq', 'trusted', 'off']).default('apq'),
+  PERSISTED_DOCUMENTS_MANIFEST: optionalText,
+  /** Tracing is off unless one of these (OpenTelemetry's own variables) names an OTLP/HTTP collector. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl,
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl,
+  OTEL_SERVICE_NAME: optionalText,
   CI: booleanFlag,
 });
 
@@ -86,6 +147,12 @@ export type EventBusBackend =
   { kind: 'kafka'; brokers: string[]; clientId: string } | { kind: 'postgres-log' };
 export type SearchBackend =
   { kind: 'elasticsearch' | 'opensearch'; url: string } | { kind: 'postgres' };
+/**
+ * Where spans go: nowhere (the default: the hot path pays only the OpenTelemetry API's no-op),
+ * or an OTLP/HTTP collector. `serviceName` overrides every process's own name (OTEL_SERVICE_NAME).
+ */
+export type TracingBackend =
+  { kind: 'off' } | { kind: 'otlp'; tracesUrl: string; serviceName: string | undefined };
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -99,6 +166,7 @@ export interface Config {
   redis: RedisBackend;
   eventBus: EventBusBackend;
   search: SearchBackend;
+  tracing: TracingBackend;
   ports: Record<SubgraphName | 'gateway', number>;
   subgraphUrls: Record<SubgraphName, string>;
   jwt: {
@@ -109,8 +177,41 @@ export interface Config {
     jwksUrl: string;
   };
   adminPassword: string | undefined;
-  gateway: { corsOrigins: string[]; introspection: boolean };
+  /** How the gateway treats its subgraphs and its own shutdown. */
+  resilience: {
+    /** No connection, no response headers, or a silent response body for this long: a timeout. */
+    subgraphTimeoutMs: Record<SubgraphName, number>;
+    /** Keep-alive connections the gateway holds open to each subgraph at most. */
+    maxConnectionsPerSubgraph: number;
+    /** Whether identical subgraph queries in flight at once share one call. */
+    deduplicateQueries: boolean;
+    /** Consecutive failures that open a subgraph's circuit, and how long it stays open. */
+    circuitBreaker: { failureThreshold: number; cooldownMs: number };
+    /** How long close() waits for in-flight requests before cutting their connections. */
+    drainTimeoutMs: number;
+  };
+  gateway: {
+    /**
+     * Browser origins allowed to call /graphql cross-origin: `origins` exactly, and any
+     * http(s)://localhost / 127.0.0.1 / [::1] origin when `allowLocalhost` (the development default).
+     */
+    cors: { origins: string[]; allowLocalhost: boolean };
+    introspection: boolean;
+    /** How many gateway processes share the port (node:cluster); 1 means no cluster. */
+    workers: number;
+    persistedDocuments: {
+      /** apq: automatic persisted queries; trusted: only manifest documents run; off: neither. */
+      mode: PersistedDocumentsMode;
+      /** The trusted-documents manifest; undefined means the typed client's generated one. */
+      manifestPath: string | undefined;
+    };
+  };
 }
+
+export type PersistedDocumentsMode = 'apq' | 'trusted' | 'off';
+
+/** Where the hosted Apollo Sandbox sends requests from (the embedded one is same-origin). */
+const APOLLO_STUDIO_ORIGIN = 'https://studio.apollographql.com';
 
 export class ConfigError extends Error {
   constructor(readonly issues: string[]) {
@@ -171,6 +272,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     search: env.ELASTICSEARCH_URL
       ? { kind: env.SEARCH_ENGINE, url: env.ELASTICSEARCH_URL }
       : { kind: 'postgres' },
+    tracing: tracingOf(env),
     ports,
     subgraphUrls: {
       users: env.USERS_URL ?? localUrl('users'),
@@ -187,13 +289,49 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       jwksUrl: env.JWKS_URL ?? `http://${env.HOST}:${ports.users}/.well-known/jwks.json`,
     },
     adminPassword: env.MICROSHOP_ADMIN_PASSWORD,
+    resilience: {
+      subgraphTimeoutMs: {
+        users: env.USERS_TIMEOUT_MS ?? env.SUBGRAPH_TIMEOUT_MS,
+        catalog: env.CATALOG_TIMEOUT_MS ?? env.SUBGRAPH_TIMEOUT_MS,
+        cart: env.CART_TIMEOUT_MS ?? env.SUBGRAPH_TIMEOUT_MS,
+        orders: env.ORDERS_TIMEOUT_MS ?? env.SUBGRAPH_TIMEOUT_MS,
+        payments: env.PAYMENTS_TIMEOUT_MS ?? env.SUBGRAPH_TIMEOUT_MS,
+      },
+      maxConnectionsPerSubgraph: env.SUBGRAPH_MAX_CONNECTIONS,
+      deduplicateQueries: env.SUBGRAPH_DEDUPLICATION,
+      circuitBreaker: {
+        failureThreshold: env.CIRCUIT_BREAKER_THRESHOLD,
+        cooldownMs: env.CIRCUIT_BREAKER_COOLDOWN_MS,
+      },
+      drainTimeoutMs: env.GATEWAY_DRAIN_TIMEOUT_MS,
+    },
     gateway: {
-      corsOrigins: env.CORS_ORIGINS.split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
+      // Unset: development lets local front ends and the hosted Sandbox in; production nobody.
+      cors:
+        env.CORS_ORIGINS.length > 0 || env.NODE_ENV === 'production'
+          ? { origins: env.CORS_ORIGINS, allowLocalhost: false }
+          : { origins: [APOLLO_STUDIO_ORIGIN], allowLocalhost: true },
       introspection: env.INTROSPECTION || env.NODE_ENV !== 'production',
+      workers: env.GATEWAY_WORKERS,
+      persistedDocuments: {
+        mode: env.PERSISTED_DOCUMENTS,
+        manifestPath: env.PERSISTED_DOCUMENTS_MANIFEST,
+      },
     },
   } satisfies Config);
+}
+
+/**
+ * The OTLP/HTTP traces URL as OpenTelemetry's specification derives it: the traces variable as it
+ * is, else `v1/traces` under the generic endpoint.
+ */
+function tracingOf(env: z.infer<typeof envSchema>): TracingBackend {
+  const generic = env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
+  const tracesUrl =
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (generic ? `${generic}/v1/traces` : undefined);
+  return tracesUrl
+    ? { kind: 'otlp', tracesUrl, serviceName: env.OTEL_SERVICE_NAME?.trim() }
+    : { kind: 'off' };
 }
 
 /**

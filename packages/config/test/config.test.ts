@@ -65,6 +65,61 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...production, INTROSPECTION: 'true' }).gateway.introspection).toBe(true);
   });
 
+  it("reads the gateway's subgraph timeouts, breaker and drain settings, with defaults", () => {
+    expect(loadConfig({}).resilience).toEqual({
+      subgraphTimeoutMs: {
+        users: 10_000,
+        catalog: 10_000,
+        cart: 10_000,
+        orders: 10_000,
+        payments: 10_000,
+      },
+      maxConnectionsPerSubgraph: 128,
+      circuitBreaker: { failureThreshold: 5, cooldownMs: 10_000 },
+      drainTimeoutMs: 10_000,
+    });
+    const tuned = loadConfig({
+      SUBGRAPH_TIMEOUT_MS: '2000',
+      PAYMENTS_TIMEOUT_MS: '500',
+      USERS_TIMEOUT_MS: '',
+      CIRCUIT_BREAKER_THRESHOLD: '3',
+    }).resilience;
+    expect(tuned.subgraphTimeoutMs).toMatchObject({ payments: 500, users: 2_000, orders: 2_000 });
+    expect(tuned.circuitBreaker.failureThreshold).toBe(3);
+    expect(() => loadConfig({ CART_TIMEOUT_MS: '0' })).toThrow(/CART_TIMEOUT_MS/);
+    expect(() => loadConfig({ GATEWAY_DRAIN_TIMEOUT_MS: 'soon' })).toThrow(
+      /GATEWAY_DRAIN_TIMEOUT_MS/,
+    );
+  });
+
+  it('reads the CORS allow-list, with a permissive local default outside production only', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/shop' };
+    expect(loadConfig({}).gateway.cors).toEqual({
+      origins: ['https://studio.apollographql.com'],
+      allowLocalhost: true,
+    });
+    expect(loadConfig(production).gateway.cors).toEqual({ origins: [], allowLocalhost: false });
+    expect(
+      loadConfig({ CORS_ORIGINS: 'https://shop.example, http://localhost:5173' }).gateway.cors,
+    ).toEqual({
+      origins: ['https://shop.example', 'http://localhost:5173'],
+      allowLocalhost: false,
+    });
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://shop.example/' })).toThrow(/CORS_ORIGINS/);
+  });
+
+  it('reads the persisted-documents mode: APQ by default, trusted or off on request', () => {
+    expect(loadConfig({}).gateway.persistedDocuments).toEqual({
+      mode: 'apq',
+      manifestPath: undefined,
+    });
+    expect(
+      loadConfig({ PERSISTED_DOCUMENTS: 'trusted', PERSISTED_DOCUMENTS_MANIFEST: '/etc/pd.json' })
+        .gateway.persistedDocuments,
+    ).toEqual({ mode: 'trusted', manifestPath: '/etc/pd.json' });
+    expect(() => loadConfig({ PERSISTED_DOCUMENTS: 'strict' })).toThrow(/PERSISTED_DOCUMENTS/);
+  });
+
   it('returns a frozen object', () => {
     expect(Object.isFrozen(loadConfig({}))).toBe(true);
   });

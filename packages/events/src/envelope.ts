@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
+/** `version-traceid-parentid-flags` in lowercase hex (W3C Trace Context). */
+const TRACEPARENT_FORMAT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
 /**
  * Every event on the bus: a versioned JSON envelope, validated where it is consumed.
  * `aggregateId` is the partition key (an order id for the saga), so one order's events stay ordered.
@@ -13,6 +16,12 @@ export const envelopeSchema = z.object({
   aggregateId: z.string().min(1),
   /** The request that caused this event, carried into every log line of its handlers. */
   requestId: z.string().optional(),
+  /**
+   * The W3C trace context the event was written in (appendToOutbox stamps it when tracing is on),
+   * so its consumers' spans join the producer's trace. Optional: events without it, and older
+   * consumers that ignore it, stay valid; a malformed one is dropped, never a reason to refuse.
+   */
+  traceparent: z.string().regex(TRACEPARENT_FORMAT).optional().catch(undefined),
   payload: z.unknown(),
 });
 

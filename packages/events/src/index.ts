@@ -3,6 +3,7 @@ export {
   deadLetterTopic,
   defaultRetryPolicy,
   groupId,
+  type ConsumerLag,
   type Delivery,
   type EventBus,
   type EventHandler,

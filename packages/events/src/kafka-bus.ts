@@ -211,6 +211,7 @@ export async function createKafkaEventBus(options: KafkaBusOptions): Promise<Eve
           consumer.seek(position);
       }
     });
+    const reportLag = kafkaLagReporter(consumer, namespace, subscribeOptions.onLag);
     await consumer.connect();
     await consumer.subscribe({ topics: topicNames, fromBeginning: true });
     await consumer.run({
@@ -256,9 +257,9 @@ export async function createKafkaEventBus(options: KafkaBusOptions): Promise<Eve
         });
         if (outcome === 'interrupted') return;
         // Kafka's committed offset is the next one to read.
-        await consumer.commitOffsets([
-          { topic, partition, offset: (BigInt(message.offset) + 1n).toString() },
-        ]);
+        const next = BigInt(message.offset) + 1n;
+        await consumer.commitOffsets([{ topic, partition, offset: next.toString() }]);
+        reportLag?.(topic, partition, next);
       },
     });
     try {
@@ -304,6 +305,37 @@ export async function createKafkaEventBus(options: KafkaBusOptions): Promise<Eve
     },
     publish,
     subscribe,
+  };
+}
+
+/**
+ * With an `onLag` listener: the lag of a partition is its end at the last fetch (the batch's high
+ * watermark) minus the next offset to read, reported when a batch starts and after each commit.
+ * Events published since that fetch count from the next one. Returns the after-commit reporter.
+ */
+function kafkaLagReporter(
+  consumer: Consumer,
+  namespace: string,
+  onLag: SubscribeOptions['onLag'],
+): ((topic: string, partition: number, nextOffset: bigint) => void) | undefined {
+  if (!onLag) return undefined;
+  const highWatermarks = new Map<string, bigint>();
+  const report = (topic: string, partition: number, highWatermark: bigint, next: bigint) =>
+    onLag({
+      topic: topic.slice(namespace.length) as Topic,
+      partition,
+      events: Number(highWatermark > next ? highWatermark - next : 0n),
+    });
+  consumer.on(consumer.events.START_BATCH_PROCESS, ({ payload }) => {
+    const highWatermark = BigInt(payload.highWatermark);
+    highWatermarks.set(`${payload.topic}:${payload.partition}`, highWatermark);
+    // firstOffset is null for a batch of filtered records only (typed as a string regardless).
+    if (payload.firstOffset !== null)
+      report(payload.topic, payload.partition, highWatermark, BigInt(payload.firstOffset));
+  });
+  return (topic, partition, next) => {
+    const highWatermark = highWatermarks.get(`${topic}:${partition}`);
+    if (highWatermark !== undefined) report(topic, partition, highWatermark, next);
   };
 }
 

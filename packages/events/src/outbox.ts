@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db, Tx } from '@microshop/db';
 import type { Logger } from '@microshop/runtime';
+import { activeTraceparent } from '@microshop/telemetry';
 import type { EventBus } from './bus.ts';
 import { errorMessage } from './delivery.ts';
 import { topicOf, type DomainEvent } from './envelope.ts';
@@ -9,6 +10,7 @@ import { OUTBOX_CHANNEL, Waker } from './pg.ts';
 /**
  * Writes events to the outbox inside the caller's transaction, next to the state change they
  * describe: both commit or neither does. `source` is the owning service, whose relay publishes them.
+ * Inside a traced request or event handler, each envelope carries that trace (`traceparent`).
  */
 export async function appendToOutbox(
   tx: Tx,
@@ -16,6 +18,7 @@ export async function appendToOutbox(
   events: readonly DomainEvent[],
 ): Promise<void> {
   if (events.length === 0) return;
+  const traceparent = activeTraceparent();
   await tx.outboxEvent.createMany({
     data: events.map((event) => ({
       id: event.id,
@@ -23,7 +26,7 @@ export async function appendToOutbox(
       topic: topicOf[event.type],
       aggregateId: event.aggregateId,
       type: event.type,
-      envelope: event,
+      envelope: traceparent && !event.traceparent ? { ...event, traceparent } : event,
     })),
   });
   // Delivered at commit (never for a rolled-back transaction): wakes the relay at once.

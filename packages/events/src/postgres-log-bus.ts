@@ -98,6 +98,16 @@ export function createPostgresLogEventBus(options: PostgresLogBusOptions): Event
       [group, topicNames, subscribeOptions.startFrom === 'latest'],
     );
 
+    const lag = subscribeOptions.onLag
+      ? postgresLagTracker({
+          group,
+          topicNames,
+          namespace,
+          batchSize,
+          onLag: subscribeOptions.onLag,
+        })
+      : undefined;
+
     /** Handles one batch after the group's offsets; returns how many rows it read. */
     async function consumeBatch(connection: pg.Client): Promise<number> {
       const { rows } = await connection.query<LogRow>(
@@ -107,6 +117,7 @@ export function createPostgresLogEventBus(options: PostgresLogBusOptions): Event
          ORDER BY l.sequence LIMIT $3`,
         [group, topicNames, batchSize],
       );
+      await lag?.afterRead(connection, rows);
       for (const row of rows) {
         const outcome = await deliver({
           raw: row.envelope,
@@ -136,6 +147,7 @@ export function createPostgresLogEventBus(options: PostgresLogBusOptions): Event
           `UPDATE consumer_offsets SET position = GREATEST(position, $3) WHERE group_id = $1 AND topic = $2`,
           [group, row.topic, row.sequence],
         );
+        lag?.afterCommit(row.topic);
       }
       return rows.length;
     }
@@ -210,5 +222,54 @@ export function createPostgresLogEventBus(options: PostgresLogBusOptions): Event
     },
     publish,
     subscribe,
+  };
+}
+
+/**
+ * With an `onLag` listener: how many events of each topic lie after the group's offset. A read
+ * shorter than a batch has seen all of them; after a full one they are counted (one indexed
+ * query), but only once the previous count is used up, so counting stays O(1) per event.
+ * Events appended after a read or a count are seen by the next one.
+ */
+function postgresLagTracker(options: {
+  group: string;
+  topicNames: string[];
+  namespace: string;
+  batchSize: number;
+  onLag: NonNullable<SubscribeOptions['onLag']>;
+}) {
+  const { group, topicNames, namespace, batchSize, onLag } = options;
+  const pending = new Map<string, number>(topicNames.map((topic) => [topic, 0]));
+  const report = (topic: string, events: number) =>
+    onLag({ topic: topic.slice(namespace.length) as Topic, events });
+
+  function reset(counts: Iterable<[string, number]>): void {
+    for (const topic of topicNames) pending.set(topic, 0);
+    for (const [topic, events] of counts) pending.set(topic, (pending.get(topic) ?? 0) + events);
+  }
+
+  return {
+    async afterRead(connection: pg.Client, rows: readonly LogRow[]): Promise<void> {
+      let known = 0;
+      for (const events of pending.values()) known += events;
+      if (rows.length < batchSize) {
+        reset(rows.map((row): [string, number] => [row.topic, 1]));
+      } else if (known < rows.length) {
+        const counted = await connection.query<{ topic: string; events: string }>(
+          `SELECT l.topic, count(*)::text AS events
+           FROM event_log l JOIN consumer_offsets o ON o.group_id = $1 AND o.topic = l.topic
+           WHERE l.topic = ANY($2::text[]) AND l.sequence > o.position
+           GROUP BY l.topic`,
+          [group, topicNames],
+        );
+        reset(counted.rows.map((row): [string, number] => [row.topic, Number(row.events)]));
+      }
+      for (const [topic, events] of pending) report(topic, events);
+    },
+    afterCommit(topic: string): void {
+      const events = Math.max(0, (pending.get(topic) ?? 0) - 1);
+      pending.set(topic, events);
+      report(topic, events);
+    },
   };
 }

@@ -13,4 +13,25 @@ export interface RequestContext {
    * caller of a subgraph), else the connection's peer. For rate limits, never for authorization.
    */
   clientAddress?: string | undefined;
+  /** Set by the gateway on the requests it logs: what their one log line reports. */
+  summary?: RequestSummary;
+}
+
+/** A call to another service made on a request's behalf, as the request's log line reports it. */
+export interface UpstreamCallTiming {
+  name: string;
+  durationMs: number;
+  outcome: string;
+}
+
+/**
+ * Filled in while a request runs, read once when it is answered. One object per request, shared by
+ * reference, so that what is written through Apollo Server's shallow copy of the context is seen.
+ */
+export interface RequestSummary {
+  /** The executed operation's name; null when anonymous or refused before it was resolved. */
+  operationName: string | null;
+  /** Whether the response carried GraphQL errors. */
+  hadErrors: boolean;
+  upstreamCalls: UpstreamCallTiming[];
 }

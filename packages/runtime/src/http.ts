@@ -1,6 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import {
+  HeaderMap,
+  type ApolloServer,
+  type BaseContext,
+  type HTTPGraphQLRequest,
+} from '@apollo/server';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -43,11 +48,39 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(payload);
 }
 
+const JSON_MEDIA_TYPE = 'application/json';
+
+/** `application/json; charset=utf-8` -> `application/json`. */
+function mediaTypeOf(contentType: string | undefined): string | undefined {
+  return contentType?.split(';')[0]?.trim().toLowerCase();
+}
+
 function parseBody(raw: string, contentType: string | undefined): unknown {
   if (raw === '') return undefined;
-  if (contentType?.toLowerCase().includes('application/json')) return JSON.parse(raw);
+  if (mediaTypeOf(contentType) === JSON_MEDIA_TYPE) return JSON.parse(raw);
   return raw;
 }
+
+/**
+ * Apollo Server answers some refusals (CSRF, batching, method, body shape) before any plugin sees
+ * the request; this gives their errors the same extensions (e.g. the request id) as the others.
+ * Rare, so parsing the body again costs nothing on the paths that matter.
+ */
+function withErrorExtensions(body: string, extensions: Record<string, unknown>): string {
+  let parsed: { errors?: { extensions?: Record<string, unknown> }[] };
+  try {
+    parsed = JSON.parse(body) as typeof parsed;
+  } catch {
+    return body;
+  }
+  if (!Array.isArray(parsed.errors)) return body;
+  for (const error of parsed.errors) error.extensions = { ...extensions, ...error.extensions };
+  return JSON.stringify(parsed);
+}
+
+/** What a `screen` decides about a request before Apollo Server sees it. */
+export type ScreenedRequest =
+  { accept: HTTPGraphQLRequest } | { refuse: { status: number; message: string; code: string } };
 
 /**
  * Serves one GraphQL request through Apollo Server on a plain node:http request: no framework
@@ -61,21 +94,36 @@ export async function handleGraphQLRequest<TContext extends BaseContext>(
     maxBodyBytes: number;
     context: () => Promise<TContext>;
     extraHeaders?: Record<string, string>;
+    /** Added to the extensions of every error answered here rather than by Apollo Server. */
+    errorExtensions?: Record<string, unknown>;
+    /**
+     * Sees the request once its body is read, before Apollo Server: passes it on (possibly
+     * rewritten) or refuses it with one GraphQL error.
+     */
+    screen?: (request: HTTPGraphQLRequest) => ScreenedRequest;
   },
 ): Promise<void> {
+  const sendError = (status: number, message: string, code: string) =>
+    sendJson(res, status, {
+      errors: [{ message, extensions: { code, ...options.errorExtensions } }],
+    });
+  const mediaType = mediaTypeOf(req.headers['content-type']);
+  if (req.method === 'POST' && mediaType !== undefined && mediaType !== JSON_MEDIA_TYPE) {
+    // GraphQL-over-HTTP bodies are JSON. This also turns away the form and text/plain posts a
+    // cross-site page can send without a preflight, before their body is read.
+    res.setHeader('connection', 'close');
+    sendError(415, `Send GraphQL requests as ${JSON_MEDIA_TYPE}`, 'UNSUPPORTED_MEDIA_TYPE');
+    return;
+  }
   let body: unknown;
   try {
     body = parseBody(await readBody(req, options.maxBodyBytes), req.headers['content-type']);
   } catch (error) {
-    const tooLarge = error instanceof BodyTooLargeError;
-    sendJson(res, tooLarge ? 413 : 400, {
-      errors: [
-        {
-          message: tooLarge ? 'Request body too large' : 'Request body is not valid JSON',
-          extensions: { code: tooLarge ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST' },
-        },
-      ],
-    });
+    if (error instanceof BodyTooLargeError) {
+      // Closing the connection stops Node from reading (and discarding) the rest of the body.
+      res.setHeader('connection', 'close');
+      sendError(413, 'Request body too large', 'PAYLOAD_TOO_LARGE');
+    } else sendError(400, 'Request body is not valid JSON', 'BAD_REQUEST');
     return;
   }
 
@@ -84,8 +132,22 @@ export async function handleGraphQLRequest<TContext extends BaseContext>(
     if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
   }
   const url = new URL(req.url ?? '/', 'http://localhost');
+  let httpGraphQLRequest: HTTPGraphQLRequest = {
+    method: req.method ?? 'GET',
+    headers,
+    search: url.search,
+    body,
+  };
+  if (options.screen) {
+    const screened = options.screen(httpGraphQLRequest);
+    if ('refuse' in screened) {
+      sendError(screened.refuse.status, screened.refuse.message, screened.refuse.code);
+      return;
+    }
+    httpGraphQLRequest = screened.accept;
+  }
   const response = await server.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+    httpGraphQLRequest,
     context: options.context,
   });
 
@@ -93,7 +155,11 @@ export async function handleGraphQLRequest<TContext extends BaseContext>(
   for (const [key, value] of Object.entries(options.extraHeaders ?? {})) res.setHeader(key, value);
   res.statusCode = response.status ?? 200;
   if (response.body.kind === 'complete') {
-    res.end(response.body.string);
+    res.end(
+      res.statusCode >= 400 && options.errorExtensions
+        ? withErrorExtensions(response.body.string, options.errorExtensions)
+        : response.body.string,
+    );
     return;
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);

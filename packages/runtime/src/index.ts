@@ -5,3 +5,4 @@ export * from './logger.ts';
 export * from './subgraph-server.ts';
 export * from './lifecycle.ts';
 export * from './scalars.ts';
+export { startTracing, traceHeaders, type ServiceName, type Tracing } from '@microshop/telemetry';

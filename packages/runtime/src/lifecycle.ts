@@ -64,6 +64,14 @@ export async function openInOrder<T>(
 export async function runProcess(
   logger: Logger,
   start: (onClose: (closer: Closer) => void) => Promise<void>,
+  options: {
+    /**
+     * The signals that stop the process (default SIGINT and SIGTERM). A cluster worker stops on
+     * SIGTERM from its primary only and ignores the SIGINT a terminal sends its whole group, so
+     * that Ctrl-C drains it once instead of counting as a second signal.
+     */
+    stopSignals?: readonly ('SIGINT' | 'SIGTERM')[];
+  } = {},
 ): Promise<void> {
   // Not openInOrder: a signal during start must close what start has opened so far.
   const opened = closerStack();
@@ -79,8 +87,10 @@ export async function runProcess(
     }
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  const stopSignals = options.stopSignals ?? ['SIGINT', 'SIGTERM'];
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, stopSignals.includes(signal) ? () => void stop(signal) : () => undefined);
+  }
   process.on('unhandledRejection', (reason) =>
     logger.error({ err: reason }, 'unhandled rejection'),
   );

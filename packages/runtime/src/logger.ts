@@ -1,11 +1,18 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import type { Config } from '@microshop/config';
 
 export type { Logger };
 
-/** One JSON logger per process; request loggers are children carrying requestId. */
-export function createLogger(service: string, config: Pick<Config, 'logLevel'>): Logger {
-  return pino({
+/**
+ * One JSON logger per process; request loggers are children carrying requestId. Writes to stdout
+ * unless given a destination (tests read a service's lines from a stream of their own).
+ */
+export function createLogger(
+  service: string,
+  config: Pick<Config, 'logLevel'>,
+  destination?: DestinationStream,
+): Logger {
+  const options: LoggerOptions = {
     name: service,
     level: config.logLevel,
     base: { service },
@@ -20,5 +27,6 @@ export function createLogger(service: string, config: Pick<Config, 'logLevel'>):
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DocumentNode } from 'graphql';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { bearerToken, type TokenVerifier } from '@microshop/auth';
+import { activeSpan, inHttpServerSpan, tracerOf } from '@microshop/telemetry';
 import type { RequestContext } from './context.ts';
 import { maskError } from './errors.ts';
 import {
@@ -81,10 +82,30 @@ export function requestIdPlugin(): ApolloServerPlugin<RequestContext> {
   };
 }
 
+/** Adds the GraphQL operation to the request's trace span once Apollo has resolved it. */
+export function operationSpanPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, operationName }) {
+          if (!operation) return;
+          activeSpan()?.setAttributes({
+            'graphql.operation.type': operation.operation,
+            ...(operationName ? { 'graphql.operation.name': operationName } : {}),
+          });
+        },
+      };
+    },
+  };
+}
+
 export async function startSubgraphServer<TContext extends RequestContext>(
   options: SubgraphServerOptions<TContext>,
   listen: { port: number; host: string },
 ): Promise<RunningServer> {
+  // Defined when this service's tracing was started (see @microshop/telemetry); otherwise requests
+  // take no tracing path at all.
+  const tracer = tracerOf(options.name);
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema([
       { typeDefs: options.typeDefs, resolvers: options.resolvers as SchemaModule['resolvers'] },
@@ -96,6 +117,7 @@ export async function startSubgraphServer<TContext extends RequestContext>(
     plugins: [
       requestIdPlugin() as ApolloServerPlugin<TContext>,
       ApolloServerPluginInlineTraceDisabled(),
+      ...(tracer ? [operationSpanPlugin<TContext>()] : []),
     ],
     // Subgraphs are reached only by the gateway, which runs its own CSRF prevention.
     csrfPrevention: false,
@@ -123,21 +145,25 @@ export async function startSubgraphServer<TContext extends RequestContext>(
     try {
       if (path === '/graphql') {
         const log = options.logger.child({ requestId });
-        await handleGraphQLRequest(apollo, req, res, {
-          maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024,
-          context: async () => {
-            const authorization = req.headers.authorization;
-            const token = bearerToken(authorization);
-            const principal = token ? await options.verifier.verify(token) : null;
-            return options.context({
-              requestId,
-              log,
-              principal,
-              authorization,
-              clientAddress: clientAddressOf(req),
-            });
-          },
-        });
+        const serve = () =>
+          handleGraphQLRequest(apollo, req, res, {
+            maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024,
+            context: async () => {
+              const authorization = req.headers.authorization;
+              const token = bearerToken(authorization);
+              const principal = token ? await options.verifier.verify(token) : null;
+              return options.context({
+                requestId,
+                log,
+                principal,
+                authorization,
+                clientAddress: clientAddressOf(req),
+              });
+            },
+          });
+        await (tracer
+          ? inHttpServerSpan(tracer, req, res, { 'microshop.request_id': requestId }, serve)
+          : serve());
         return;
       }
       const route = req.method === 'GET' ? routes[path] : undefined;

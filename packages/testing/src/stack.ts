@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateSigningKey } from '@microshop/auth';
 import { loadConfig, type Config, type SubgraphName } from '@microshop/config';
-import { createLogger, type Logger, type RunningServer } from '@microshop/runtime';
+import { createLogger, startTracing, type Logger, type RunningServer } from '@microshop/runtime';
 import { createTestDatabase, testNamespace, type TestDatabase } from './database.ts';
 
 /**
@@ -15,6 +15,10 @@ export interface Stack {
   /** The gateway's configuration: every subgraph URL and the JWKS URL as started. */
   config: Config;
   db: TestDatabase;
+  /** Stops one subgraph (server, consumers, relay) as if it went down; the gateway keeps its URL. */
+  stopSubgraph(name: SubgraphName): Promise<void>;
+  /** Starts a stopped subgraph again on the port it had, so every URL to it works again. */
+  restartSubgraph(name: SubgraphName): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,6 +30,8 @@ export interface StackOptions {
    * test, e.g. to run it as a child process it can SIGKILL (with `config.namespace` and `db.url`).
    */
   worker?: boolean;
+  /** The gateway's logger (default: the stack's level, to stdout), e.g. to read its request log. */
+  gatewayLogger?: Logger;
 }
 
 interface Closable {
@@ -95,14 +101,37 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...options.overrides,
     });
 
+    // Each service traced under its own name, as its own process is (a no-op unless configured);
+    // closed after every service, so their last spans are flushed.
+    for (const service of [...START_ORDER, 'orders-worker', 'gateway'] as const) {
+      running.push(await startTracing(base, service, createLogger(service, base)));
+    }
+
     const started: Partial<Record<SubgraphName, RunningServer>> = {};
+    // What runs now for each subgraph: undefined while a test has it stopped.
+    const live: Partial<Record<SubgraphName, RunningServer>> = {};
     for (const name of START_ORDER) {
       const start = await subgraphStarter(name);
       const server = await start(withUrls(base, started), createLogger(name, base));
-      running.push(server);
-      started[name] = server;
+      started[name] = live[name] = server;
+      running.push({ close: async () => live[name]?.close() });
     }
     const config = withUrls(base, started);
+    const stopSubgraph = async (name: SubgraphName) => {
+      const server = live[name];
+      if (!server) throw new Error(`${name} is not running`);
+      live[name] = undefined;
+      await server.close();
+    };
+    const restartSubgraph = async (name: SubgraphName) => {
+      const port = started[name]?.port;
+      if (live[name] || port === undefined) throw new Error(`${name} is not stopped`);
+      const start = await subgraphStarter(name);
+      live[name] = await start(
+        { ...config, ports: { ...config.ports, [name]: port } },
+        createLogger(name, base),
+      );
+    };
 
     if (options.worker !== false) {
       const { startWorker } = await import('../../../subgraphs/orders/src/worker.ts');
@@ -110,10 +139,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
 
     const { startGateway } = await import('../../../gateway/src/start.ts');
-    const gateway = await startGateway(config, createLogger('gateway', config));
+    const gateway = await startGateway(
+      config,
+      options.gatewayLogger ?? createLogger('gateway', config),
+    );
     running.push(gateway);
 
-    return { gatewayUrl: gateway.url, config, db, close: closeAll };
+    return {
+      gatewayUrl: gateway.url,
+      config,
+      db,
+      stopSubgraph,
+      restartSubgraph,
+      close: closeAll,
+    };
   } catch (error) {
     await closeAll().catch(() => undefined);
     throw error;

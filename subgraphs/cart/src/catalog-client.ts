@@ -1,4 +1,4 @@
-import { REQUEST_ID_HEADER } from '@microshop/runtime';
+import { traceHeaders, REQUEST_ID_HEADER } from '@microshop/runtime';
 
 /** Money as the catalog prices products: minor units of an ISO-4217 currency. */
 export interface Money {
@@ -78,6 +78,7 @@ export function createCatalogClient(options: { url: string; timeoutMs?: number }
         'content-type': 'application/json',
         accept: 'application/json',
         [REQUEST_ID_HEADER]: caller.requestId,
+        ...traceHeaders(),
       };
       if (caller.authorization) headers.authorization = caller.authorization;
 

@@ -1,5 +1,10 @@
 import { GraphQLError } from 'graphql';
-import { serviceUnavailable, REQUEST_ID_HEADER, type RequestContext } from '@microshop/runtime';
+import {
+  serviceUnavailable,
+  traceHeaders,
+  REQUEST_ID_HEADER,
+  type RequestContext,
+} from '@microshop/runtime';
 
 /**
  * Calls orders makes to other subgraphs while placing an order, on the caller's behalf (their
@@ -32,6 +37,7 @@ export async function requestSubgraph<TData>(
         'content-type': 'application/json',
         [REQUEST_ID_HEADER]: ctx.requestId,
         ...(ctx.authorization ? { authorization: ctx.authorization } : {}),
+        ...traceHeaders(),
       },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),

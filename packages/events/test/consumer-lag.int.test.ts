@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, testNamespace, type TestDatabase } from '@microshop/testing';
+import { createEvent, type ConsumerLag, type Subscription } from '../src/index.ts';
+import {
+  createBusHarness,
+  eventually,
+  implementations,
+  testLogger,
+  type BusHarness,
+} from './bus-harness.ts';
+
+/**
+ * The `onLag` hook on both buses: a group held up by its handler reports the events it has yet to
+ * commit, then 0 once it has caught up. 150 events: more than one Postgres-log read (100), so the
+ * count taken after a full read is covered too.
+ */
+const EVENTS = 150;
+const logger = testLogger();
+
+for (const implementation of implementations) {
+  describe(`consumer lag: ${implementation}`, () => {
+    let database: TestDatabase;
+    let harness: BusHarness;
+    let subscription: Subscription | undefined;
+
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      harness = await createBusHarness(implementation, database, testNamespace('lag'), logger);
+    });
+
+    afterAll(async () => {
+      await subscription?.close();
+      await harness?.close();
+      await database?.drop();
+    });
+
+    it('reports the backlog of a held-up group, then 0 once it has consumed it', async () => {
+      // One key: one Kafka partition, so one series of reports to follow.
+      const orderId = randomUUID();
+      await harness.bus.publish(
+        Array.from({ length: EVENTS }, (_, index) =>
+          createEvent('OrderStatusChanged', orderId, {
+            orderId,
+            userId: 'user-1',
+            from: 'PENDING',
+            to: 'CONFIRMED',
+            reason: String(index),
+          }),
+        ),
+      );
+
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let handled = 0;
+      const reports: ConsumerLag[] = [];
+      subscription = await harness.bus.subscribe({
+        group: 'held-up',
+        topics: ['orders'],
+        onLag: (lag) => reports.push(lag),
+        handler: async () => {
+          await held;
+          handled += 1;
+        },
+      });
+
+      const whileHeld = await eventually(async () => reports.at(-1));
+      expect(whileHeld.topic).toBe('orders');
+      expect(whileHeld.events).toBe(EVENTS);
+      if (implementation === 'kafka') expect(whileHeld.partition).toEqual(expect.any(Number));
+      else expect(whileHeld.partition).toBeUndefined();
+      expect(handled).toBe(0);
+
+      release();
+      await eventually(async () => (handled === EVENTS ? true : undefined), 30_000);
+      const afterwards = await eventually(async () =>
+        reports.at(-1)?.events === 0 ? reports.at(-1) : undefined,
+      );
+      expect(afterwards.partition).toBe(whileHeld.partition);
+      // Every report in between counts down: never above the backlog, never below 0.
+      expect(reports.every((lag) => lag.events >= 0 && lag.events <= EVENTS)).toBe(true);
+    });
+  });
+}
