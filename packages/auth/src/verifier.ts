@@ -21,6 +21,22 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 /** The key set could not be obtained: the signer is unreachable, not the caller at fault. */
 class KeySetUnavailable extends Error {}
 
+/**
+ * Verified tokens are remembered: every hop of a request (gateway, then each subgraph it reaches)
+ * verifies the same token, and an EdDSA signature check dominates a small subgraph call. A
+ * remembered token is still refused once it expires, and is verified afresh after
+ * REVERIFY_AFTER_MS, which bounds how long a token signed by a key withdrawn from the JWKS keeps
+ * working. Only successes are kept: a bad token pays the full check every time.
+ */
+const MAX_REMEMBERED_TOKENS = 10_000;
+const REVERIFY_AFTER_MS = 60_000;
+
+interface RememberedToken {
+  principal: Principal;
+  /** When it stops being accepted from memory: its expiry (with the tolerance) or the re-check. */
+  validUntilMs: number;
+}
+
 /** Key-lookup failures caused by the token itself (its kid or alg matches no usable key). */
 const TOKEN_KEY_ERRORS = [
   errors.JWKSNoMatchingKey,
@@ -51,9 +67,26 @@ function distinguishUnavailable(getKey: JWTVerifyGetKey): JWTVerifyGetKey {
  */
 function verifierWith(getKey: JWTVerifyGetKey, expected: TokenAudience): TokenVerifier {
   const resolveKey = distinguishUnavailable(getKey);
+  const remembered = new Map<string, RememberedToken>();
+  const remember = (token: string, principal: Principal, expiresAtSeconds: number) => {
+    // Map keeps insertion order: the oldest entry goes first when full.
+    if (remembered.size >= MAX_REMEMBERED_TOKENS) {
+      remembered.delete(remembered.keys().next().value!);
+    }
+    const validUntilMs = Math.min(
+      (expiresAtSeconds + CLOCK_TOLERANCE_SECONDS) * 1000,
+      Date.now() + REVERIFY_AFTER_MS,
+    );
+    remembered.set(token, { principal, validUntilMs });
+  };
   return {
     async verify(token) {
       if (token.length > MAX_TOKEN_LENGTH) throw unauthenticated('Invalid or expired access token');
+      const known = remembered.get(token);
+      if (known) {
+        if (Date.now() < known.validUntilMs) return known.principal;
+        remembered.delete(token);
+      }
       try {
         const { payload } = await jwtVerify(token, resolveKey, {
           algorithms: [SIGNING_ALGORITHM],
@@ -71,7 +104,9 @@ function verifierWith(getKey: JWTVerifyGetKey, expected: TokenAudience): TokenVe
         ) {
           throw unauthenticated('Invalid or expired access token');
         }
-        return { userId: payload.sub, role: role as Role } satisfies Principal;
+        const principal: Principal = { userId: payload.sub, role: role as Role };
+        remember(token, principal, payload.exp!);
+        return principal;
       } catch (error) {
         if (error instanceof KeySetUnavailable) {
           throw new GraphQLError('Cannot verify access tokens right now', {

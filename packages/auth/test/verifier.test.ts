@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphQLError } from 'graphql';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  ACCESS_TOKEN_TTL_SECONDS,
   createAccessTokenIssuer,
   createLocalTokenVerifier,
   createTestAuthority,
@@ -151,5 +152,45 @@ describe('test authority', () => {
     const token = await authority.tokenFor({ userId: 'u-9', role: 'ADMIN' });
     expect(await authority.verifier.verify(token)).toEqual({ userId: 'u-9', role: 'ADMIN' });
     expect(await codeOf(other.verifier, token)).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('token verifier: remembered tokens', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('refuses a remembered token once it has expired', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { key } = await generateSigningKey();
+    const verifier = createLocalTokenVerifier(jwksOf([key.publicJwk]), { issuer, audience });
+    const token = await issue(key);
+    expect(await codeOf(verifier, token)).toBe('ACCEPTED');
+    vi.setSystemTime(Date.now() + (ACCESS_TOKEN_TTL_SECONDS + 6) * 1000);
+    expect(await codeOf(verifier, token)).toBe('UNAUTHENTICATED');
+  });
+
+  it('verifies a remembered token afresh after a minute: a withdrawn key stops working', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { key: withdrawn } = await generateSigningKey();
+    const { key: current } = await generateSigningKey();
+    const jwks = await jwksServer(jwksOf([withdrawn.publicJwk]));
+    try {
+      const verifier = createTokenVerifier(
+        { jwksUrl: jwks.url, issuer, audience },
+        { cacheMaxAgeSeconds: 30, cooldownSeconds: 0 },
+      );
+      const token = await issue(withdrawn);
+      expect(await codeOf(verifier, token)).toBe('ACCEPTED');
+      jwks.publish(jwksOf([current.publicJwk]));
+      // Remembered: no signature check, no key lookup.
+      expect(await codeOf(verifier, token)).toBe('ACCEPTED');
+      expect(jwks.fetches()).toBe(1);
+      vi.setSystemTime(Date.now() + 61_000);
+      expect(await codeOf(verifier, token)).toBe('UNAUTHENTICATED');
+      expect(jwks.fetches()).toBeGreaterThan(1);
+    } finally {
+      await jwks.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/index.ts';
 
@@ -75,9 +76,14 @@ describe('loadConfig', () => {
         payments: 10_000,
       },
       maxConnectionsPerSubgraph: 128,
+      deduplicateQueries: true,
       circuitBreaker: { failureThreshold: 5, cooldownMs: 10_000 },
       drainTimeoutMs: 10_000,
     });
+    expect(loadConfig({ SUBGRAPH_DEDUPLICATION: 'false' }).resilience.deduplicateQueries).toBe(
+      false,
+    );
+    expect(() => loadConfig({ SUBGRAPH_DEDUPLICATION: 'maybe' })).toThrow(/SUBGRAPH_DEDUPLICATION/);
     const tuned = loadConfig({
       SUBGRAPH_TIMEOUT_MS: '2000',
       PAYMENTS_TIMEOUT_MS: '500',
@@ -90,6 +96,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ GATEWAY_DRAIN_TIMEOUT_MS: 'soon' })).toThrow(
       /GATEWAY_DRAIN_TIMEOUT_MS/,
     );
+  });
+
+  it('reads the gateway worker count: a number, or auto for one per core', () => {
+    expect(loadConfig({}).gateway.workers).toBe(1);
+    expect(loadConfig({ GATEWAY_WORKERS: '3' }).gateway.workers).toBe(3);
+    expect(loadConfig({ GATEWAY_WORKERS: 'auto' }).gateway.workers).toBe(availableParallelism());
+    expect(() => loadConfig({ GATEWAY_WORKERS: '0' })).toThrow(/GATEWAY_WORKERS/);
+    expect(() => loadConfig({ GATEWAY_WORKERS: 'many' })).toThrow(/GATEWAY_WORKERS/);
   });
 
   it('reads the CORS allow-list, with a permissive local default outside production only', () => {
