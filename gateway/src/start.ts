@@ -108,6 +108,9 @@ export async function startGateway(
   const hub = new OrderStatusHub();
 
   const dataSources: SubgraphDataSource[] = [];
+  // @apollo/gateway reads this variable itself, in its constructor, to decide whether to report
+  // usage metrics to Apollo's servers: a deployment shares nothing unless configured to.
+  if (!config.gateway.apolloUsageMetrics) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),

@@ -122,6 +122,14 @@ const envSchema = z.object({
 
   CORS_ORIGINS: originList,
   INTROSPECTION: booleanFlag,
+  /**
+   * @apollo/gateway's own variable: unless it is true it sends anonymous usage metrics to Apollo
+   * every hour. MicroShop sets it for the gateway unless told otherwise.
+   */
+  APOLLO_TELEMETRY_DISABLED: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((value) => value === 'true' || value === '1'),
   PERSISTED_DOCUMENTS: z.enum(['apq', 'trusted', 'off']).default('apq'),
   PERSISTED_DOCUMENTS_MANIFEST: optionalText,
   /** Tracing is off unless one of these (OpenTelemetry's own variables) names an OTLP/HTTP collector. */
@@ -199,6 +207,8 @@ export interface Config {
     introspection: boolean;
     /** How many gateway processes share the port (node:cluster); 1 means no cluster. */
     workers: number;
+    /** Whether @apollo/gateway may send its anonymous usage metrics to Apollo (off by default). */
+    apolloUsageMetrics: boolean;
     persistedDocuments: {
       /** apq: automatic persisted queries; trusted: only manifest documents run; off: neither. */
       mode: PersistedDocumentsMode;
@@ -313,6 +323,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
           : { origins: [APOLLO_STUDIO_ORIGIN], allowLocalhost: true },
       introspection: env.INTROSPECTION || env.NODE_ENV !== 'production',
       workers: env.GATEWAY_WORKERS,
+      apolloUsageMetrics: !env.APOLLO_TELEMETRY_DISABLED,
       persistedDocuments: {
         mode: env.PERSISTED_DOCUMENTS,
         manifestPath: env.PERSISTED_DOCUMENTS_MANIFEST,

@@ -98,6 +98,13 @@ describe('loadConfig', () => {
     );
   });
 
+  it("keeps @apollo/gateway's usage metrics to Apollo off unless APOLLO_TELEMETRY_DISABLED=false", () => {
+    expect(loadConfig({}).gateway.apolloUsageMetrics).toBe(false);
+    expect(loadConfig({ APOLLO_TELEMETRY_DISABLED: 'false' }).gateway.apolloUsageMetrics).toBe(
+      true,
+    );
+  });
+
   it('reads the gateway worker count: a number, or auto for one per core', () => {
     expect(loadConfig({}).gateway.workers).toBe(1);
     expect(loadConfig({ GATEWAY_WORKERS: '3' }).gateway.workers).toBe(3);

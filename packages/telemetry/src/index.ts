@@ -1,4 +1,5 @@
 export {
+  FLUSH_TIMEOUT_MS,
   isTracing,
   startTracing,
   tracerOf,

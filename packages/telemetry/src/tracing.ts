@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config, SubgraphName } from '@microshop/config';
 import type { Tracer } from '@opentelemetry/api';
 
@@ -36,6 +37,13 @@ let stopPropagation: (() => void) | undefined;
 const NOT_TRACING: Tracing = { close: async () => undefined };
 
 /**
+ * The longest `close()` waits for the last spans to reach the collector. The exporter retries an
+ * unreachable one for about 10 s, which would eat into a shutdown's grace period (the gateway's
+ * drain comes first) for spans that are lost anyway.
+ */
+export const FLUSH_TIMEOUT_MS = 3_000;
+
+/**
  * Starts tracing `service` when the configuration names an OTLP collector: a tracer provider
  * with `service.name` = the service (or OTEL_SERVICE_NAME), a batch span processor and an
  * OTLP/HTTP (JSON) exporter; the first one in a process also installs the async-hooks context
@@ -67,10 +75,18 @@ export async function startTracing(
         registered.handles -= 1;
         if (registered.handles > 0) return;
         tracers.delete(service);
+        const timedOut = new AbortController();
         try {
-          await registered.shutdown();
+          await Promise.race([
+            registered.shutdown(),
+            sleep(FLUSH_TIMEOUT_MS, undefined, { signal: timedOut.signal }).then(() => {
+              throw new Error(`the collector did not take the spans within ${FLUSH_TIMEOUT_MS} ms`);
+            }),
+          ]);
         } catch (error) {
           logger.warn({ err: error, service }, 'tracing: spans not delivered at shutdown, dropped');
+        } finally {
+          timedOut.abort();
         }
         if (tracers.size === 0) {
           stopPropagation?.();

@@ -12,6 +12,7 @@ import {
   type OtlpReceiver,
 } from '../../testing/src/otlp-receiver.ts';
 import {
+  FLUSH_TIMEOUT_MS,
   activeTraceparent,
   inHttpServerSpan,
   inSpan,
@@ -41,13 +42,16 @@ function recordingLogger(): TracingLogger & { lines: Reported[] } {
 }
 
 /** The fixture in a fresh process: which @opentelemetry packages starting tracing loaded. */
-async function packagesLoaded(endpoint?: string): Promise<{ packages: string[]; stderr: string }> {
+async function packagesLoaded(
+  endpoint?: string,
+): Promise<{ packages: string[]; closeMs: number; stderr: string }> {
   const { stdout, stderr } = await run(
     process.execPath,
     ['--import', 'tsx', FIXTURE, ...(endpoint ? [endpoint] : [])],
     { cwd: fileURLToPath(new URL('../../..', import.meta.url)) },
   );
-  return { packages: (JSON.parse(stdout) as { packages: string[] }).packages, stderr };
+  const { packages, closeMs } = JSON.parse(stdout) as { packages: string[]; closeMs: number };
+  return { packages, closeMs, stderr };
 }
 
 /** An address where nothing listens: the port of a server that was just closed. */
@@ -108,7 +112,7 @@ describe('tracing on', () => {
   }
 
   it('loads the SDK only then, and a collector that is down does not fail close()', async () => {
-    const { packages, stderr } = await packagesLoaded(await deadEndpoint());
+    const { packages, closeMs, stderr } = await packagesLoaded(await deadEndpoint());
     expect(packages).toEqual(
       expect.arrayContaining([
         '@opentelemetry/sdk-trace',
@@ -118,6 +122,9 @@ describe('tracing on', () => {
     );
     // The fixture's one span could not be delivered: reported, and the process still exited 0.
     expect(stderr).toContain('spans not delivered at shutdown');
+    // A generous bound guarding fail-fast shutdown, not speed: close() gives up after
+    // FLUSH_TIMEOUT_MS (3 s) instead of waiting out the exporter's ~10 s of retries.
+    expect(closeMs).toBeLessThan(FLUSH_TIMEOUT_MS + 4_000);
   }, 30_000);
 
   it('gives each service of one process its own service.name and carries the trace over HTTP', async () => {
