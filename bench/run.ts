@@ -23,7 +23,7 @@ import {
 } from '@microshop/testing';
 import { seedDemoCatalog } from '../subgraphs/catalog/src/seed.ts';
 import { measure, type LoadResult, type LoadSettings } from './load.ts';
-import { QUERIES, type BenchQuery } from './queries.ts';
+import { QUERIES as ALL_QUERIES, type BenchQuery } from './queries.ts';
 import { supergraphAt, type RunningTarget } from './targets.ts';
 
 /**
@@ -42,6 +42,11 @@ const { values: flags } = parseArgs({
   options: {
     connections: { type: 'string', default: '10' },
     workers: { type: 'string', default: String(availableParallelism()) },
+    /** Comma-separated subsets, for a quick look at one comparison (the report says which ran). */
+    queries: { type: 'string', default: '' },
+    targets: { type: 'string', default: '' },
+    /** SUBGRAPH_DEDUPLICATION for MicroShop's gateway (e1, e). */
+    dedupe: { type: 'string', default: 'true' },
     profile: { type: 'boolean', default: false },
     warmup: { type: 'string', default: '2' },
     duration: { type: 'string', default: '10' },
@@ -54,6 +59,10 @@ const settings: LoadSettings = {
 };
 
 const workers = Number(flags.workers);
+const subset = (list: string) => list.split(',').filter(Boolean);
+const QUERIES = subset(flags.queries).length
+  ? ALL_QUERIES.filter((query) => subset(flags.queries).includes(query.name))
+  : ALL_QUERIES;
 type TargetKey = 'a' | 'b' | 'c' | 'd' | 'e1' | 'e';
 const TARGET_LABELS: Record<TargetKey, string> = {
   a: 'node:http, fixed body (ceiling)',
@@ -203,6 +212,9 @@ async function main(): Promise<void> {
     const results: Results = Object.fromEntries(QUERIES.map((query) => [query.name, {}]));
     const references = new Map<string, Reference>();
 
+    const chosenTargets = subset(flags.targets);
+    const runs = (key: TargetKey) => chosenTargets.length === 0 || chosenTargets.includes(key);
+
     async function bench(key: TargetKey, target: RunningTarget, queries: readonly BenchQuery[]) {
       for (const query of queries) {
         const headers = headersFor(query);
@@ -268,14 +280,18 @@ async function main(): Promise<void> {
       }));
     const startMicroShop = (key: TargetKey, gatewayWorkers: number) =>
       spawnTarget(key, GATEWAY_MAIN, (port) =>
-        gatewayProcessEnvironment(stack, port, { GATEWAY_WORKERS: String(gatewayWorkers) }),
+        gatewayProcessEnvironment(stack, port, {
+          GATEWAY_WORKERS: String(gatewayWorkers),
+          SUBGRAPH_DEDUPLICATION: flags.dedupe,
+        }),
       );
 
     // Stock Apollo first: its answers are the reference the others must match byte for byte in data.
+    // (c) always runs: its answers are what the others are checked against.
     const apollo = await startTarget('c', 'apollo', supergraphFile);
     await bench('c', apollo, QUERIES).finally(() => apollo.close());
 
-    for (const query of QUERIES) {
+    for (const query of runs('a') ? QUERIES : []) {
       const reference = references.get(query.name);
       if (!reference) {
         results[query.name]!.a = { skipped: 'no reference answer from stock @apollo/gateway' };
@@ -285,28 +301,39 @@ async function main(): Promise<void> {
       await bench('a', bare, [query]).finally(() => bare.close());
     }
 
-    await bench(
-      'b',
-      { url: stack.config.subgraphUrls.catalog, close: async () => undefined },
-      QUERIES.filter((query) => query.catalogOnly),
-    );
+    if (runs('b')) {
+      await bench(
+        'b',
+        { url: stack.config.subgraphUrls.catalog, close: async () => undefined },
+        QUERIES.filter((query) => query.catalogOnly),
+      );
+    }
 
-    const hive = await startTarget('d', 'hive', supergraphFile);
-    await bench('d', hive, QUERIES).finally(() => hive.close());
-
-    const single = await startMicroShop('e1', 1);
-    await bench('e1', single, QUERIES).finally(() => single.close());
-
-    const clustered = await startMicroShop('e', workers);
-    await bench('e', clustered, QUERIES).finally(() => clustered.close());
+    if (runs('d')) {
+      const hive = await startTarget('d', 'hive', supergraphFile);
+      await bench('d', hive, QUERIES).finally(() => hive.close());
+    }
+    if (runs('e1')) {
+      const single = await startMicroShop('e1', 1);
+      await bench('e1', single, QUERIES).finally(() => single.close());
+    }
+    if (runs('e')) {
+      const clustered = await startMicroShop('e', workers);
+      await bench('e', clustered, QUERIES).finally(() => clustered.close());
+    }
 
     const report = buildReport(results);
-    const date = new Date().toISOString().slice(0, 10);
-    const resultsDir = new URL('./results/', import.meta.url);
-    mkdirSync(resultsDir, { recursive: true });
-    writeFileSync(new URL(`${date}.json`, resultsDir), `${JSON.stringify(report, null, 2)}\n`);
     process.stdout.write(`${markdown(report)}\n`);
-    log(`written to bench/results/${date}.json`);
+    // A subset, or a run with deduplication off, is a look at one comparison, not the record.
+    if (flags.queries || flags.targets || flags.dedupe !== 'true') {
+      log('a partial run: not written to bench/results/');
+    } else {
+      const date = new Date().toISOString().slice(0, 10);
+      const resultsDir = new URL('./results/', import.meta.url);
+      mkdirSync(resultsDir, { recursive: true });
+      writeFileSync(new URL(`${date}.json`, resultsDir), `${JSON.stringify(report, null, 2)}\n`);
+      log(`written to bench/results/${date}.json`);
+    }
   } finally {
     await stack.close();
   }
@@ -348,6 +375,7 @@ function buildReport(results: Results) {
       topology:
         'subgraphs (and the orders worker) in the benchmark process, autocannon in a worker thread of it; each target in a process of its own, started and stopped in turn; PostgreSQL, Redis and Kafka local',
       gatewayWorkers: workers,
+      subgraphDeduplication: flags.dedupe,
     },
     targets: TARGET_LABELS,
     queries: QUERIES.map(({ name, description, query }) => ({ name, description, query })),
