@@ -29,9 +29,12 @@ import { supergraphAt, type RunningTarget } from './targets.ts';
 /**
  * `npm run bench`: the same queries against the same running subgraphs through (a) a bare
  * node:http server (the ceiling), (b) the catalog subgraph directly, (c) stock @apollo/gateway,
- * (d) Hive Gateway and (e) MicroShop's gateway, one after the other with the same load.
- * Needs DATABASE_URL (and whatever other backends the environment names, as for e2e tests).
- * Writes bench/results/<date>.json and prints a markdown table.
+ * (d) Hive Gateway and (e) MicroShop's gateway with its defaults, then MicroShop's gateway with
+ * subgraph deduplication off (e0) and as a node:cluster of `--workers` (eN), one after the other
+ * with the same load. Every target but (b) is a process of its own. Needs DATABASE_URL (and
+ * whatever other backends the environment names, as for e2e tests). Writes
+ * bench/results/<date>.json and prints a markdown table; `--queries` / `--targets` run a subset
+ * (printed, not written).
  */
 
 /** `npm run bench -- search|saga [...]` runs bench/search.ts or bench/saga.ts instead (their own flags follow the name). */
@@ -45,8 +48,6 @@ const { values: flags } = parseArgs({
     /** Comma-separated subsets, for a quick look at one comparison (the report says which ran). */
     queries: { type: 'string', default: '' },
     targets: { type: 'string', default: '' },
-    /** SUBGRAPH_DEDUPLICATION for MicroShop's gateway (e1, e). */
-    dedupe: { type: 'string', default: 'true' },
     profile: { type: 'boolean', default: false },
     warmup: { type: 'string', default: '2' },
     duration: { type: 'string', default: '10' },
@@ -63,14 +64,15 @@ const subset = (list: string) => list.split(',').filter(Boolean);
 const QUERIES = subset(flags.queries).length
   ? ALL_QUERIES.filter((query) => subset(flags.queries).includes(query.name))
   : ALL_QUERIES;
-type TargetKey = 'a' | 'b' | 'c' | 'd' | 'e1' | 'e';
+type TargetKey = 'a' | 'b' | 'c' | 'd' | 'e' | 'e0' | 'eN';
 const TARGET_LABELS: Record<TargetKey, string> = {
   a: 'node:http, fixed body (ceiling)',
   b: 'catalog subgraph, direct',
   c: '@apollo/gateway + @apollo/server',
   d: 'Hive Gateway',
-  e1: 'MicroShop gateway, 1 process',
-  e: `MicroShop gateway, GATEWAY_WORKERS=${workers}`,
+  e: 'MicroShop gateway (defaults: 1 process, deduplication on)',
+  e0: 'MicroShop gateway, SUBGRAPH_DEDUPLICATION=false',
+  eN: `MicroShop gateway, GATEWAY_WORKERS=${workers}`,
 };
 
 type Cell = LoadResult | { skipped: string };
@@ -278,13 +280,8 @@ async function main(): Promise<void> {
         BENCH_PORT: String(port),
         BENCH_INPUT_FILE: input,
       }));
-    const startMicroShop = (key: TargetKey, gatewayWorkers: number) =>
-      spawnTarget(key, GATEWAY_MAIN, (port) =>
-        gatewayProcessEnvironment(stack, port, {
-          GATEWAY_WORKERS: String(gatewayWorkers),
-          SUBGRAPH_DEDUPLICATION: flags.dedupe,
-        }),
-      );
+    const startMicroShop = (key: TargetKey, settings: NodeJS.ProcessEnv) =>
+      spawnTarget(key, GATEWAY_MAIN, (port) => gatewayProcessEnvironment(stack, port, settings));
 
     // Stock Apollo first: its answers are the reference the others must match byte for byte in data.
     // (c) always runs: its answers are what the others are checked against.
@@ -313,19 +310,21 @@ async function main(): Promise<void> {
       const hive = await startTarget('d', 'hive', supergraphFile);
       await bench('d', hive, QUERIES).finally(() => hive.close());
     }
-    if (runs('e1')) {
-      const single = await startMicroShop('e1', 1);
-      await bench('e1', single, QUERIES).finally(() => single.close());
-    }
-    if (runs('e')) {
-      const clustered = await startMicroShop('e', workers);
-      await bench('e', clustered, QUERIES).finally(() => clustered.close());
+    const microShopSettings: [TargetKey, NodeJS.ProcessEnv][] = [
+      ['e', {}],
+      ['e0', { SUBGRAPH_DEDUPLICATION: 'false' }],
+      ['eN', { GATEWAY_WORKERS: String(workers) }],
+    ];
+    for (const [key, settings] of microShopSettings) {
+      if (!runs(key)) continue;
+      const gateway = await startMicroShop(key, settings);
+      await bench(key, gateway, QUERIES).finally(() => gateway.close());
     }
 
     const report = buildReport(results);
     process.stdout.write(`${markdown(report)}\n`);
-    // A subset, or a run with deduplication off, is a look at one comparison, not the record.
-    if (flags.queries || flags.targets || flags.dedupe !== 'true') {
+    // A subset is a look at one comparison, not the record.
+    if (flags.queries || flags.targets) {
       log('a partial run: not written to bench/results/');
     } else {
       const date = new Date().toISOString().slice(0, 10);
@@ -375,7 +374,6 @@ function buildReport(results: Results) {
       topology:
         'subgraphs (and the orders worker) in the benchmark process, autocannon in a worker thread of it; each target in a process of its own, started and stopped in turn; PostgreSQL, Redis and Kafka local',
       gatewayWorkers: workers,
-      subgraphDeduplication: flags.dedupe,
     },
     targets: TARGET_LABELS,
     queries: QUERIES.map(({ name, description, query }) => ({ name, description, query })),
@@ -384,10 +382,12 @@ function buildReport(results: Results) {
       Object.entries(results).map(([query, cells]) => [
         query,
         {
-          'e1/c': ratio(cells, 'e1', 'c'),
           'e/c': ratio(cells, 'e', 'c'),
           'e/d': ratio(cells, 'e', 'd'),
           'e/a': ratio(cells, 'e', 'a'),
+          'e0/c': ratio(cells, 'e0', 'c'),
+          'e0/d': ratio(cells, 'e0', 'd'),
+          'eN/c': ratio(cells, 'eN', 'c'),
         },
       ]),
     ),
@@ -414,11 +414,15 @@ function markdown(report: ReturnType<typeof buildReport>): string {
       );
     }
   }
-  lines.push('', '| query | e1/c | e/c | e/d | e/a |', '| --- | ---: | ---: | ---: | ---: |');
+  lines.push(
+    '',
+    '| query | e/c | e/d | e/a | e0/c | e0/d | eN/c |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
   const show = (value: number | null) => (value === null ? '–' : `${value}×`);
   for (const [query, ratios] of Object.entries(report.ratios)) {
     lines.push(
-      `| ${query} | ${show(ratios['e1/c'])} | ${show(ratios['e/c'])} | ${show(ratios['e/d'])} | ${show(ratios['e/a'])} |`,
+      `| ${query} | ${show(ratios['e/c'])} | ${show(ratios['e/d'])} | ${show(ratios['e/a'])} | ${show(ratios['e0/c'])} | ${show(ratios['e0/d'])} | ${show(ratios['eN/c'])} |`,
     );
   }
   return lines.join('\n');

@@ -1,5 +1,5 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GraphQLError, Kind, type DocumentNode } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
 import type { SubgraphName } from '@microshop/config';
 import { ErrorCode, REQUEST_ID_HEADER, type Logger, type RequestContext } from '@microshop/runtime';
@@ -66,9 +66,13 @@ interface RawResponse {
   text: string;
 }
 
-function isQuery(document: DocumentNode | undefined): boolean {
-  const operation = document?.definitions[0];
-  return operation?.kind === Kind.OPERATION_DEFINITION && operation.operation === 'query';
+/**
+ * Whether a fetch of the query plan is a query. Its document is not at hand (the planner keeps
+ * only the text unless told to keep both), and the text is the planner's own: it starts with
+ * `query` or `{` for a query, `mutation` otherwise.
+ */
+function isQuery(operation: string | undefined): boolean {
+  return operation !== undefined && /^\s*(?:query\b|\{)/.test(operation);
 }
 
 /** The subgraph gave no usable answer; the caller learns which one, never where it lives. */
@@ -160,7 +164,7 @@ export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
     const startedAt = performance.now();
     try {
       const response = await inSubgraphCallSpan(this.name, () =>
-        this.send(options.request, context, 'document' in options ? options.document : undefined),
+        this.send(options.request, context),
       );
       this.breaker.succeeded();
       this.report(context, performance.now() - startedAt, 'ok');
@@ -205,7 +209,6 @@ export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
   private async send(
     request: GraphQLDataSourceProcessOptions['request'],
     context: Partial<RequestContext>,
-    document: DocumentNode | undefined,
   ): Promise<SubgraphResponse> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     // Set by the executor only to ask a subgraph for its inline trace.
@@ -225,7 +228,9 @@ export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
     // subgraph's answer to a query depends on (the caller's identity and the body); the request id
     // and trace headers of the first caller travel with the shared call.
     const key =
-      this.deduplicateQueries && isQuery(document) ? `${headers.authorization ?? ''}\n${body}` : '';
+      this.deduplicateQueries && isQuery(request.query)
+        ? `${headers.authorization ?? ''}\n${body}`
+        : '';
     let exchange = key ? this.inFlight.get(key) : undefined;
     if (!exchange) {
       exchange = this.exchange(headers, body);

@@ -1,7 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'graphql';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { loadConfig } from '@microshop/config';
 import { createLogger, type RequestContext } from '@microshop/runtime';
@@ -64,7 +63,6 @@ function dataSource(overrides: Partial<SubgraphDataSourceOptions> = {}) {
   const call = (query = '{ products { id } }', callerContext: Partial<RequestContext> = context) =>
     source.process({
       request: { query, variables: { first: 1 }, operationName: 'P' },
-      document: parse(query),
       context: callerContext,
     } as unknown as GraphQLDataSourceProcessOptions<RequestContext>);
   return { source, calls, call };

@@ -205,7 +205,7 @@ describe.each([
     expect(await store.removeOrderedItems(userId, orderId, items)).toBe(true);
     const after = await quantities(userId);
     // As a map: lines added within one millisecond are listed by product id, not by insertion.
-    expect(new Map(after)).toEqual(
+    expect(new Map(after.map((line) => [line[0], line[1]] as const))).toEqual(
       new Map([
         [partly, 3],
         [untouched, 1],
