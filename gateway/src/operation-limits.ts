@@ -1,4 +1,5 @@
-import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, HTTPGraphQLRequest } from '@apollo/server';
+import type { ScreenedRequest } from '@microshop/runtime';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 // The CommonJS entry, which is what Node (and so Apollo Server and graphql-armor) loads for a bare
 // 'graphql'. Under Vite (vitest) a bare 'graphql' resolves to the ESM build instead, and graphql-js
@@ -314,4 +315,23 @@ function operationCost(
 
   const rootType = schema.getRootType(operation.operation);
   return rootType ? selectionSetCost(operation.selectionSet, rootType) : 0;
+}
+
+/**
+ * With HTTP batching on (`GRAPHQL_MAX_BATCH_SIZE`), every operation of a batch passes the limits
+ * above on its own, so the batch's size is the multiplier an attacker would reach for: a batch
+ * over `maxBatchSize` is refused whole, before any of it is parsed.
+ */
+export function batchSizeScreen(maxBatchSize: number) {
+  return (request: HTTPGraphQLRequest): ScreenedRequest =>
+    // With batching off (0), Apollo Server refuses any array body itself.
+    maxBatchSize > 0 && Array.isArray(request.body) && request.body.length > maxBatchSize
+      ? {
+          refuse: {
+            status: 400,
+            message: `A batch may hold at most ${maxBatchSize} operations`,
+            code: OPERATION_LIMIT_EXCEEDED,
+          },
+        }
+      : { accept: request };
 }

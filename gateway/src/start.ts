@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import type { GraphQLSchema } from 'graphql';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type HTTPGraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloGateway } from '@apollo/gateway';
@@ -20,6 +20,7 @@ import {
   type Logger,
   type RequestContext,
   type RunningServer,
+  type ScreenedRequest,
 } from '@microshop/runtime';
 import { inHttpServerSpan, tracerOf } from '@microshop/telemetry';
 import { createCache } from '@microshop/cache';
@@ -29,7 +30,7 @@ import { createHttpDrain } from './http-drain.ts';
 import { metricsReader } from './cluster.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { createRequestLog, requestSummaryPlugin, subgraphCallObserver } from './request-log.ts';
-import { DEFAULT_OPERATION_LIMITS, operationLimits } from './operation-limits.ts';
+import { batchSizeScreen, DEFAULT_OPERATION_LIMITS, operationLimits } from './operation-limits.ts';
 import { OrderStatusHub } from './order-status-hub.ts';
 import {
   DEFAULT_MANIFEST_PATH,
@@ -154,6 +155,7 @@ export async function startGateway(
   const cors = createCors(config.gateway.cors);
   const apollo = new ApolloServer<RequestContext>({
     gateway,
+    allowBatchedHttpRequests: config.gateway.maxBatchSize > 0,
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
     introspection: config.gateway.introspection,
@@ -179,6 +181,15 @@ export async function startGateway(
     ],
   });
 
+  // Before Apollo Server sees a request: the batch size, then (in trusted mode) the manifest.
+  const screenBatch = batchSizeScreen(config.gateway.maxBatchSize);
+  const screenRequest = (request: HTTPGraphQLRequest): ScreenedRequest => {
+    const screened = screenBatch(request);
+    return 'refuse' in screened || !trustedDocuments
+      ? screened
+      : admitTrusted(trustedDocuments, request);
+  };
+
   const executeThroughGateway: ExecuteThroughGateway = async (request, context) => {
     const response = await apollo.executeOperation(request, { contextValue: context });
     if (response.body.kind !== 'single')
@@ -197,7 +208,7 @@ export async function startGateway(
     await handleGraphQLRequest(apollo, req, res, {
       maxBodyBytes: MAX_BODY_BYTES,
       errorExtensions: { requestId },
-      ...(trustedDocuments && { screen: (request) => admitTrusted(trustedDocuments, request) }),
+      screen: screenRequest,
       context: async () => ({
         requestId,
         log: logger.child({ requestId }),

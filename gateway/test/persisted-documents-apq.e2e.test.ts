@@ -94,6 +94,7 @@ describe('automatic persisted queries', () => {
     });
     expect(answer.status).toBe(400);
     expect(answer.errors?.[0]?.message).toBe('provided sha does not match query');
+    expect(answer.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_REQUEST' });
     expect(await redis.get(storedKey('{ categories { id } }'))).toBeNull();
   });
 

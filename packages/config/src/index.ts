@@ -130,6 +130,8 @@ const envSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .default('true')
     .transform((value) => value === 'true' || value === '1'),
+  /** Operations one HTTP request may batch; 0 (the default) turns batching off. */
+  GRAPHQL_MAX_BATCH_SIZE: z.coerce.number().int().min(0).max(50).default(0),
   PERSISTED_DOCUMENTS: z.enum(['apq', 'trusted', 'off']).default('apq'),
   PERSISTED_DOCUMENTS_MANIFEST: optionalText,
   /** Tracing is off unless one of these (OpenTelemetry's own variables) names an OTLP/HTTP collector. */
@@ -209,6 +211,8 @@ export interface Config {
     workers: number;
     /** Whether @apollo/gateway may send its anonymous usage metrics to Apollo (off by default). */
     apolloUsageMetrics: boolean;
+    /** Operations one HTTP request may batch; 0 means batching is off. */
+    maxBatchSize: number;
     persistedDocuments: {
       /** apq: automatic persisted queries; trusted: only manifest documents run; off: neither. */
       mode: PersistedDocumentsMode;
@@ -324,6 +328,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       introspection: env.INTROSPECTION || env.NODE_ENV !== 'production',
       workers: env.GATEWAY_WORKERS,
       apolloUsageMetrics: !env.APOLLO_TELEMETRY_DISABLED,
+      maxBatchSize: env.GRAPHQL_MAX_BATCH_SIZE,
       persistedDocuments: {
         mode: env.PERSISTED_DOCUMENTS,
         manifestPath: env.PERSISTED_DOCUMENTS_MANIFEST,

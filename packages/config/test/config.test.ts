@@ -105,6 +105,12 @@ describe('loadConfig', () => {
     );
   });
 
+  it('keeps HTTP batching off unless GRAPHQL_MAX_BATCH_SIZE allows a small batch', () => {
+    expect(loadConfig({}).gateway.maxBatchSize).toBe(0);
+    expect(loadConfig({ GRAPHQL_MAX_BATCH_SIZE: '5' }).gateway.maxBatchSize).toBe(5);
+    expect(() => loadConfig({ GRAPHQL_MAX_BATCH_SIZE: '500' })).toThrow(/GRAPHQL_MAX_BATCH_SIZE/);
+  });
+
   it('reads the gateway worker count: a number, or auto for one per core', () => {
     expect(loadConfig({}).gateway.workers).toBe(1);
     expect(loadConfig({ GATEWAY_WORKERS: '3' }).gateway.workers).toBe(3);

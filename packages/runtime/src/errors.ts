@@ -51,6 +51,16 @@ const PUBLIC_CODES = new Set<string>([
   'OPERATION_LIMIT_EXCEEDED',
 ]);
 
+/** A codeless error Apollo Server raised with an HTTP 4xx status: the request itself is refused. */
+export function isRefusedRequest(error: unknown): error is GraphQLError {
+  // Duck-typed: Apollo Server and this code may hold different copies of graphql's classes.
+  const extensions = (error as { extensions?: { code?: unknown; http?: { status?: unknown } } })
+    ?.extensions;
+  if (!extensions || extensions.code !== undefined) return false;
+  const status = extensions.http?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /**
  * Errors a client may see as they are: anything deliberate (a known code). Everything else
  * is an internal failure whose message could leak SQL, hostnames or stack traces, so it is
@@ -65,6 +75,11 @@ export function maskError(
   if (typeof code === 'string' && PUBLIC_CODES.has(code)) {
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     return { ...formatted, extensions };
+  }
+  if (isRefusedRequest(error)) {
+    // Apollo Server's own refusal of the request (e.g. an APQ hash that does not match the text):
+    // a fixed message about what the client sent, never about the server.
+    return { message: error.message, extensions: { code: 'BAD_REQUEST' } };
   }
   const original = unwrapResolverError(error);
   return {

@@ -7,7 +7,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { bearerToken, type TokenVerifier } from '@microshop/auth';
 import { activeSpan, inHttpServerSpan, tracerOf } from '@microshop/telemetry';
 import type { RequestContext } from './context.ts';
-import { maskError } from './errors.ts';
+import { isRefusedRequest, maskError } from './errors.ts';
 import {
   clientAddressOf,
   handleGraphQLRequest,
@@ -57,7 +57,11 @@ export function requestIdPlugin(): ApolloServerPlugin<RequestContext> {
         async didEncounterErrors({ contextValue, errors }) {
           for (const error of errors) {
             const code = error.extensions?.code;
-            if (code === undefined || code === 'INTERNAL_SERVER_ERROR') {
+            // A refused request is the client's mistake, answered as BAD_REQUEST: not a failure.
+            if (
+              (code === undefined && !isRefusedRequest(error)) ||
+              code === 'INTERNAL_SERVER_ERROR'
+            ) {
               contextValue.log.error(
                 { err: error.originalError ?? error, path: error.path },
                 'resolver failed',

@@ -18,6 +18,9 @@ const verifier: TokenVerifier = {
   },
 };
 
+/** The server's log lines at error level, as JSON. */
+const errorLines: { msg?: string }[] = [];
+
 let server: RunningServer;
 beforeAll(async () => {
   server = await startSubgraphServer(
@@ -34,7 +37,11 @@ beforeAll(async () => {
         },
       },
       verifier,
-      logger: createLogger('probe', { logLevel: 'silent' }),
+      logger: createLogger(
+        'probe',
+        { logLevel: 'error' },
+        { write: (line: string) => void errorLines.push(JSON.parse(line) as { msg?: string }) },
+      ),
       showInternalErrors: false,
       context: (base) => base,
       maxBodyBytes: 1024,
@@ -98,5 +105,22 @@ describe('subgraph server', () => {
     const live = await fetch(server.url.replace('/graphql', '/health/live'));
     expect(live.status).toBe(200);
     expect(await live.json()).toMatchObject({ status: 'ok', service: 'probe' });
+  });
+
+  it('logs a failing resolver as an error, but not a request Apollo refuses with a 4xx', async () => {
+    errorLines.length = 0;
+    await post(JSON.stringify({ query: '{ boom }' }));
+    expect(errorLines.map((line) => line.msg)).toEqual(['resolver failed']);
+
+    errorLines.length = 0;
+    const { status, json } = await post(
+      JSON.stringify({
+        query: '{ whoami }',
+        extensions: { persistedQuery: { version: 1, sha256Hash: '0'.repeat(64) } },
+      }),
+    );
+    expect(status).toBe(400);
+    expect(json.errors[0].message).toBe('provided sha does not match query');
+    expect(errorLines).toEqual([]);
   });
 });
