@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import {
   availableParallelism,
@@ -12,10 +11,12 @@ import {
 import { join } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import {
+  addToCart,
   freePort,
   gatewayProcessEnvironment,
   GATEWAY_MAIN,
   graphql,
+  placeOrder,
   signUpUser,
   spawnServerProcess,
   startStack,
@@ -118,27 +119,11 @@ async function prepareCustomer(stack: Stack): Promise<string> {
   );
   const fillCart = async () => {
     for (const { node } of products.edges) {
-      await asUser(
-        stack,
-        accessToken,
-        'mutation ($id: ID!) { addToCart(productId: $id, quantity: 1) { userErrors { code } } }',
-        {
-          id: node.id,
-        },
-      );
+      await addToCart(stack, accessToken, node.id);
     }
   };
   await fillCart();
-  const { placeOrder } = await asUser<{
-    placeOrder: { order: { id: string } | null; userErrors: unknown[] };
-  }>(
-    stack,
-    accessToken,
-    'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } userErrors { code message } } }',
-    { input: { idempotencyKey: randomUUID(), paymentToken: 'tok_visa' } },
-  );
-  if (!placeOrder.order)
-    throw new Error(`placeOrder refused: ${JSON.stringify(placeOrder.userErrors)}`);
+  const orderId = await placeOrder(stack, accessToken);
   const settled = await waitFor(async () => {
     const { order, me } = await asUser<{
       order: { status: string } | null;
@@ -147,7 +132,7 @@ async function prepareCustomer(stack: Stack): Promise<string> {
       stack,
       accessToken,
       'query ($id: ID!) { order(id: $id) { status } me { cart { items { quantity } } } }',
-      { id: placeOrder.order!.id },
+      { id: orderId },
     );
     return order?.status !== 'PENDING' && me.cart.items.length === 0;
   });

@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,7 +6,10 @@ import { parseArgs } from 'node:util';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import {
+  addToCart,
+  createProduct,
   graphql,
+  placeOrder,
   signInAdmin,
   signUpUser,
   startStack,
@@ -51,8 +53,6 @@ const settings = {
 };
 
 const FINAL = new Set(['CONFIRMED', 'PAYMENT_FAILED', 'CANCELLED']);
-const PLACE =
-  'mutation Place($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } userErrors { code message } } }';
 const STATUS = 'query Status($id: ID!) { order(id: $id) { status } }';
 const WATCH =
   'subscription Watch($orderId: ID!) { orderStatusChanged(orderId: $orderId) { id status } }';
@@ -119,26 +119,14 @@ async function call<T>(stack: Stack, token: string, query: string, variables = {
 async function createProducts(stack: Stack, adminToken: string): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < settings.products; i += 1) {
-    const { createProduct } = await call<{
-      createProduct: { product: { id: string } | null; userErrors: unknown[] };
-    }>(
-      stack,
-      adminToken,
-      'mutation Create($input: CreateProductInput!) { createProduct(input: $input) { product { id } userErrors { code message } } }',
-      {
-        input: {
-          sku: `BENCH-SAGA-${randomUUID().slice(0, 8)}`,
-          name: `Saga bench kettle ${i + 1}`,
-          description: 'Plenty in stock: the benchmark measures the saga, not stock-outs.',
-          priceAmount: 2500,
-          currency: 'EUR',
-          initialStock: 1_000_000,
-        },
-      },
+    ids.push(
+      await createProduct(stack, adminToken, {
+        name: `Saga bench kettle ${i + 1}`,
+        description: 'Plenty in stock: the benchmark measures the saga, not stock-outs.',
+        priceAmount: 2500,
+        initialStock: 1_000_000,
+      }),
     );
-    if (!createProduct.product)
-      throw new Error(`createProduct: ${JSON.stringify(createProduct.userErrors)}`);
-    ids.push(createProduct.product.id);
   }
   return ids;
 }
@@ -152,27 +140,10 @@ async function prepareCustomers(
   const customers: SignedUpUser[] = new Array(count);
   await pool(count, 8, async (i) => {
     const customer = await signUpUser(stack, `Saga bench ${i}`);
-    const { addToCart } = await call<{ addToCart: { userErrors: unknown[] } }>(
-      stack,
-      customer.accessToken,
-      'mutation Add($id: ID!) { addToCart(productId: $id, quantity: 1) { userErrors { code message } } }',
-      { id: productIds[i % productIds.length] },
-    );
-    if (addToCart.userErrors.length)
-      throw new Error(`addToCart: ${JSON.stringify(addToCart.userErrors)}`);
+    await addToCart(stack, customer.accessToken, productIds[i % productIds.length]!);
     customers[i] = customer;
   });
   return customers;
-}
-
-async function placeOrder(stack: Stack, customer: SignedUpUser): Promise<string> {
-  const { placeOrder } = await call<{
-    placeOrder: { order: { id: string } | null; userErrors: unknown[] };
-  }>(stack, customer.accessToken, PLACE, {
-    input: { idempotencyKey: randomUUID(), paymentToken: 'tok_visa' },
-  });
-  if (!placeOrder.order) throw new Error(`placeOrder: ${JSON.stringify(placeOrder.userErrors)}`);
-  return placeOrder.order.id;
 }
 
 async function statusOf(stack: Stack, customer: SignedUpUser, orderId: string): Promise<string> {
@@ -253,7 +224,7 @@ async function observedOrder(
 ): Promise<LatencySample> {
   const startedAtWall = Date.now();
   const start = performance.now();
-  const orderId = await placeOrder(stack, customer);
+  const orderId = await placeOrder(stack, customer.accessToken);
   const placeOrderMs = performance.now() - start;
   let pushed: { at: number; status: string } | undefined;
   let wake: () => void = () => undefined;
@@ -368,7 +339,9 @@ async function main(): Promise<void> {
     );
 
     log(`warm-up: ${settings.warmupOrders} orders (Kafka consumer groups settle)...`);
-    const warmupIds = await Promise.all(warmup.map((customer) => placeOrder(stack, customer)));
+    const warmupIds = await Promise.all(
+      warmup.map((customer) => placeOrder(stack, customer.accessToken)),
+    );
     await waitUntilSettled(stack, warmupIds, 120_000);
 
     log(`waiting for ${settings.lock}...`);
@@ -396,7 +369,7 @@ async function main(): Promise<void> {
       const start = performance.now();
       await pool(throughputCustomers.length, settings.throughputConcurrency, async (i) => {
         const before = performance.now();
-        orderIds.push(await placeOrder(stack, throughputCustomers[i]!));
+        orderIds.push(await placeOrder(stack, throughputCustomers[i]!.accessToken));
         placeTimes.push(performance.now() - before);
       });
       const placedMs = performance.now() - start;

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestAuthority } from '@microshop/auth';
-import { graphql, signInAdmin, signUpUser, startStack, type Stack } from '@microshop/testing';
+import {
+  addToCart,
+  createProduct,
+  graphql,
+  placeOrder,
+  signInAdmin,
+  signUpUser,
+  startStack,
+  type Stack,
+} from '@microshop/testing';
 
 /** The whole supergraph through the gateway: routing, authentication at the edge, health. */
 
@@ -45,51 +54,15 @@ describe('the gateway', () => {
 
   it('resolves a query that crosses all five subgraphs through entity references', async () => {
     const admin = await signInAdmin(stack);
-    const created = await graphql<{ createProduct: { product: { id: string } | null } }>(
-      stack.gatewayUrl,
-      `
-        mutation Create($input: CreateProductInput!) {
-          createProduct(input: $input) {
-            product {
-              id
-            }
-            userErrors {
-              code
-              message
-            }
-          }
-        }
-      `,
-      {
-        input: {
-          sku: `E2E-${randomUUID().slice(0, 8)}`,
-          name: 'Five-subgraph kettle',
-          description: 'Boils water across service boundaries.',
-          priceAmount: 2599,
-          currency: 'EUR',
-          initialStock: 5,
-        },
-      },
-      admin.accessToken,
-    );
-    const productId = created.data?.createProduct.product?.id;
-    expect(productId, JSON.stringify(created)).toBeTruthy();
+    const productId = await createProduct(stack, admin.accessToken, {
+      name: 'Five-subgraph kettle',
+      priceAmount: 2599,
+      initialStock: 5,
+    });
 
     const customer = await signUpUser(stack);
-    const added = await graphql(
-      stack.gatewayUrl,
-      'mutation Add($id: ID!) { addToCart(productId: $id, quantity: 2) { userErrors { code } } }',
-      { id: productId },
-      customer.accessToken,
-    );
-    expect(added.errors).toBeUndefined();
-    const placed = await graphql<{ placeOrder: { order: { id: string } | null } }>(
-      stack.gatewayUrl,
-      'mutation Place($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } userErrors { code message } } }',
-      { input: { idempotencyKey: randomUUID(), paymentToken: 'tok_visa' } },
-      customer.accessToken,
-    );
-    expect(placed.data?.placeOrder.order?.id, JSON.stringify(placed)).toBeTruthy();
+    await addToCart(stack, customer.accessToken, productId, 2);
+    await placeOrder(stack, customer.accessToken);
 
     const response = await graphql<{
       me: {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect as connectTcp, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,10 +5,14 @@ import WebSocket from 'ws';
 import { loadConfig, type Config } from '@microshop/config';
 import { createLogger, type RunningServer } from '@microshop/runtime';
 import {
+  addToCart,
+  createProduct,
   graphql,
+  placeOrder,
   signInAdmin,
   signUpUser,
   startStack,
+  waitForOrderStatus,
   type GraphQLResponse,
   type SignedUpUser,
   type Stack,
@@ -53,46 +56,13 @@ beforeAll(async () => {
     },
   });
   const admin = await signInAdmin(stack);
-  const created = await graphql<{ createProduct: { product: { id: string } | null } }>(
-    stack.gatewayUrl,
-    'mutation Create($input: CreateProductInput!) { createProduct(input: $input) { product { id } } }',
-    {
-      input: {
-        sku: `RES-${randomUUID().slice(0, 8)}`,
-        name: 'Resilient kettle',
-        description: 'Keeps boiling when payments is down.',
-        priceAmount: 3100,
-        currency: 'EUR',
-        initialStock: 10,
-      },
-    },
-    admin.accessToken,
-  );
-  productId = created.data?.createProduct.product?.id ?? '';
-  expect(productId, JSON.stringify(created)).not.toBe('');
+  productId = await createProduct(stack, admin.accessToken, { name: 'Resilient kettle' });
 
   customer = await signUpUser(stack);
-  const added = await graphql(
-    stack.gatewayUrl,
-    'mutation Add($id: ID!) { addToCart(productId: $id, quantity: 1) { userErrors { code } } }',
-    { id: productId },
-    customer.accessToken,
-  );
-  expect(added.errors).toBeUndefined();
-  const placed = await graphql<{ placeOrder: { order: { id: string } | null } }>(
-    stack.gatewayUrl,
-    'mutation Place($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } userErrors { code } } }',
-    { input: { idempotencyKey: randomUUID(), paymentToken: 'tok_visa' } },
-    customer.accessToken,
-  );
-  orderId = placed.data?.placeOrder.order?.id ?? '';
-  expect(orderId, JSON.stringify(placed)).not.toBe('');
+  await addToCart(stack, customer.accessToken, productId);
+  orderId = await placeOrder(stack, customer.accessToken);
   // The saga settles before any subgraph is disturbed: CONFIRMED, with its payment.
-  const settledBy = performance.now() + 30_000;
-  while ((await withPayment()).data?.order?.status !== 'CONFIRMED') {
-    if (performance.now() > settledBy) throw new Error('the order was not CONFIRMED within 30 s');
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  await waitForOrderStatus(stack, orderId, customer.accessToken, 'CONFIRMED', 30_000);
 });
 
 afterAll(async () => {

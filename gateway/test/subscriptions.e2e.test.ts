@@ -1,9 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import { createLogger, type RunningServer } from '@microshop/runtime';
-import { graphql, signInAdmin, signUpUser, startStack, type Stack } from '@microshop/testing';
+import {
+  addToCart,
+  createProduct,
+  graphql,
+  placeOrder,
+  signInAdmin,
+  signUpUser,
+  startStack,
+  waitForOrderStatus,
+  type Stack,
+} from '@microshop/testing';
 import { startGateway } from '../src/start.ts';
 
 /**
@@ -99,55 +108,14 @@ async function activeSubscriptions(gatewayUrl = stack.gatewayUrl): Promise<numbe
   return Number(/^gateway_active_subscriptions (\d+)$/m.exec(metrics)?.[1] ?? Number.NaN);
 }
 
-async function placeOrder(token: string, productId: string): Promise<string> {
-  const added = await graphql(
-    stack.gatewayUrl,
-    'mutation Add($id: ID!) { addToCart(productId: $id, quantity: 1) { userErrors { code } } }',
-    { id: productId },
-    token,
-  );
-  expect(added.errors).toBeUndefined();
-  const placed = await graphql<{ placeOrder: { order: { id: string } | null } }>(
-    stack.gatewayUrl,
-    'mutation Place($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } userErrors { code } } }',
-    { input: { idempotencyKey: randomUUID(), paymentToken: 'tok_visa' } },
-    token,
-  );
-  const orderId = placed.data?.placeOrder.order?.id;
-  if (!orderId) throw new Error(`placeOrder failed: ${JSON.stringify(placed)}`);
-  return orderId;
+/** A product bought by `token`: one unit added to the cart, the order placed; its id. */
+async function orderOne(token: string, productId: string): Promise<string> {
+  await addToCart(stack, token, productId);
+  return placeOrder(stack, token);
 }
 
-async function orderStatus(token: string, orderId: string): Promise<string | undefined> {
-  const response = await graphql<{ order: { status: string } | null }>(
-    stack.gatewayUrl,
-    'query Status($id: ID!) { order(id: $id) { status } }',
-    { id: orderId },
-    token,
-  );
-  return response.data?.order?.status;
-}
-
-async function createProduct(): Promise<string> {
-  const created = await graphql<{ createProduct: { product: { id: string } | null } }>(
-    stack.gatewayUrl,
-    'mutation Create($input: CreateProductInput!) { createProduct(input: $input) { product { id } } }',
-    {
-      input: {
-        sku: `SUB-${randomUUID().slice(0, 8)}`,
-        name: 'Subscribed teapot',
-        description: 'Pours status updates.',
-        priceAmount: 1999,
-        currency: 'EUR',
-        initialStock: 10,
-      },
-    },
-    adminToken,
-  );
-  const productId = created.data?.createProduct.product?.id;
-  if (!productId) throw new Error(`createProduct failed: ${JSON.stringify(created)}`);
-  return productId;
-}
+/** A product of its own for each test, with a name the pushes are checked for. */
+const newTeapot = () => createProduct(stack, adminToken, { name: 'Subscribed teapot' });
 
 interface OrderPush {
   watched: {
@@ -171,17 +139,15 @@ const WATCH = `subscription Watch($orderId: ID!) {
 
 describe('orderStatusChanged over graphql-ws', () => {
   it('pushes every status change with federated fields resolved', async () => {
-    const productId = await createProduct();
+    const productId = await newTeapot();
     const customer = await signUpUser(stack);
-    const orderId = await placeOrder(customer.accessToken, productId);
+    const orderId = await orderOne(customer.accessToken, productId);
 
     const subscription = subscribe<OrderPush>(connect(customer.accessToken), WATCH, { orderId });
     // graphql-ws has no "subscribed" acknowledgement; the gateway's gauge says when it is in place.
     await expect.poll(activeSubscriptions, { timeout: 10_000, interval: 50 }).toBe(1);
     // The documented pattern: subscribe, then read the current state.
-    await expect
-      .poll(() => orderStatus(customer.accessToken, orderId), { timeout: 30_000, interval: 200 })
-      .toBe('CONFIRMED');
+    await waitForOrderStatus(stack, orderId, customer.accessToken, 'CONFIRMED', 30_000);
     // Whether CONFIRMED was pushed depends on whether the saga beat the subscription; the shipping
     // below happens strictly after subscribing, so its push is certain.
 
@@ -213,12 +179,10 @@ describe('orderStatusChanged over graphql-ws', () => {
       createLogger('gateway', stack.config),
     );
     try {
-      const productId = await createProduct();
+      const productId = await newTeapot();
       const customer = await signUpUser(stack);
-      const orderId = await placeOrder(customer.accessToken, productId);
-      await expect
-        .poll(() => orderStatus(customer.accessToken, orderId), { timeout: 30_000, interval: 200 })
-        .toBe('CONFIRMED');
+      const orderId = await orderOne(customer.accessToken, productId);
+      await waitForOrderStatus(stack, orderId, customer.accessToken, 'CONFIRMED', 30_000);
 
       const gateways = [stack.gatewayUrl, second.url];
       const before = await Promise.all(gateways.map((url) => activeSubscriptions(url)));
@@ -248,10 +212,10 @@ describe('orderStatusChanged over graphql-ws', () => {
   });
 
   it("refuses a subscription to someone else's order with FORBIDDEN", async () => {
-    const productId = await createProduct();
+    const productId = await newTeapot();
     const owner = await signUpUser(stack);
     const other = await signUpUser(stack);
-    const orderId = await placeOrder(owner.accessToken, productId);
+    const orderId = await orderOne(owner.accessToken, productId);
 
     const subscription = subscribe<OrderPush>(connect(other.accessToken), WATCH, { orderId });
     const ended = await subscription.ended;
@@ -262,9 +226,9 @@ describe('orderStatusChanged over graphql-ws', () => {
   });
 
   it('applies the operation limits to subscription documents', async () => {
-    const productId = await createProduct();
+    const productId = await newTeapot();
     const owner = await signUpUser(stack);
-    const orderId = await placeOrder(owner.accessToken, productId);
+    const orderId = await orderOne(owner.accessToken, productId);
     const aliases = Array.from({ length: 30 }, (_, index) => `a${index}: id`).join(' ');
     const subscription = subscribe<OrderPush>(
       connect(owner.accessToken),

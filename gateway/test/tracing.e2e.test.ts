@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  addToCart,
+  createProduct,
   graphql,
   requireBackend,
   signInAdmin,
   signUpUser,
   startOtlpReceiver,
   startStack,
+  waitForOrderStatus,
   OtlpSpanKind,
   type OtlpReceiver,
   type ReceivedSpan,
@@ -20,47 +22,6 @@ import {
  * server spans and, across the event bus (Kafka, and the Postgres log), into every consumer down
  * to the orders worker.
  */
-
-async function createProduct(stack: Stack, adminToken: string): Promise<string> {
-  const created = await graphql<{ createProduct: { product: { id: string } | null } }>(
-    stack.gatewayUrl,
-    'mutation Create($input: CreateProductInput!) { createProduct(input: $input) { product { id } } }',
-    {
-      input: {
-        sku: `TRACE-${randomUUID().slice(0, 8)}`,
-        name: 'Traced teapot',
-        description: 'Leaves a trace.',
-        priceAmount: 1500,
-        currency: 'EUR',
-        initialStock: 3,
-      },
-    },
-    adminToken,
-  );
-  const productId = created.data?.createProduct.product?.id;
-  if (!productId) throw new Error(`createProduct failed: ${JSON.stringify(created)}`);
-  return productId;
-}
-
-async function waitForStatus(
-  stack: Stack,
-  orderId: string,
-  token: string,
-  status: string,
-): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const read = await graphql<{ order: { status: string } | null }>(
-      stack.gatewayUrl,
-      'query Status($id: ID!) { order(id: $id) { status } }',
-      { id: orderId },
-      token,
-    );
-    if (read.data?.order?.status === status) return;
-    if (Date.now() > deadline) throw new Error(`order ${orderId}: ${JSON.stringify(read)}`);
-    await sleep(100);
-  }
-}
 
 /** The span's ancestors inside its trace, nearest first, as far as the received spans go. */
 function ancestorsOf(span: ReceivedSpan, trace: ReceivedSpan[]): ReceivedSpan[] {
@@ -98,16 +59,11 @@ describe.each(BUSES)('tracing over the $bus event bus', ({ bus, overrides }) => 
 
   it('makes one trace of an order: gateway, subgraphs, event consumers and the orders worker', async () => {
     const admin = await signInAdmin(stack);
-    const productId = await createProduct(stack, admin.accessToken);
+    const productId = await createProduct(stack, admin.accessToken, { initialStock: 3 });
     const customer = await signUpUser(stack);
-    const added = await graphql(
-      stack.gatewayUrl,
-      'mutation Add($id: ID!) { addToCart(productId: $id, quantity: 1) { userErrors { code } } }',
-      { id: productId },
-      customer.accessToken,
-    );
-    expect(added.errors).toBeUndefined();
+    await addToCart(stack, customer.accessToken, productId);
 
+    // Sent here, not with placeOrder(): its operation name is how the spans below are found.
     const placed = await graphql<{ placeOrder: { order: { id: string } | null } }>(
       stack.gatewayUrl,
       `
@@ -132,7 +88,7 @@ describe.each(BUSES)('tracing over the $bus event bus', ({ bus, overrides }) => 
     );
     const orderId = placed.data?.placeOrder.order?.id;
     expect(orderId, JSON.stringify(placed)).toBeTruthy();
-    await waitForStatus(stack, orderId!, customer.accessToken, 'CONFIRMED');
+    await waitForOrderStatus(stack, orderId!, customer.accessToken, 'CONFIRMED');
 
     // The gateway's request span of that mutation, named by the operation it served.
     const spans = await receiver.waitFor((received) =>

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  addToCart,
+  createProduct,
   graphql,
+  placeOrder,
   signInAdmin,
   signUpUser,
   startStack,
@@ -71,30 +74,9 @@ interface MeCart {
   } | null;
 }
 
-async function createProduct(
-  name: string,
-  priceAmount: number,
-  initialStock = 20,
-): Promise<string> {
-  const created = await graphql<{ createProduct: { product: { id: string } | null } }>(
-    stack.gatewayUrl,
-    'mutation Create($input: CreateProductInput!) { createProduct(input: $input) { product { id } userErrors { code message } } }',
-    {
-      input: {
-        sku: `CART-${randomUUID().slice(0, 8)}`,
-        name,
-        description: 'Goes in a cart.',
-        priceAmount,
-        currency: 'EUR',
-        initialStock,
-      },
-    },
-    adminToken,
-  );
-  const productId = created.data?.createProduct.product?.id;
-  if (!productId) throw new Error(`createProduct failed: ${JSON.stringify(created)}`);
-  return productId;
-}
+/** A product at a price the cart's totals are checked against. */
+const newProduct = (name: string, priceAmount: number, initialStock = 20) =>
+  createProduct(stack, adminToken, { name, priceAmount, initialStock });
 
 async function updateProduct(id: string, input: Record<string, unknown>): Promise<void> {
   const updated = await graphql<{ updateProduct: { userErrors: unknown[] } }>(
@@ -138,8 +120,8 @@ async function myCart(user: SignedUpUser) {
 describe('the cart through the gateway', () => {
   it('fills, reads in one request with catalog names and prices, updates, removes and clears', async () => {
     const [kettle, teapot] = await Promise.all([
-      createProduct('Cart kettle', 2_500),
-      createProduct('Cart teapot', 1_200),
+      newProduct('Cart kettle', 2_500),
+      newProduct('Cart teapot', 1_200),
     ]);
     const customer = await signUpUser(stack);
 
@@ -168,7 +150,7 @@ describe('the cart through the gateway', () => {
     expect((await myCart(customer)).items.map((item) => item.product.id)).toEqual([kettle]);
     expect(await cartMutation(customer, REMOVE, { id: kettle })).toEqual([]);
     expect((await myCart(customer)).items).toEqual([]);
-    await cartMutation(customer, ADD, { id: teapot, q: 1 });
+    await addToCart(stack, customer.accessToken, teapot, 1);
     expect(await cartMutation(customer, CLEAR, {})).toEqual([]);
     expect(await myCart(customer)).toEqual({
       items: [],
@@ -178,7 +160,7 @@ describe('the cart through the gateway', () => {
   });
 
   it('refuses with stable codes against the real catalog', async () => {
-    const scarce = await createProduct('Cart scarce', 900, 2);
+    const scarce = await newProduct('Cart scarce', 900, 2);
     const customer = await signUpUser(stack);
     expect(await cartMutation(customer, ADD, { id: scarce, q: 3 })).toEqual(['INSUFFICIENT_STOCK']);
     expect(await cartMutation(customer, ADD, { id: scarce, q: 100 })).toEqual(['INVALID_QUANTITY']);
@@ -193,9 +175,9 @@ describe('the cart through the gateway', () => {
   });
 
   it("shows a price change in an existing cart's subtotal immediately", async () => {
-    const lamp = await createProduct('Cart lamp', 4_000);
+    const lamp = await newProduct('Cart lamp', 4_000);
     const customer = await signUpUser(stack);
-    await cartMutation(customer, ADD, { id: lamp, q: 2 });
+    await addToCart(stack, customer.accessToken, lamp, 2);
     expect((await myCart(customer)).subtotal.amount).toBe(8_000);
     await updateProduct(lamp, { priceAmount: 3_500 });
     const cart = await myCart(customer);
@@ -204,18 +186,10 @@ describe('the cart through the gateway', () => {
   });
 
   it('is emptied of the ordered units once the order is placed', async () => {
-    const mug = await createProduct('Cart mug', 800);
+    const mug = await newProduct('Cart mug', 800);
     const customer = await signUpUser(stack);
-    await cartMutation(customer, ADD, { id: mug, q: 2 });
-    const placed = await graphql<{
-      placeOrder: { order: { id: string } | null; userErrors: unknown[] };
-    }>(
-      stack.gatewayUrl,
-      'mutation Place($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } userErrors { code message } } }',
-      { input: { idempotencyKey: randomUUID(), paymentToken: 'tok_visa' } },
-      customer.accessToken,
-    );
-    expect(placed.data?.placeOrder.order?.id).toBeTruthy();
+    await addToCart(stack, customer.accessToken, mug, 2);
+    await placeOrder(stack, customer.accessToken);
     const deadline = Date.now() + 60_000;
     let items = (await myCart(customer)).items;
     while (items.length > 0 && Date.now() < deadline) {

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
+  addToCart,
+  createProduct,
   graphql,
   requireBackend,
   signInAdmin,
@@ -92,48 +94,19 @@ function gateway(): string {
   return stack!.gatewayUrl;
 }
 
-async function createProduct(initialStock: number): Promise<string> {
-  const created = await graphql<{ createProduct: { product: { id: string } | null } }>(
-    gateway(),
-    'mutation Create($input: CreateProductInput!) { createProduct(input: $input) { product { id } userErrors { code message } } }',
-    {
-      input: {
-        sku: `OUTAGE-${randomUUID().slice(0, 8)}`,
-        name: 'Outage lantern',
-        description: 'Shines while the broker is down.',
-        priceAmount: 1500,
-        currency: 'EUR',
-        initialStock,
-      },
-    },
-    adminToken,
-  );
-  const productId = created.data?.createProduct.product?.id;
-  if (!productId) throw new Error(`createProduct failed: ${JSON.stringify(created)}`);
-  return productId;
-}
-
-async function addToCart(user: SignedUpUser, productId: string): Promise<void> {
-  const added = await graphql<{ addToCart: { userErrors: unknown[] } }>(
-    gateway(),
-    'mutation Add($id: ID!, $quantity: Int!) { addToCart(productId: $id, quantity: $quantity) { userErrors { code message } } }',
-    { id: productId, quantity: 1 },
-    user.accessToken,
-  );
-  expect(added.errors).toBeUndefined();
-  expect(added.data?.addToCart.userErrors).toEqual([]);
-}
-
 interface Placed {
   user: SignedUpUser;
   orderId: string;
   status: string;
 }
 
-/** A new customer with one unit in the cart places a tok_visa order (retried with the same key). */
+/**
+ * A new customer with one unit in the cart places a tok_visa order (retried with the same key).
+ * Sent here, not with placeOrder(): the status placeOrder answers with is checked below.
+ */
 async function placeOrder(productId: string): Promise<Placed> {
   const user = await signUpUser(stack!);
-  await addToCart(user, productId);
+  await addToCart(stack!, user.accessToken, productId);
   const idempotencyKey = randomUUID();
   let answer: unknown;
   for (let attempt = 1; attempt <= 3; attempt += 1) {
@@ -176,7 +149,10 @@ async function allConfirmed(orders: Placed[], timeoutMs: number): Promise<void> 
 
 it('accepts orders while Kafka is down and completes every one of them once it is back', async () => {
   const db = stack!.db.prisma;
-  const productId = await createProduct(BEFORE_OUTAGE + DURING_OUTAGE + 2);
+  const productId = await createProduct(stack!, adminToken, {
+    name: 'Outage lantern',
+    initialStock: BEFORE_OUTAGE + DURING_OUTAGE + 2,
+  });
 
   const before: Placed[] = [];
   for (let i = 0; i < BEFORE_OUTAGE; i += 1) before.push(await placeOrder(productId));

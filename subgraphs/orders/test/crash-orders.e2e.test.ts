@@ -4,7 +4,9 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  graphql,
+  addToCart,
+  createProduct,
+  placeOrder,
   requireBackend,
   signInAdmin,
   signUpUser,
@@ -72,27 +74,6 @@ function startWorkerProcess(): ChildProcess {
   return child;
 }
 
-async function createProduct(index: number): Promise<string> {
-  const created = await graphql<{ createProduct: { product: { id: string } | null } }>(
-    stack!.gatewayUrl,
-    'mutation Create($input: CreateProductInput!) { createProduct(input: $input) { product { id } userErrors { code message } } }',
-    {
-      input: {
-        sku: `CRASH-${index}-${randomUUID().slice(0, 8)}`,
-        name: `Crash mug ${index}`,
-        description: 'Survives a SIGKILL.',
-        priceAmount: 1200,
-        currency: 'EUR',
-        initialStock: 10_000,
-      },
-    },
-    adminToken,
-  );
-  const productId = created.data?.createProduct.product?.id;
-  if (!productId) throw new Error(`createProduct failed: ${JSON.stringify(created)}`);
-  return productId;
-}
-
 /** A request retried on a transport or GraphQL error (a busy 2-core machine); never on userErrors. */
 async function withRetries<T>(what: string, attempt: () => Promise<T | undefined>): Promise<T> {
   let lastError: unknown;
@@ -107,37 +88,14 @@ async function withRetries<T>(what: string, attempt: () => Promise<T | undefined
   throw new Error(`${what} failed`, { cause: lastError });
 }
 
-async function addToCart(user: SignedUpUser, productId: string): Promise<void> {
+/** One unit of a product added to the cart and ordered, each step with retries (one idempotency key). */
+async function orderOne(user: SignedUpUser, productId: string): Promise<string> {
   await withRetries('addToCart', async () => {
-    const added = await graphql<{ addToCart: { userErrors: unknown[] } }>(
-      stack!.gatewayUrl,
-      'mutation Add($id: ID!, $quantity: Int!) { addToCart(productId: $id, quantity: $quantity) { userErrors { code message } } }',
-      { id: productId, quantity: 1 },
-      user.accessToken,
-    );
-    if (added.errors) throw new Error(JSON.stringify(added.errors));
-    expect(added.data?.addToCart.userErrors).toEqual([]);
+    await addToCart(stack!, user.accessToken, productId);
     return true;
   });
-}
-
-/** placeOrder with a fresh idempotency key, retried with that same key on errors. */
-async function placeOrder(user: SignedUpUser): Promise<string> {
   const idempotencyKey = randomUUID();
-  return withRetries('placeOrder', async () => {
-    const placed = await graphql<{
-      placeOrder: { order: { id: string } | null; userErrors: unknown[] };
-    }>(
-      stack!.gatewayUrl,
-      'mutation Place($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } userErrors { code message } } }',
-      { input: { idempotencyKey, paymentToken: 'tok_visa' } },
-      user.accessToken,
-    );
-    if (placed.errors) throw new Error(JSON.stringify(placed.errors));
-    const order = placed.data?.placeOrder.order;
-    if (!order) throw new Error(`placeOrder refused: ${JSON.stringify(placed.data)}`);
-    return order.id;
-  });
+  return withRetries('placeOrder', () => placeOrder(stack!, user.accessToken, { idempotencyKey }));
 }
 
 /**
@@ -154,8 +112,7 @@ async function placeWave(
     users.map(async (user) => {
       const ids: string[] = [];
       for (let index = 0; index < PER_WAVE; index += 1) {
-        await addToCart(user, products[offset + index]!);
-        ids.push(await placeOrder(user));
+        ids.push(await orderOne(user, products[offset + index]!));
       }
       return ids;
     }),
@@ -173,7 +130,14 @@ it(
   async () => {
     const db = stack!.db.prisma;
     const products: string[] = [];
-    for (let index = 0; index < 2 * PER_WAVE; index += 1) products.push(await createProduct(index));
+    for (let index = 0; index < 2 * PER_WAVE; index += 1) {
+      products.push(
+        await createProduct(stack!, adminToken, {
+          name: `Crash mug ${index}`,
+          initialStock: 10_000,
+        }),
+      );
+    }
     const users = await Promise.all(
       Array.from({ length: USERS }, () => signUpUser(stack!, 'Crash Customer')),
     );

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import {
+  addToCart,
+  createProduct,
   graphql,
+  placeOrder,
   signInAdmin,
   signUpUser,
   startStack,
@@ -34,26 +37,9 @@ afterAll(async () => {
 
 const FINAL = new Set(['CONFIRMED', 'PAYMENT_FAILED', 'CANCELLED', 'DELIVERED']);
 
-async function createProduct(initialStock: number, name = 'Saga kettle'): Promise<string> {
-  const created = await graphql<{ createProduct: { product: { id: string } | null } }>(
-    stack.gatewayUrl,
-    'mutation Create($input: CreateProductInput!) { createProduct(input: $input) { product { id } userErrors { code message } } }',
-    {
-      input: {
-        sku: `SAGA-${randomUUID().slice(0, 8)}`,
-        name,
-        description: 'Boils while the saga runs.',
-        priceAmount: 2500,
-        currency: 'EUR',
-        initialStock,
-      },
-    },
-    adminToken,
-  );
-  const productId = created.data?.createProduct.product?.id;
-  if (!productId) throw new Error(`createProduct failed: ${JSON.stringify(created)}`);
-  return productId;
-}
+/** A product of its own for each test: the stock it is checked for starts at `initialStock`. */
+const newProduct = (initialStock: number, name = 'Saga kettle') =>
+  createProduct(stack, adminToken, { name, initialStock });
 
 async function stockOf(productId: string): Promise<number> {
   const response = await graphql<{ product: { stock: number } }>(
@@ -64,43 +50,12 @@ async function stockOf(productId: string): Promise<number> {
   return response.data!.product.stock;
 }
 
-async function addToCart(user: SignedUpUser, productId: string, quantity = 1): Promise<void> {
-  const added = await graphql<{ addToCart: { userErrors: unknown[] } }>(
-    stack.gatewayUrl,
-    'mutation Add($id: ID!, $quantity: Int!) { addToCart(productId: $id, quantity: $quantity) { userErrors { code message } } }',
-    { id: productId, quantity },
-    user.accessToken,
-  );
-  expect(added.errors).toBeUndefined();
-  expect(added.data?.addToCart.userErrors).toEqual([]);
-}
-
 /**
  * placeOrder as a careful client does it: a failed request (e.g. a subgraph too busy on this
  * small machine) is retried with the same idempotency key, which can never make a second order.
  */
-async function placeOrder(
-  user: SignedUpUser,
-  paymentToken: string,
-  idempotencyKey: string = randomUUID(),
-): Promise<string> {
-  let answer: unknown;
-  for (let attempt = 1; attempt <= 3; attempt += 1) {
-    const placed = await graphql<{
-      placeOrder: { order: { id: string; status: string } | null; userErrors: unknown[] };
-    }>(
-      stack.gatewayUrl,
-      'mutation Place($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id status } userErrors { code message } } }',
-      { input: { idempotencyKey, paymentToken } },
-      user.accessToken,
-    );
-    const order = placed.data?.placeOrder.order;
-    if (order) return order.id;
-    answer = placed;
-    if (!placed.errors) break; // a business refusal: retrying changes nothing
-  }
-  throw new Error(`placeOrder failed: ${JSON.stringify(answer)}`);
-}
+const placeOrderAs = (user: SignedUpUser, paymentToken: string, idempotencyKey?: string) =>
+  placeOrder(stack, user.accessToken, { paymentToken, idempotencyKey, attempts: 3 });
 
 interface OrderView {
   id: string;
@@ -173,9 +128,9 @@ async function holdProduct(productId: string): Promise<{ release(): Promise<void
 
 describe('the order saga through the gateway', () => {
   it('confirms a tok_visa order and pushes CONFIRMED with federated fields to its subscriber', async () => {
-    const productId = await createProduct(5, 'Subscribed kettle');
+    const productId = await newProduct(5, 'Subscribed kettle');
     const customer = await signUpUser(stack);
-    await addToCart(customer, productId, 2);
+    await addToCart(stack, customer.accessToken, productId, 2);
 
     const client = createClient({
       url: stack.gatewayUrl.replace(/^http/, 'ws'),
@@ -189,7 +144,7 @@ describe('the order saga through the gateway', () => {
     let orderId: string;
     const pushes: FormattedExecutionResult<{ orderStatusChanged: OrderView }, unknown>[] = [];
     try {
-      orderId = await placeOrder(customer, 'tok_visa');
+      orderId = await placeOrderAs(customer, 'tok_visa');
       const before = await activeSubscriptions();
       client.subscribe<{ orderStatusChanged: OrderView }>(
         {
@@ -227,10 +182,10 @@ describe('the order saga through the gateway', () => {
   });
 
   it('fails a tok_chargeDeclined order and puts its stock back', async () => {
-    const productId = await createProduct(4);
+    const productId = await newProduct(4);
     const customer = await signUpUser(stack);
-    await addToCart(customer, productId, 3);
-    const orderId = await placeOrder(customer, 'tok_chargeDeclined');
+    await addToCart(stack, customer.accessToken, productId, 3);
+    const orderId = await placeOrderAs(customer, 'tok_chargeDeclined');
     const order = await settled(customer, orderId);
     expect(order.status).toBe('PAYMENT_FAILED');
     expect(order.statusHistory.map((change) => change.status)).toEqual([
@@ -244,10 +199,10 @@ describe('the order saga through the gateway', () => {
   });
 
   it('sells 10 units to exactly 10 of 30 concurrent buyers; the others are cancelled unpaid', async () => {
-    const productId = await createProduct(10, 'Scarce kettle');
+    const productId = await newProduct(10, 'Scarce kettle');
     const buyers = await Promise.all(Array.from({ length: 30 }, () => signUpUser(stack)));
-    await Promise.all(buyers.map((buyer) => addToCart(buyer, productId)));
-    const orderIds = await Promise.all(buyers.map((buyer) => placeOrder(buyer, 'tok_visa')));
+    await Promise.all(buyers.map((buyer) => addToCart(stack, buyer.accessToken, productId)));
+    const orderIds = await Promise.all(buyers.map((buyer) => placeOrderAs(buyer, 'tok_visa')));
     const orders = await Promise.all(orderIds.map((id, index) => settled(buyers[index]!, id)));
 
     const confirmed = orders.filter((order) => order.status === 'CONFIRMED');
@@ -264,12 +219,12 @@ describe('the order saga through the gateway', () => {
   }, 300_000);
 
   it('returns one order for 5 concurrent placeOrder calls with the same key', async () => {
-    const productId = await createProduct(5);
+    const productId = await newProduct(5);
     const customer = await signUpUser(stack);
-    await addToCart(customer, productId);
+    await addToCart(stack, customer.accessToken, productId);
     const key = randomUUID();
     const ids = await Promise.all(
-      Array.from({ length: 5 }, () => placeOrder(customer, 'tok_visa', key)),
+      Array.from({ length: 5 }, () => placeOrderAs(customer, 'tok_visa', key)),
     );
     expect(new Set(ids).size).toBe(1);
     expect(await stack.db.prisma.order.count({ where: { idempotencyKey: key } })).toBe(1);
@@ -278,11 +233,11 @@ describe('the order saga through the gateway', () => {
   });
 
   it('keeps another customer out of an order: reading and cancelling it are FORBIDDEN, like an unknown id', async () => {
-    const productId = await createProduct(5);
+    const productId = await newProduct(5);
     const owner = await signUpUser(stack);
     const other = await signUpUser(stack);
-    await addToCart(owner, productId);
-    const orderId = await placeOrder(owner, 'tok_visa');
+    await addToCart(stack, owner.accessToken, productId);
+    const orderId = await placeOrderAs(owner, 'tok_visa');
 
     for (const id of [orderId, randomUUID()]) {
       const read = await readOrder(other.accessToken, id);
@@ -299,10 +254,10 @@ describe('the order saga through the gateway', () => {
   });
 
   it('refunds and restocks a cancelled CONFIRMED order; refuses illegal moves after', async () => {
-    const productId = await createProduct(3);
+    const productId = await newProduct(3);
     const customer = await signUpUser(stack);
-    await addToCart(customer, productId, 2);
-    const orderId = await placeOrder(customer, 'tok_visa');
+    await addToCart(stack, customer.accessToken, productId, 2);
+    const orderId = await placeOrderAs(customer, 'tok_visa');
     expect((await settled(customer, orderId)).status).toBe('CONFIRMED');
     expect(await stockOf(productId)).toBe(1);
 
