@@ -173,11 +173,13 @@ export async function startGateway(
       requestIdPlugin(),
       ...(tracer ? [operationSpanPlugin<RequestContext>()] : []),
       requestSummaryPlugin(),
-      config.isProduction
-        ? ApolloServerPluginLandingPageDisabled()
-        : (ApolloServerPluginLandingPageLocalDefault({
+      // Sandbox explores the schema by introspection: one is offered exactly when the other is
+      // (outside production, or INTROSPECTION=true).
+      config.gateway.introspection
+        ? (ApolloServerPluginLandingPageLocalDefault({
             embed: true,
-          }) as ApolloServerPlugin<RequestContext>),
+          }) as ApolloServerPlugin<RequestContext>)
+        : ApolloServerPluginLandingPageDisabled(),
     ],
   });
 
