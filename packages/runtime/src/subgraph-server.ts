@@ -152,6 +152,7 @@ export async function startSubgraphServer<TContext extends RequestContext>(
         const serve = () =>
           handleGraphQLRequest(apollo, req, res, {
             maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024,
+            errorExtensions: { requestId },
             context: async () => {
               const authorization = req.headers.authorization;
               const token = bearerToken(authorization);

@@ -93,12 +93,21 @@ describe('subgraph server', () => {
     expect(JSON.stringify(json)).not.toMatch(/ECONNREFUSED|SELECT|stack/);
   });
 
-  it('refuses an oversized body with 413 and malformed JSON with 400', async () => {
-    const big = await post(JSON.stringify({ query: `{ whoami } #${'x'.repeat(2048)}` }));
+  it('refuses an oversized body with 413 and malformed JSON with 400, with the request id', async () => {
+    const big = await post(JSON.stringify({ query: `{ whoami } #${'x'.repeat(2048)}` }), {
+      'x-request-id': 'req-big',
+    });
     expect(big.status).toBe(413);
-    const malformed = await post('{"query": ');
+    expect(big.json.errors[0].extensions).toEqual({
+      code: 'PAYLOAD_TOO_LARGE',
+      requestId: 'req-big',
+    });
+    const malformed = await post('{"query": ', { 'x-request-id': 'req-malformed' });
     expect(malformed.status).toBe(400);
-    expect(malformed.json.errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(malformed.json.errors[0].extensions).toEqual({
+      code: 'BAD_REQUEST',
+      requestId: 'req-malformed',
+    });
   });
 
   it('serves liveness and readiness', async () => {
