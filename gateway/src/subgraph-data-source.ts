@@ -1,5 +1,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GraphQLError } from 'graphql';
+// graphql's CommonJS entry, as in operation-limits.ts: Apollo Server's copy. An error of another
+// copy is rewrapped by Apollo Server, which drops its path.
+import { GraphQLError } from 'graphql/index.js';
 import { Pool } from 'undici';
 import type { SubgraphName } from '@microshop/config';
 import { ErrorCode, REQUEST_ID_HEADER, type Logger, type RequestContext } from '@microshop/runtime';
@@ -95,8 +97,19 @@ class SubgraphHttpError extends Error {
   }
 }
 
-function unavailableError(subgraph: SubgraphName): GraphQLError {
+/**
+ * The error standing in for what a subgraph could not give. Its path leads to the part of the
+ * response that is missing: the plan's path to the fetch, cut before its first list (`@`), since
+ * a response path names list items one by one.
+ */
+function unavailableError(
+  subgraph: SubgraphName,
+  planPath: readonly (string | number)[] | undefined,
+): GraphQLError {
+  const listAt = planPath?.indexOf('@') ?? -1;
+  const path = listAt === -1 ? planPath : planPath?.slice(0, listAt);
   return new GraphQLError(`The ${subgraph} service is unavailable; try again shortly.`, {
+    ...(path?.length ? { path } : {}),
     extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, serviceName: subgraph },
   });
 }
@@ -157,9 +170,10 @@ export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
   ): Promise<SubgraphResponse> {
     // Health checks and schema loading carry no request context.
     const context = options.context as Partial<RequestContext>;
+    const planPath = 'pathInIncomingRequest' in options ? options.pathInIncomingRequest : undefined;
     if (!this.breaker.tryAcquire()) {
       this.report(context, 0, 'circuit_open');
-      throw unavailableError(this.name);
+      throw unavailableError(this.name, planPath);
     }
     const startedAt = performance.now();
     try {
@@ -189,7 +203,7 @@ export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
         },
         'subgraph unavailable',
       );
-      throw unavailableError(this.name);
+      throw unavailableError(this.name, planPath);
     }
   }
 

@@ -7,6 +7,7 @@ import { createLogger, type RunningServer } from '@microshop/runtime';
 import {
   addToCart,
   createProduct,
+  gatewayProcessEnvironment,
   graphql,
   placeOrder,
   signInAdmin,
@@ -88,6 +89,8 @@ function expectPaymentsUnavailable(response: GraphQLResponse<WithPayment>): void
   expect(response.errors).toHaveLength(1);
   expect(response.errors?.[0]).toMatchObject({
     message: expect.stringContaining('payments'),
+    // The part of the answer the payments fetch would have filled.
+    path: ['order'],
     extensions: { code: 'SERVICE_UNAVAILABLE', serviceName: 'payments' },
   });
   const leaked = JSON.stringify(response.errors);
@@ -109,23 +112,13 @@ async function circuitState(gatewayUrl: string, subgraph: string): Promise<numbe
 
 /** A second gateway over the stack's subgraphs, with its own configuration on top. */
 function gatewayConfig(overrides: NodeJS.ProcessEnv): Config {
-  const urls = stack.config.subgraphUrls;
-  return loadConfig({
-    ...process.env,
-    NODE_ENV: 'test',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-    DATABASE_URL: stack.db.url,
-    NAMESPACE: stack.config.namespace,
-    HOST: '127.0.0.1',
-    GATEWAY_PORT: '0',
-    USERS_URL: urls.users,
-    CATALOG_URL: urls.catalog,
-    CART_URL: urls.cart,
-    ORDERS_URL: urls.orders,
-    PAYMENTS_URL: urls.payments,
-    JWKS_URL: stack.config.jwt.jwksUrl,
-    ...overrides,
-  });
+  return loadConfig(
+    gatewayProcessEnvironment(stack, 0, {
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      ...overrides,
+    }),
+  );
 }
 
 async function listen(server: Server): Promise<string> {
