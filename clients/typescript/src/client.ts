@@ -1,4 +1,8 @@
 import type { TypedDocumentString } from './gql/graphql.ts';
+import manifest from './gql/persisted-documents.json' with { type: 'json' };
+
+/** The manifest's text of each document, by `sha256:<hash>` (what the hash was computed over). */
+const persistedDocuments: Readonly<Record<string, string>> = manifest;
 
 /** One entry of a GraphQL response's `errors`, as the gateway sends it. */
 export interface GraphQLResponseError {
@@ -39,9 +43,10 @@ export interface ClientOptions {
   /** An access token (from logIn/signUp), sent as `Authorization: Bearer`. */
   token?: string;
   /**
-   * Send only the document's sha256 hash (an automatic-persisted-query request without the text),
-   * as a gateway in trusted-documents mode expects: it runs documents from
-   * persisted-documents.json only.
+   * Send only the document's sha256 hash (an automatic-persisted-query request without the text).
+   * A gateway in trusted-documents mode runs it from its manifest; a gateway with automatic
+   * persisted queries that has not seen it yet answers PERSISTED_QUERY_NOT_FOUND, and the client
+   * sends it once more with the manifest's text, which registers it there.
    */
   persisted?: boolean;
   /** Extra headers on every request. */
@@ -81,10 +86,20 @@ export function createClient(options: ClientOptions): Client {
     document: TypedDocumentString<TResult, TVariables>,
     ...[variables]: VariablesArgument<TVariables>
   ): Promise<GraphQLResponse<TResult>> {
-    const persistedQuery = { version: 1, sha256Hash: documentHash(document) };
-    const body = options.persisted
-      ? { variables, extensions: { persistedQuery } }
-      : { query: document.toString(), variables };
+    const hash = documentHash(document);
+    const persistedQuery = { version: 1, sha256Hash: hash };
+    if (!options.persisted) return post<TResult>({ query: document.toString(), variables });
+    const byHash = await post<TResult>({ variables, extensions: { persistedQuery } });
+    const unknownHash = byHash.errors?.some(
+      (error) => error.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND',
+    );
+    const text = persistedDocuments[`sha256:${hash}`];
+    return unknownHash && text !== undefined
+      ? post<TResult>({ query: text, variables, extensions: { persistedQuery } })
+      : byHash;
+  }
+
+  async function post<TResult>(body: unknown): Promise<GraphQLResponse<TResult>> {
     const response = await fetch(options.url, {
       method: 'POST',
       headers: {

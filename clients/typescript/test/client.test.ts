@@ -56,6 +56,8 @@ describe('createClient', () => {
   let url: string;
   let received: { headers: IncomingMessage['headers']; body: Record<string, any> }[] = [];
   let reply: { status: number; body: string } = { status: 200, body: '{}' };
+  /** Answers for the next requests, in order, before `reply` takes over. */
+  let replies: { status: number; body: string }[] = [];
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -63,8 +65,9 @@ describe('createClient', () => {
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
         received.push({ headers: req.headers, body: JSON.parse(body) as Record<string, any> });
-        res.writeHead(reply.status, { 'content-type': 'application/json' });
-        res.end(reply.body);
+        const answer = replies.shift() ?? reply;
+        res.writeHead(answer.status, { 'content-type': 'application/json' });
+        res.end(answer.body);
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -73,6 +76,7 @@ describe('createClient', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
   beforeEach(() => {
     received = [];
+    replies = [];
   });
 
   it('posts the document and variables with the bearer token and returns the data', async () => {
@@ -112,6 +116,43 @@ describe('createClient', () => {
     expect(manifest[`sha256:${sha256Hash}`]).toMatch(
       /^fragment AccountFields on User .* query Me \{/,
     );
+  });
+
+  it('sends the manifest text once when an APQ gateway does not know the hash yet', async () => {
+    const notFound = {
+      status: 200,
+      body: JSON.stringify({
+        errors: [
+          { message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } },
+        ],
+      }),
+    };
+    replies = [notFound];
+    reply = { status: 200, body: JSON.stringify({ data: { me: null } }) };
+    await expect(createClient({ url, persisted: true }).request(MeDocument)).resolves.toEqual({
+      me: null,
+    });
+    expect(received).toHaveLength(2);
+    const [byHash, withText] = received.map((request) => request.body);
+    expect(byHash?.query).toBeUndefined();
+    const hash: string = byHash?.extensions.persistedQuery.sha256Hash;
+    expect(withText?.extensions.persistedQuery).toEqual({ version: 1, sha256Hash: hash });
+    expect(withText?.query).toBe(manifest[`sha256:${hash}`]);
+    expect(createHash('sha256').update(withText?.query).digest('hex')).toBe(hash);
+  });
+
+  it('does not send the text to a trusted-documents gateway that refuses the hash', async () => {
+    reply = {
+      status: 400,
+      body: JSON.stringify({
+        errors: [{ message: 'not allowed', extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST' } }],
+      }),
+    };
+    const failure = await createClient({ url, persisted: true })
+      .request(MeDocument)
+      .catch((error: unknown) => error);
+    expect((failure as GraphQLRequestError).codes).toEqual(['PERSISTED_QUERY_NOT_IN_LIST']);
+    expect(received).toHaveLength(1);
   });
 
   it('throws GraphQLRequestError with the status, codes and partial data', async () => {

@@ -51,6 +51,27 @@ afterAll(async () => {
 });
 
 describe('the typed client against the gateway', () => {
+  it('runs by hash against automatic persisted queries: the first request registers it', async () => {
+    const persisted = createClient({ url: stack.gatewayUrl, persisted: true });
+    const first = await persisted.request(ProductsDocument, { first: 2 });
+    expect(first.products.edges).toHaveLength(2);
+    // Now known by hash alone: a plain hash-only request (no text to fall back on) is answered.
+    const byHashOnly = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        variables: { first: 2 },
+        extensions: {
+          persistedQuery: {
+            version: 1,
+            sha256Hash: (ProductsDocument.__meta__?.hash as string).slice('sha256:'.length),
+          },
+        },
+      }),
+    });
+    expect(await byHashOnly.json()).toEqual({ data: first });
+  });
+
   it('signs up, logs in and reads the account', async () => {
     const signUp = await anonymous.request(SignUpDocument, {
       input: { email, password, name: 'Shopper' },
