@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import { loadConfigOrExit } from '@microshop/config';
-import { createLogger, runProcess, startTracing } from '@microshop/runtime';
+import { createLogger, runService } from '@microshop/runtime';
 import { runClusterPrimary } from './cluster.ts';
 import { startGateway } from './start.ts';
 
@@ -13,15 +13,11 @@ const logger = cluster.isWorker
 if (config.gateway.workers > 1 && cluster.isPrimary) {
   runClusterPrimary(config.gateway.workers, logger);
 } else {
-  await runProcess(
+  await runService(
+    config,
+    'gateway',
     logger,
-    async (onClose) => {
-      // Opened first, so closed last: its spans are flushed once the gateway has drained.
-      const tracing = await startTracing(config, 'gateway', logger);
-      onClose(() => tracing.close());
-      const gateway = await startGateway(config, logger);
-      onClose(() => gateway.close());
-    },
+    () => startGateway(config, logger),
     cluster.isWorker ? { stopSignals: ['SIGTERM'] } : {},
   );
 }

@@ -256,10 +256,9 @@ export async function startGateway(
       if (path === '/graphql') {
         if (cors.handlePreflight(req, res)) return;
         cors.decorate(req, res);
-        const serve = () => serveGraphQL(req, res, requestId);
-        await (tracer
-          ? inHttpServerSpan(tracer, req, res, { 'microshop.request_id': requestId }, serve)
-          : serve());
+        await inHttpServerSpan(tracer, req, res, { 'microshop.request_id': requestId }, () =>
+          serveGraphQL(req, res, requestId),
+        );
         return;
       }
       const route = req.method === 'GET' ? routes[path] : undefined;

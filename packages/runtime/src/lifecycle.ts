@@ -57,6 +57,15 @@ export async function openInOrder<T>(
   }
 }
 
+export interface RunProcessOptions {
+  /**
+   * The signals that stop the process (default SIGINT and SIGTERM). A cluster worker stops on
+   * SIGTERM from its primary only and ignores the SIGINT a terminal sends its whole group, so
+   * that Ctrl-C drains it once instead of counting as a second signal.
+   */
+  stopSignals?: readonly ('SIGINT' | 'SIGTERM')[];
+}
+
 /**
  * Runs a process entry point: `start` registers what must be closed, in the order it was opened;
  * SIGINT/SIGTERM close it in reverse and exit. A second signal exits at once.
@@ -64,14 +73,7 @@ export async function openInOrder<T>(
 export async function runProcess(
   logger: Logger,
   start: (onClose: (closer: Closer) => void) => Promise<void>,
-  options: {
-    /**
-     * The signals that stop the process (default SIGINT and SIGTERM). A cluster worker stops on
-     * SIGTERM from its primary only and ignores the SIGINT a terminal sends its whole group, so
-     * that Ctrl-C drains it once instead of counting as a second signal.
-     */
-    stopSignals?: readonly ('SIGINT' | 'SIGTERM')[];
-  } = {},
+  options: RunProcessOptions = {},
 ): Promise<void> {
   // Not openInOrder: a signal during start must close what start has opened so far.
   const opened = closerStack();

@@ -149,7 +149,7 @@ export async function startSubgraphServer<TContext extends RequestContext>(
     try {
       if (path === '/graphql') {
         const log = options.logger.child({ requestId });
-        const serve = () =>
+        await inHttpServerSpan(tracer, req, res, { 'microshop.request_id': requestId }, () =>
           handleGraphQLRequest(apollo, req, res, {
             maxBodyBytes: options.maxBodyBytes ?? 5 * 1024 * 1024,
             errorExtensions: { requestId },
@@ -165,10 +165,8 @@ export async function startSubgraphServer<TContext extends RequestContext>(
                 clientAddress: clientAddressOf(req),
               });
             },
-          });
-        await (tracer
-          ? inHttpServerSpan(tracer, req, res, { 'microshop.request_id': requestId }, serve)
-          : serve());
+          }),
+        );
         return;
       }
       const route = req.method === 'GET' ? routes[path] : undefined;

@@ -100,14 +100,16 @@ export async function inSpan<T>(
 /**
  * Serves one HTTP request inside a SERVER span that continues the caller's trace (its
  * `traceparent` header), named `METHOD /path`, with the response status once `serve` is done.
+ * Without a tracer (the service is not traced) it is just `serve()`.
  */
 export function inHttpServerSpan<T>(
-  tracer: Tracer,
+  tracer: Tracer | undefined,
   req: IncomingMessage,
   res: ServerResponse,
   attributes: Attributes,
   serve: () => Promise<T>,
 ): Promise<T> {
+  if (!tracer) return serve();
   const method = req.method ?? 'GET';
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   return inSpan(
