@@ -52,6 +52,12 @@ const httpUrl = optionalUrl.refine(
   'expected an http(s) URL',
 );
 
+/** A switch that is on unless set to `false` or `0`. */
+const onUnlessFalse = z
+  .enum(['true', 'false', '1', '0'])
+  .default('true')
+  .transform((value) => value === 'true' || value === '1');
+
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', ''])
   .optional()
@@ -99,10 +105,7 @@ const envSchema = z.object({
   PAYMENTS_TIMEOUT_MS: optionalMilliseconds,
   SUBGRAPH_MAX_CONNECTIONS: positiveInt(10_000).default(128),
   /** Identical subgraph queries in flight at once (same caller, same body) share one call. */
-  SUBGRAPH_DEDUPLICATION: z
-    .enum(['true', 'false', '1', '0'])
-    .default('true')
-    .transform((value) => value === 'true' || value === '1'),
+  SUBGRAPH_DEDUPLICATION: onUnlessFalse,
   CIRCUIT_BREAKER_THRESHOLD: positiveInt(1_000).default(5),
   CIRCUIT_BREAKER_COOLDOWN_MS: milliseconds.default(10_000),
   GATEWAY_DRAIN_TIMEOUT_MS: milliseconds.default(10_000),
@@ -126,10 +129,7 @@ const envSchema = z.object({
    * @apollo/gateway's own variable: unless it is true it sends anonymous usage metrics to Apollo
    * every hour. MicroShop sets it for the gateway unless told otherwise.
    */
-  APOLLO_TELEMETRY_DISABLED: z
-    .enum(['true', 'false', '1', '0'])
-    .default('true')
-    .transform((value) => value === 'true' || value === '1'),
+  APOLLO_TELEMETRY_DISABLED: onUnlessFalse,
   /** Operations one HTTP request may batch; 0 (the default) turns batching off. */
   GRAPHQL_MAX_BATCH_SIZE: z.coerce.number().int().min(0).max(50).default(0),
   PERSISTED_DOCUMENTS: z.enum(['apq', 'trusted', 'off']).default('apq'),
