@@ -72,7 +72,7 @@ const TARGET_LABELS: Record<TargetKey, string> = {
   c: '@apollo/gateway + @apollo/server',
   d: 'Hive Gateway',
   e: 'MicroShop gateway (defaults: 1 process, deduplication on)',
-  e0: 'MicroShop gateway, SUBGRAPH_DEDUPLICATION=false',
+  e0: 'MicroShop gateway, SUBGRAPH_DEDUPLICATION=false OPERATION_DEDUPLICATION=false',
   eN: `MicroShop gateway, GATEWAY_WORKERS=${workers}`,
 };
 
@@ -297,7 +297,7 @@ async function main(): Promise<void> {
     }
     const microShopSettings: [TargetKey, NodeJS.ProcessEnv][] = [
       ['e', {}],
-      ['e0', { SUBGRAPH_DEDUPLICATION: 'false' }],
+      ['e0', { SUBGRAPH_DEDUPLICATION: 'false', OPERATION_DEDUPLICATION: 'false' }],
       ['eN', { GATEWAY_WORKERS: String(workers) }],
     ];
     for (const [key, settings] of microShopSettings) {

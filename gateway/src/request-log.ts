@@ -40,6 +40,7 @@ export function createRequestLog(logger: Logger, metrics: GatewayMetrics): Reque
             status,
             durationMs,
             subgraphs: summary.upstreamCalls,
+            ...(summary.sharedExecutionOf ? { sharedExecutionOf: summary.sharedExecutionOf } : {}),
           },
           'graphql request',
         );

@@ -31,6 +31,7 @@ import { metricsReader } from './cluster.ts';
 import { createGatewayMetrics } from './metrics.ts';
 import { createRequestLog, requestSummaryPlugin, subgraphCallObserver } from './request-log.ts';
 import { batchSizeScreen, DEFAULT_OPERATION_LIMITS, operationLimits } from './operation-limits.ts';
+import { deduplicatingGateway } from './operation-deduplication.ts';
 import { OrderStatusHub } from './order-status-hub.ts';
 import {
   DEFAULT_MANIFEST_PATH,
@@ -154,7 +155,7 @@ export async function startGateway(
     persistedDocumentsMode === 'apq' ? await createCache(config, { logger }) : undefined;
   const cors = createCors(config.gateway.cors);
   const apollo = new ApolloServer<RequestContext>({
-    gateway,
+    gateway: config.resilience.deduplicateOperations ? deduplicatingGateway(gateway) : gateway,
     allowBatchedHttpRequests: config.gateway.maxBatchSize > 0,
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEvent, createEventBus } from '@microshop/events';
 import { createLogger } from '@microshop/runtime';
-import { signUpUser, startStack, type SignedUpUser, type Stack } from '@microshop/testing';
+import {
+  createProduct,
+  signInAdmin,
+  signUpUser,
+  startStack,
+  type SignedUpUser,
+  type Stack,
+} from '@microshop/testing';
 
 /**
  * The gateway's request log and /metrics on the whole stack: one JSON line per GraphQL request
@@ -18,6 +25,7 @@ interface RequestLine {
   status: number;
   durationMs: number;
   subgraphs: { name: string; durationMs: number; outcome: string }[];
+  sharedExecutionOf?: string;
 }
 
 const lines: string[] = [];
@@ -164,6 +172,41 @@ describe('gateway observability', () => {
         line.subgraphs.filter((call) => call.name === subgraph).length,
       );
     });
+  });
+
+  it('runs identical queries in flight once, and each follower names the request it shared', async () => {
+    await createProduct(stack, (await signInAdmin(stack)).accessToken);
+    const products = { query: 'query Shelf { products(first: 1) { edges { node { id name } } } }' };
+    const catalogCallsBefore = await metric('gateway_subgraph_request_duration_seconds_count', {
+      subgraph: 'catalog',
+    });
+
+    const responses = await Promise.all(Array.from({ length: 20 }, () => post(products)));
+    const bodies = await Promise.all(responses.map((response) => response.json()));
+    expect(responses.map((response) => response.status)).toEqual(responses.map(() => 200));
+    for (const body of bodies) expect(body).toEqual(bodies[0]);
+    expect(
+      (bodies[0] as { data: { products: { edges: unknown[] } } }).data.products.edges,
+    ).toHaveLength(1);
+
+    const requestLines = await Promise.all(
+      responses.map((response) => requestLine(response.headers.get('x-request-id') ?? '')),
+    );
+    const leaders = requestLines.filter((line) => line.sharedExecutionOf === undefined);
+    const followers = requestLines.filter((line) => line.sharedExecutionOf !== undefined);
+    // Twenty requests sent at once overlap: some of them shared an execution.
+    expect(followers.length).toBeGreaterThan(0);
+    const leaderIds = new Set(leaders.map((line) => line.requestId));
+    for (const line of leaders)
+      expect(line.subgraphs.map((call) => call.name)).toEqual(['catalog']);
+    for (const line of followers) {
+      expect(leaderIds.has(line.sharedExecutionOf ?? '')).toBe(true);
+      expect(line).toMatchObject({ operationName: 'Shelf', outcome: 'ok', subgraphs: [] });
+    }
+    expect(
+      (await metric('gateway_subgraph_request_duration_seconds_count', { subgraph: 'catalog' })) -
+        catalogCallsBefore,
+    ).toBe(leaders.length);
   });
 
   it('logs and counts a token refused before Apollo Server as refused, with no subgraph call', async () => {

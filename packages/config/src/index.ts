@@ -106,6 +106,8 @@ const envSchema = z.object({
   SUBGRAPH_MAX_CONNECTIONS: positiveInt(10_000).default(128),
   /** Identical subgraph queries in flight at once (same caller, same body) share one call. */
   SUBGRAPH_DEDUPLICATION: onUnlessFalse,
+  /** Identical queries in flight at once (same caller, document and variables) share one execution. */
+  OPERATION_DEDUPLICATION: onUnlessFalse,
   CIRCUIT_BREAKER_THRESHOLD: positiveInt(1_000).default(5),
   CIRCUIT_BREAKER_COOLDOWN_MS: milliseconds.default(10_000),
   GATEWAY_DRAIN_TIMEOUT_MS: milliseconds.default(10_000),
@@ -195,6 +197,8 @@ export interface Config {
     maxConnectionsPerSubgraph: number;
     /** Whether identical subgraph queries in flight at once share one call. */
     deduplicateQueries: boolean;
+    /** Whether identical queries in flight at once share one execution of their query plan. */
+    deduplicateOperations: boolean;
     /** Consecutive failures that open a subgraph's circuit, and how long it stays open. */
     circuitBreaker: { failureThreshold: number; cooldownMs: number };
     /** How long close() waits for in-flight requests before cutting their connections. */
@@ -313,6 +317,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       },
       maxConnectionsPerSubgraph: env.SUBGRAPH_MAX_CONNECTIONS,
       deduplicateQueries: env.SUBGRAPH_DEDUPLICATION,
+      deduplicateOperations: env.OPERATION_DEDUPLICATION,
       circuitBreaker: {
         failureThreshold: env.CIRCUIT_BREAKER_THRESHOLD,
         cooldownMs: env.CIRCUIT_BREAKER_COOLDOWN_MS,

@@ -77,6 +77,7 @@ describe('loadConfig', () => {
       },
       maxConnectionsPerSubgraph: 128,
       deduplicateQueries: true,
+      deduplicateOperations: true,
       circuitBreaker: { failureThreshold: 5, cooldownMs: 10_000 },
       drainTimeoutMs: 10_000,
     });
@@ -84,6 +85,9 @@ describe('loadConfig', () => {
       false,
     );
     expect(() => loadConfig({ SUBGRAPH_DEDUPLICATION: 'maybe' })).toThrow(/SUBGRAPH_DEDUPLICATION/);
+    expect(loadConfig({ OPERATION_DEDUPLICATION: '0' }).resilience.deduplicateOperations).toBe(
+      false,
+    );
     const tuned = loadConfig({
       SUBGRAPH_TIMEOUT_MS: '2000',
       PAYMENTS_TIMEOUT_MS: '500',

@@ -34,4 +34,9 @@ export interface RequestSummary {
   /** Whether the response carried GraphQL errors. */
   hadErrors: boolean;
   upstreamCalls: UpstreamCallTiming[];
+  /**
+   * The request id of an identical query in flight whose execution this request shared (the
+   * gateway's operation deduplication): its subgraph calls are that request's.
+   */
+  sharedExecutionOf?: string | undefined;
 }
