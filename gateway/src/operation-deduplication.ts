@@ -9,14 +9,20 @@ import type { RequestContext } from '@microshop/runtime';
 /**
  * What a query's answer depends on: the caller's identity (the subgraphs see its Authorization
  * header and nothing else of it), the document, the operation chosen in it, and the variables.
- * Undefined for mutations, whose effects every caller must get.
+ * Undefined for mutations, whose effects every caller must get, and for variables too deeply
+ * nested to serialise: those are the executor's to refuse (BAD_USER_INPUT), not this key's.
  */
 function executionKey(
   requestContext: GatewayGraphQLRequestContext<Partial<RequestContext>>,
 ): string | undefined {
   if (requestContext.operation.operation !== 'query') return undefined;
+  let variables: string;
+  try {
+    variables = JSON.stringify(requestContext.request.variables ?? {});
+  } catch {
+    return undefined;
+  }
   const { authorization = '' } = requestContext.context;
-  const variables = JSON.stringify(requestContext.request.variables ?? {});
   return `${authorization}\n${requestContext.queryHash}\n${requestContext.operationName ?? ''}\n${variables}`;
 }
 

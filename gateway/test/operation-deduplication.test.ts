@@ -111,6 +111,18 @@ describe('deduplicateExecutions', () => {
     await Promise.all(executions);
   });
 
+  it('leaves variables too deeply nested to serialise to the executor, unshared', async () => {
+    const { calls, execute } = recordingExecutor();
+    let nested: unknown = [];
+    for (let level = 0; level < 100_000; level++) nested = [nested];
+    const executions = [1, 2].map(() =>
+      execute(request('deep', { variables: { s: nested } }).requestContext),
+    );
+    expect(calls).toHaveLength(2);
+    for (const call of calls) call.settle(ANSWER);
+    expect(await Promise.all(executions)).toEqual([ANSWER, ANSWER]);
+  });
+
   it('shares an answer with errors, and a failed execution, with the callers that waited for it', async () => {
     const { calls, execute } = recordingExecutor();
     const partial: GatewayExecutionResult = {
