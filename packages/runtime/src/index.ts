@@ -3,6 +3,7 @@ export * from './errors.ts';
 export * from './http.ts';
 export * from './logger.ts';
 export * from './subgraph-server.ts';
+export * from './subgraph-client.ts';
 export * from './lifecycle.ts';
 export * from './service.ts';
 export * from './scalars.ts';

@@ -1,4 +1,9 @@
-import { traceHeaders, REQUEST_ID_HEADER } from '@microshop/runtime';
+import {
+  querySubgraph,
+  SubgraphUnreachableError,
+  type OnBehalfOf,
+  type SubgraphAnswer,
+} from '@microshop/runtime';
 
 /** Money as the catalog prices products: minor units of an ISO-4217 currency. */
 export interface Money {
@@ -22,18 +27,12 @@ interface ProductEntity extends CatalogProduct {
 /** Catalog ids are UUIDs: anything else names no product, and is not worth a call. */
 const CATALOG_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Who the catalog is asked on behalf of: the caller's own credentials and request id. */
-export interface CatalogCaller {
-  authorization: string | undefined;
-  requestId: string;
-}
-
 /**
  * The catalog as the cart sees it: a batched lookup of products by id. Products that do not exist
  * or are not sold any more are absent from the answer.
  */
 export interface CatalogClient {
-  findProducts(ids: readonly string[], caller: CatalogCaller): Promise<Map<string, CatalogProduct>>;
+  findProducts(ids: readonly string[], caller: OnBehalfOf): Promise<Map<string, CatalogProduct>>;
 }
 
 /** The catalog could not be asked (down, timed out, or answered with an error). */
@@ -61,12 +60,7 @@ export const PRODUCTS_QUERY = /* GraphQL */ `
   }
 `;
 
-interface EntitiesResponse {
-  data?: { _entities?: (ProductEntity | null)[] } | null;
-  errors?: { message: string; path?: (string | number)[] }[];
-}
-
-/** A catalog client over HTTP (the catalog subgraph's GraphQL endpoint), forwarding the caller's headers. */
+/** A catalog client over HTTP (the catalog subgraph's GraphQL endpoint), on the caller's behalf. */
 export function createCatalogClient(options: { url: string; timeoutMs?: number }): CatalogClient {
   const timeoutMs = options.timeoutMs ?? 3_000;
   return {
@@ -74,34 +68,25 @@ export function createCatalogClient(options: { url: string; timeoutMs?: number }
       const found = new Map<string, CatalogProduct>();
       const catalogIds = ids.filter((id) => CATALOG_ID.test(id));
       if (catalogIds.length === 0) return found;
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        accept: 'application/json',
-        [REQUEST_ID_HEADER]: caller.requestId,
-        ...traceHeaders(),
-      };
-      if (caller.authorization) headers.authorization = caller.authorization;
-
-      let body: EntitiesResponse;
+      const representations = catalogIds.map((id) => ({ __typename: 'Product', id }));
+      let answer: SubgraphAnswer<{ _entities?: (ProductEntity | null)[] }>;
       try {
-        const response = await fetch(options.url, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify({
-            query: PRODUCTS_QUERY,
-            variables: { representations: catalogIds.map((id) => ({ __typename: 'Product', id })) },
-          }),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        body = (await response.json()) as EntitiesResponse;
-        if (!response.ok && !body.data) throw new Error(`catalog answered HTTP ${response.status}`);
+        answer = await querySubgraph(
+          options.url,
+          { query: PRODUCTS_QUERY, variables: { representations } },
+          caller,
+          timeoutMs,
+        );
       } catch (error) {
+        if (!(error instanceof SubgraphUnreachableError)) throw error;
         throw new CatalogUnavailableError('The catalog could not be reached', { cause: error });
       }
       // Unknown ids resolve to null without an error; an error means the answer cannot be trusted.
-      const entities = body.data?._entities;
-      if (!entities || body.errors?.length) {
-        const reasons = body.errors?.map((error) => error.message).join('; ') ?? 'no data';
+      const entities = answer.data?._entities;
+      if (!entities || answer.errors?.length) {
+        const reasons =
+          answer.errors?.map((error) => error.message).join('; ') ??
+          `HTTP ${answer.status}, no data`;
         throw new CatalogUnavailableError(`The catalog failed to answer: ${reasons}`);
       }
       for (const entity of entities) {

@@ -1,59 +1,39 @@
 import { GraphQLError } from 'graphql';
 import {
+  querySubgraph,
   serviceUnavailable,
-  traceHeaders,
-  REQUEST_ID_HEADER,
+  SubgraphUnreachableError,
   type RequestContext,
+  type SubgraphAnswer,
 } from '@microshop/runtime';
 
 /**
  * Calls orders makes to other subgraphs while placing an order, on the caller's behalf (their
- * own Authorization header and request id). One GraphQL-over-HTTP function serves both.
+ * own Authorization header and request id).
  */
 
 // Generous: a busy cart or catalog is better waited for than turned into a failed checkout.
 const UPSTREAM_TIMEOUT_MS = 10_000;
 
-interface GraphQLResponse<TData> {
-  data?: TData | null;
-  errors?: { message: string; extensions?: { code?: string } }[];
-}
-
 /** Errors a caller should see as they are (their own token was refused), not as an outage. */
 const PASSED_THROUGH_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
 
-export async function requestSubgraph<TData>(
+async function requestSubgraph<TData>(
   ctx: RequestContext,
   service: string,
   url: string,
   query: string,
   variables: Record<string, unknown>,
 ): Promise<TData> {
-  let response: Response;
+  let answer: SubgraphAnswer<TData>;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [REQUEST_ID_HEADER]: ctx.requestId,
-        ...(ctx.authorization ? { authorization: ctx.authorization } : {}),
-        ...traceHeaders(),
-      },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
-    });
+    answer = await querySubgraph<TData>(url, { query, variables }, ctx, UPSTREAM_TIMEOUT_MS);
   } catch (error) {
-    ctx.log.warn({ err: error, service, url }, 'upstream subgraph unreachable');
+    if (!(error instanceof SubgraphUnreachableError)) throw error;
+    ctx.log.warn({ err: error.cause, service, url }, 'upstream subgraph unreachable');
     throw serviceUnavailable(`The ${service} service is unavailable; try again`);
   }
-  let body: GraphQLResponse<TData>;
-  try {
-    body = (await response.json()) as GraphQLResponse<TData>;
-  } catch {
-    ctx.log.warn({ service, status: response.status }, 'upstream subgraph sent no JSON');
-    throw serviceUnavailable(`The ${service} service is unavailable; try again`);
-  }
-  const passedThrough = body.errors?.find((error) =>
+  const passedThrough = answer.errors?.find((error) =>
     PASSED_THROUGH_CODES.has(error.extensions?.code ?? ''),
   );
   if (passedThrough) {
@@ -61,13 +41,13 @@ export async function requestSubgraph<TData>(
       extensions: { code: passedThrough.extensions?.code },
     });
   }
-  const messages = body.errors?.map((error) => error.message).join('; ');
-  if (!body.data)
-    throw new Error(`${service} answered ${response.status}: ${messages ?? 'no data'}`);
+  const messages = answer.errors?.map((error) => error.message).join('; ');
+  if (!answer.data)
+    throw new Error(`${service} answered ${answer.status}: ${messages ?? 'no data'}`);
   // Partial data: entities that failed come back null and the caller decides what null means.
   if (messages)
     ctx.log.warn({ service, errors: messages }, 'upstream subgraph answered with errors');
-  return body.data;
+  return answer.data;
 }
 
 export interface CartLine {
