@@ -73,6 +73,11 @@ const envSchema = z.object({
 
   REDIS_URL: optionalUrl,
   KAFKA_BROKERS: optionalText,
+  /**
+   * How long published outbox rows, processed-event records and the embedded bus's log are kept
+   * (default 7 days, Kafka's default topic retention; keep it at least the topics' retention).
+   */
+  EVENT_RETENTION_HOURS: positiveInt(24 * 365).default(24 * 7),
   KAFKA_CLIENT_ID: z.string().default('microshop'),
   ELASTICSEARCH_URL: optionalUrl,
   SEARCH_ENGINE: z.enum(['elasticsearch', 'opensearch']).default('elasticsearch'),
@@ -177,6 +182,8 @@ export interface Config {
   database: DatabaseBackend;
   redis: RedisBackend;
   eventBus: EventBusBackend;
+  /** How long the event tables keep a row (see startEventRetention in @microshop/events). */
+  eventRetentionMs: number;
   search: SearchBackend;
   tracing: TracingBackend;
   ports: Record<SubgraphName | 'gateway', number>;
@@ -287,6 +294,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     eventBus: kafkaBrokers?.length
       ? { kind: 'kafka', brokers: kafkaBrokers, clientId: env.KAFKA_CLIENT_ID }
       : { kind: 'postgres-log' },
+    eventRetentionMs: env.EVENT_RETENTION_HOURS * 60 * 60 * 1000,
     search: env.ELASTICSEARCH_URL
       ? { kind: env.SEARCH_ENGINE, url: env.ELASTICSEARCH_URL }
       : { kind: 'postgres' },

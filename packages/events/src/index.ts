@@ -21,3 +21,9 @@ export {
 export { startEventConsumer, type EventConsumerOptions, type EventContext } from './consumer.ts';
 export type { DatabaseNotifications } from './pg.ts';
 export type { KafkaConsumerTuning } from './kafka-bus.ts';
+export {
+  startEventRetention,
+  type EventRetention,
+  type EventRetentionOptions,
+  type SweepResult,
+} from './retention.ts';

@@ -1,5 +1,5 @@
 import type { Config } from '@microshop/config';
-import { createEventBus, startEventConsumer } from '@microshop/events';
+import { createEventBus, startEventConsumer, startEventRetention } from '@microshop/events';
 import { openInOrder, type Logger } from '@microshop/runtime';
 import { OrderRepository } from './order.repository.ts';
 import { OrderTransitions } from './order-transitions.ts';
@@ -18,6 +18,7 @@ export interface RunningWorker {
  * (StockRejected -> CANCELLED, PaymentAuthorized -> CONFIRMED, PaymentDeclined ->
  * PAYMENT_FAILED). Each event is one transaction: status, history row, OrderStatusChanged outbox
  * row and the processed event id. Its outbox rows are published by the orders process's relay.
+ * It also sweeps expired rows from the shared event tables (EVENT_RETENTION_HOURS).
  */
 export async function startWorker(config: Config, logger: Logger): Promise<RunningWorker> {
   const { close } = await openInOrder(async (onClose) => {
@@ -34,6 +35,9 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
       handle: createSagaOutcomeHandler(new OrderTransitions(new OrderRepository(db)), logger),
     });
     onClose(() => consumer.close());
+    // The housekeeping of the event tables every service writes to: one worker is always running.
+    const retention = startEventRetention({ db, logger, retentionMs: config.eventRetentionMs });
+    onClose(() => retention.close());
     logger.info(
       { group: ORDERS_WORKER_GROUP, topics: SAGA_OUTCOME_TOPICS },
       'orders worker running',

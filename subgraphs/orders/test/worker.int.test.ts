@@ -24,11 +24,12 @@ describe.each(['kafka', 'postgres-log'] as const)('orders worker on the %s bus',
   let bus: EventBus;
   let worker: RunningWorker;
   let repository: OrderRepository;
+  let config: ReturnType<typeof loadConfig>;
 
   beforeAll(async () => {
     db = await createTestDatabase();
     namespace = testNamespace('ow');
-    const config = loadConfig({
+    config = loadConfig({
       NODE_ENV: 'test',
       DATABASE_URL: db.url,
       NAMESPACE: namespace,
@@ -160,5 +161,28 @@ describe.each(['kafka', 'postgres-log'] as const)('orders worker on the %s bus',
       'CANCELLED',
     );
     expect(await statusEvents(orderId)).toHaveLength(1);
+  });
+
+  it('sweeps event records older than EVENT_RETENTION_HOURS when it starts', async () => {
+    const hourAgo = new Date(Date.now() - 60 * 60 * 1000);
+    const expired = randomUUID();
+    const fresh = randomUUID();
+    await db.prisma.processedEvent.createMany({
+      data: [
+        { consumer: 'retention-check', eventId: expired, processedAt: hourAgo },
+        { consumer: 'retention-check', eventId: fresh },
+      ],
+    });
+    const sweeping = await startWorker({ ...config, eventRetentionMs: 30 * 60 * 1000 }, logger);
+    try {
+      await waitFor('the expired record to be swept', async () =>
+        (await db.prisma.processedEvent.count({ where: { eventId: expired } })) === 0
+          ? true
+          : undefined,
+      );
+      expect(await db.prisma.processedEvent.count({ where: { eventId: fresh } })).toBe(1);
+    } finally {
+      await sweeping.close();
+    }
   });
 });
