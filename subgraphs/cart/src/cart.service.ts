@@ -1,5 +1,6 @@
 import { forbidden, requireUser, type Principal } from '@microshop/auth';
-import { serviceUnavailable, userError, type UserError } from '@microshop/runtime';
+import { GraphQLError } from 'graphql';
+import { ErrorCode, serviceUnavailable, userError, type UserError } from '@microshop/runtime';
 import {
   CartStoreUnavailableError,
   MAX_CART_LINES,
@@ -136,12 +137,19 @@ export class CartService {
     return (await this.items(ctx, cart)).reduce((sum, item) => sum + item.quantity, 0);
   }
 
-  /** The sum of the lines at current prices. A catalog priced in one currency is assumed (and checked). */
+  /**
+   * The sum of the lines at current prices. A cart is filled in one currency (addToCart refuses
+   * another); it can still end up mixed when a product is repriced in another currency, and then
+   * it has no subtotal: an error that says so, until the line is removed.
+   */
   async subtotal(ctx: CartContext, cart: CartView): Promise<Money> {
     const items = await this.items(ctx, cart);
     const currency = items[0]?.unitPrice.currency ?? DEFAULT_CURRENCY;
     if (items.some((item) => item.unitPrice.currency !== currency)) {
-      throw new Error(`Cart ${cart.userId} mixes currencies; a subtotal needs one`);
+      throw new GraphQLError(
+        'This cart holds products priced in different currencies, so it has no subtotal; remove the lines in the other currency.',
+        { extensions: { code: ErrorCode.MIXED_CURRENCIES } },
+      );
     }
     return { amount: items.reduce((sum, item) => sum + lineTotal(item).amount, 0), currency };
   }
@@ -155,13 +163,34 @@ export class CartService {
     userId: string,
     change: Omit<LineChange, 'available'>,
   ): Promise<CartPayloadView> {
-    const product = await this.guard(ctx, () => ctx.products.load(change.productId));
+    const lines = await this.guard(ctx, () => this.store.read(userId));
+    // One batched catalog call: the product, and the other lines' for their currency.
+    const [product, ...others] = await this.guard(ctx, () =>
+      Promise.all(
+        [change.productId, ...lines.map((line) => line.productId)]
+          .filter((productId, index) => index === 0 || productId !== change.productId)
+          .map((productId) => ctx.products.load(productId)),
+      ),
+    );
     if (!product) {
       return this.refuse(
         ctx,
         userId,
         userError('PRODUCT_NOT_FOUND', 'No product with this id is for sale.', ['productId']),
       );
+    }
+    const cartCurrency = others.find((other) => other)?.price.currency;
+    if (cartCurrency && cartCurrency !== product.price.currency) {
+      return {
+        cart: { userId, lines },
+        userErrors: [
+          userError(
+            'MIXED_CURRENCIES',
+            `This cart holds products priced in ${cartCurrency}; this product is priced in ${product.price.currency}.`,
+            ['productId'],
+          ),
+        ],
+      };
     }
     const result = await this.guard(ctx, () =>
       this.store.changeLine(userId, { ...change, available: product.stock }),

@@ -191,6 +191,42 @@ describe.each([
     expect(lines(await shopper.cart())).toEqual([]);
   });
 
+  it('fills a cart in one currency: another is refused MIXED_CURRENCIES, and a repriced line has no subtotal', async () => {
+    const shopper = await signIn();
+    const mug = catalog.addProduct({ priceAmount: 1_250 });
+    const dollarTea = catalog.addProduct({ priceAmount: 399, currency: 'USD' });
+    await shopper.mutate(ADD, { productId: mug, quantity: 1 });
+
+    for (const mutation of [ADD, UPDATE]) {
+      const refused = await shopper.mutate(mutation, { productId: dollarTea, quantity: 1 });
+      expect(refused.userErrors).toEqual([
+        {
+          code: 'MIXED_CURRENCIES',
+          field: ['productId'],
+          message: 'This cart holds products priced in EUR; this product is priced in USD.',
+        },
+      ]);
+      expect(lines(refused.cart)).toEqual([[mug, 1]]);
+    }
+    // Changing the quantity of the cart's own product is not a currency change.
+    expect((await shopper.mutate(ADD, { productId: mug, quantity: 1 })).userErrors).toEqual([]);
+
+    // Repriced in another currency after it was added: the cart reads, but has no subtotal.
+    const tea = catalog.addProduct({ priceAmount: 399 });
+    await shopper.mutate(ADD, { productId: tea, quantity: 1 });
+    catalog.update(tea, { currency: 'USD' });
+    const read = await shopper.call<{ cart: CartData | null }>(CART);
+    expect(errorCodes(read)).toEqual(['MIXED_CURRENCIES']);
+    expect(read.errors?.[0]?.path).toEqual(['cart', 'subtotal']);
+    const items = await shopper.call<{ cart: { items: CartData['items'] } }>(
+      `{ cart { items { product { id } quantity lineTotal { amount currency } } } }`,
+    );
+    expect(items.errors).toBeUndefined();
+    expect(items.data?.cart.items.map((item) => item.lineTotal.currency)).toEqual(['EUR', 'USD']);
+    const removed = await shopper.mutate(REMOVE, { productId: tea });
+    expect(removed.cart?.subtotal).toEqual({ amount: 2_500, currency: 'EUR' });
+  });
+
   it('contributes User.cart to the user entity, for its owner or an ADMIN only', async () => {
     const shopper = await signIn();
     const product = catalog.addProduct({ priceAmount: 500 });

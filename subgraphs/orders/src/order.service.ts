@@ -1,7 +1,13 @@
 import { forbidden, requireAdmin, requireUser, type Principal } from '@microshop/auth';
 import { Prisma, type Db } from '@microshop/db';
 import { appendToOutbox, createEvent } from '@microshop/events';
-import { badUserInput, userError, type RequestContext, type UserError } from '@microshop/runtime';
+import {
+  badUserInput,
+  ErrorCode,
+  userError,
+  type RequestContext,
+  type UserError,
+} from '@microshop/runtime';
 import type { OrderStatus } from './order-state-machine.ts';
 import { ORDERS_OUTBOX_SOURCE, type OrderTransitions } from './order-transitions.ts';
 import {
@@ -178,7 +184,10 @@ export class OrderService {
       return {
         order: null,
         userErrors: [
-          userError('MIXED_CURRENCIES', 'The cart holds products priced in different currencies'),
+          userError(
+            ErrorCode.MIXED_CURRENCIES,
+            'The cart holds products priced in different currencies',
+          ),
         ],
       };
     }

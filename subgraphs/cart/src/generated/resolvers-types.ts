@@ -28,7 +28,7 @@ export type Cart = {
   id: Scalars['ID']['output'];
   /** The cart's lines, oldest first. */
   items: Array<CartItem>;
-  /** The sum of the lines' totals at current prices. */
+  /** The sum of the lines' totals at current prices; a MIXED_CURRENCIES error when a product was repriced in another currency than the cart's others. */
   subtotal: Money;
   /** The number of units over all lines. */
   totalQuantity: Scalars['Int']['output'];
@@ -73,14 +73,18 @@ export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Adds `quantity` (1 to 99) units of a product to the caller's cart, on top of what the line already holds.
-   * Refused as a whole when the line would exceed 99 units or the available stock, or the cart 100 lines.
+   * Refused as a whole when the line would exceed 99 units or the available stock, or the cart 100 lines,
+   * or when the product is priced in another currency than the cart's other products (MIXED_CURRENCIES).
    */
   addToCart: CartPayload;
   /** Removes every line from the caller's cart. */
   clearCart: CartPayload;
   /** Removes a product's line from the caller's cart; removing a product that is not in the cart changes nothing. */
   removeFromCart: CartPayload;
-  /** Sets the quantity of a product in the caller's cart (0 removes the line; a product not yet in the cart is added). */
+  /**
+   * Sets the quantity of a product in the caller's cart (0 removes the line; a product not yet in the cart is added).
+   * Refused like addToCart.
+   */
   updateCartItem: CartPayload;
 };
 
