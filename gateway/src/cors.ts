@@ -36,6 +36,13 @@ export interface Cors {
   handlePreflight(req: IncomingMessage, res: ServerResponse): boolean;
   /** Adds the CORS response headers of an actual request (before the response is written). */
   decorate(req: IncomingMessage, res: ServerResponse): void;
+  /**
+   * Whether a WebSocket upgrade may go ahead. Browsers do not apply CORS to WebSockets: any page
+   * may open one to any host, so the gateway itself refuses a browser's upgrade (it sends Origin)
+   * unless the origin is allowed or the gateway's own (a page it serves, such as the Sandbox).
+   * Clients that are not browsers send no Origin and are let through, as over HTTP.
+   */
+  allowsUpgrade(req: IncomingMessage): boolean;
 }
 
 export function createCors(policy: Config['gateway']['cors']): Cors {
@@ -69,6 +76,11 @@ export function createCors(policy: Config['gateway']['cors']): Cors {
       });
       res.end();
       return true;
+    },
+    allowsUpgrade(req) {
+      const origin = req.headers.origin;
+      if (origin === undefined || isAllowed(origin)) return true;
+      return URL.canParse(origin) && new URL(origin).host === req.headers.host;
     },
     decorate(req, res) {
       res.setHeader('vary', 'Origin');

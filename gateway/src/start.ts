@@ -309,6 +309,7 @@ export async function startGateway(
       trustedDocuments,
       verifier,
       hub,
+      allowsUpgrade: (req) => cors.allowsUpgrade(req),
       logger: logger.child({ component: 'subscriptions' }),
       isProduction: config.isProduction,
       maxSubscriptionsPerConnection: MAX_SUBSCRIPTIONS_PER_CONNECTION,

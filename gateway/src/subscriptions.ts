@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as GraphQLModule from 'graphql';
@@ -69,6 +69,8 @@ export interface SubscriptionServerOptions {
   trustedDocuments: TrustedDocuments | undefined;
   verifier: TokenVerifier;
   hub: OrderStatusHub;
+  /** Refuses an upgrade (HTTP 403) from a browser page of a disallowed origin (see Cors). */
+  allowsUpgrade: (req: IncomingMessage) => boolean;
   logger: Logger;
   isProduction: boolean;
   maxSubscriptionsPerConnection: number;
@@ -225,7 +227,14 @@ function orderStatusStream(
 export function startSubscriptionServer(options: SubscriptionServerOptions): {
   close(): Promise<void>;
 } {
-  const wsServer = new WebSocketServer({ server: options.httpServer, path: options.path });
+  const wsServer = new WebSocketServer({
+    server: options.httpServer,
+    path: options.path,
+    verifyClient: ({ req }, accept) => {
+      if (options.allowsUpgrade(req)) accept(true);
+      else accept(false, 403, 'Origin not allowed');
+    },
+  });
   const openStreams = new Set<OpenStream>();
 
   async function prepare(

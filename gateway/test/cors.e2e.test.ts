@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { startStack, type Stack } from '@microshop/testing';
 
 /**
@@ -120,5 +121,31 @@ describe('CORS with an allow-list (production)', () => {
     });
     expect(response.status).toBe(405);
     expect(response.headers.get('allow')).toBe('GET, POST');
+  });
+
+  /** How a WebSocket upgrade to /graphql ends: `open`, or the HTTP status it was refused with. */
+  const upgrade = (origin?: string) =>
+    new Promise<'open' | number>((resolve, reject) => {
+      const url = stack.gatewayUrl.replace(/^http/, 'ws');
+      const socket = new WebSocket(url, 'graphql-transport-ws', origin ? { origin } : {});
+      socket.once('open', () => {
+        socket.close();
+        resolve('open');
+      });
+      socket.once('unexpected-response', (_request, response) => {
+        resolve(response.statusCode ?? 0);
+        socket.terminate();
+      });
+      socket.once('error', reject);
+    });
+
+  it('refuses a WebSocket upgrade from a browser page of an unlisted origin (CORS does not cover WebSockets)', async () => {
+    expect(await upgrade('https://evil.example')).toBe(403);
+    expect(await upgrade('null')).toBe(403);
+    expect(await upgrade(SHOP)).toBe('open');
+    expect(await upgrade(ADMIN)).toBe('open');
+    // A page the gateway serves itself (its own origin), and clients that are not browsers.
+    expect(await upgrade(new URL(stack.gatewayUrl).origin)).toBe('open');
+    expect(await upgrade()).toBe('open');
   });
 });

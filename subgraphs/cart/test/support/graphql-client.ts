@@ -2,7 +2,9 @@
 export interface GraphQLResult<TData = Record<string, unknown>> {
   status: number;
   data: TData | null | undefined;
-  errors: { message: string; extensions?: Record<string, unknown> }[] | undefined;
+  errors:
+    | { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[]
+    | undefined;
 }
 
 /** Posts one operation over HTTP, as the gateway does. */
