@@ -90,10 +90,26 @@ export interface EventBus {
   /** Resolves once the consumer is running (Kafka: has joined its group). */
   subscribe(options: SubscribeOptions): Promise<Subscription>;
   /**
+   * Publishes every dead letter of this namespace recorded so far to its event's topic again,
+   * once the cause (a bug, a missing row) is fixed. Every group of the topic receives it: those
+   * that handled it before skip it (startEventConsumer's processed_events), the one that failed
+   * handles it now. A letter whose envelope is invalid cannot be published and stays where it is
+   * (Postgres: the dead_letters table; Kafka: the dead-letter topic, behind the replay's offset).
+   */
+  replayDeadLetters(): Promise<ReplayResult>;
+  /**
    * LISTEN/NOTIFY on the service's database, when the bus was given its URL: the outbox relay
    * wakes up on commits through it instead of waiting for its next poll.
    */
   readonly databaseNotifications: DatabaseNotifications | undefined;
+}
+
+/** What a replay of the dead letters did. */
+export interface ReplayResult {
+  /** Letters published to their topic again (and removed from the dead letters, on Postgres). */
+  replayed: number;
+  /** Letters met whose envelope is invalid: not published. */
+  unreplayable: number;
 }
 
 /** The full name of a consumer group: the namespace keeps tenants and test files apart. */

@@ -148,3 +148,13 @@ export function parseEvent(raw: unknown): DomainEvent {
   }
   return { ...envelope.data, payload: payload.data } as DomainEvent;
 }
+
+/** The event, or undefined when `raw` is not a valid envelope (a dead letter's, for instance). */
+export function validEvent(raw: unknown): DomainEvent | undefined {
+  try {
+    return parseEvent(raw);
+  } catch (error) {
+    if (error instanceof InvalidEventError) return undefined;
+    throw error;
+  }
+}

@@ -7,6 +7,7 @@ export {
   type Delivery,
   type EventBus,
   type EventHandler,
+  type ReplayResult,
   type RetryPolicy,
   type SubscribeOptions,
   type Subscription,

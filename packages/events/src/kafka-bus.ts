@@ -5,12 +5,13 @@ import {
   defaultRetryPolicy,
   groupId,
   type EventBus,
+  type ReplayResult,
   type RetryPolicy,
   type SubscribeOptions,
   type Subscription,
 } from './bus.ts';
 import { deliver } from './delivery.ts';
-import { topicOf, topics, type DomainEvent, type Topic } from './envelope.ts';
+import { topicOf, topics, validEvent, type DomainEvent, type Topic } from './envelope.ts';
 import type { DatabaseNotifications } from './pg.ts';
 
 export interface KafkaConsumerTuning {
@@ -42,6 +43,7 @@ interface TopicPosition {
   offset: string;
 }
 const JOIN_TIMEOUT_MS = 60_000;
+const REPLAY_TIMEOUT_MS = 120_000;
 
 /**
  * The Kafka event bus: topic `<namespace><domain>` per owning domain, key = aggregateId, so one
@@ -98,6 +100,17 @@ export async function createKafkaEventBus(options: KafkaBusOptions): Promise<Eve
       }
       throw error;
     }
+  }
+
+  function groupConsumer(group: string): Consumer {
+    return kafka.consumer({
+      groupId: group,
+      sessionTimeout: tuning.sessionTimeoutMs,
+      heartbeatInterval: tuning.heartbeatIntervalMs,
+      rebalanceTimeout: tuning.sessionTimeoutMs,
+      maxWaitTimeInMs: tuning.maxWaitTimeMs,
+      allowAutoTopicCreation: false,
+    });
   }
 
   const subscriptions = new Set<Subscription>();
@@ -179,19 +192,83 @@ export async function createKafkaEventBus(options: KafkaBusOptions): Promise<Eve
     });
   }
 
+  /**
+   * Reads the dead-letter topic as the group `<namespace>dead-letter-replay` from its committed
+   * offsets up to each partition's end as it was when the replay began, publishing each valid
+   * envelope to its topic before committing past it (a replay cut short publishes again what it
+   * had not committed: at least once, as every delivery). Letters dead-lettered during the replay
+   * wait for the next one.
+   */
+  async function replayDeadLetters(): Promise<ReplayResult> {
+    const group = groupId(namespace, 'dead-letter-replay');
+    const log = logger.child({ group, bus: 'kafka' });
+    /** Partition -> the offset the replay reads up to (exclusive). */
+    const ends = new Map<number, bigint>();
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [deadLetters] });
+      const committedAt = new Map(
+        (committed?.partitions ?? []).map(({ partition, offset }) => [partition, BigInt(offset)]),
+      );
+      for (const { partition, high, low } of await admin.fetchTopicOffsets(deadLetters)) {
+        const from = committedAt.get(partition) ?? -1n;
+        const start = from < BigInt(low) ? BigInt(low) : from;
+        if (start < BigInt(high)) ends.set(partition, BigInt(high));
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    const result: ReplayResult = { replayed: 0, unreplayable: 0 };
+    if (ends.size === 0) return result;
+
+    const consumer = groupConsumer(group);
+    let finished!: () => void;
+    const caughtUp = new Promise<void>((resolve) => (finished = resolve));
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [deadLetters], fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          const end = ends.get(partition);
+          const offset = BigInt(message.offset);
+          if (end === undefined || offset >= end) return;
+          const event = validEvent(parseJson(message.value?.toString() ?? ''));
+          if (event) {
+            await publish([event]);
+            result.replayed += 1;
+          } else {
+            result.unreplayable += 1;
+            log.warn({ partition, offset: message.offset }, 'dead letter with an invalid envelope');
+          }
+          await consumer.commitOffsets([
+            { topic: deadLetters, partition, offset: (offset + 1n).toString() },
+          ]);
+          if (offset + 1n >= end) {
+            ends.delete(partition);
+            if (ends.size === 0) finished();
+          }
+        },
+      });
+      await withTimeout(
+        caughtUp,
+        REPLAY_TIMEOUT_MS,
+        `the dead-letter replay did not finish within ${REPLAY_TIMEOUT_MS} ms`,
+      );
+    } finally {
+      await consumer.disconnect();
+    }
+    log.info(result, 'dead letters replayed');
+    return result;
+  }
+
   async function subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
     const group = groupId(namespace, subscribeOptions.group);
     const retry: RetryPolicy = { ...busRetry, ...subscribeOptions.retry };
     const log = logger.child({ group, bus: 'kafka' });
     const stop = new AbortController();
-    const consumer: Consumer = kafka.consumer({
-      groupId: group,
-      sessionTimeout: tuning.sessionTimeoutMs,
-      heartbeatInterval: tuning.heartbeatIntervalMs,
-      rebalanceTimeout: tuning.sessionTimeoutMs,
-      maxWaitTimeInMs: tuning.maxWaitTimeMs,
-      allowAutoTopicCreation: false,
-    });
+    const consumer = groupConsumer(group);
     const joined = new Promise<void>((resolve) =>
       consumer.on(consumer.events.GROUP_JOIN, () => resolve()),
     );
@@ -305,6 +382,7 @@ export async function createKafkaEventBus(options: KafkaBusOptions): Promise<Eve
     },
     publish,
     subscribe,
+    replayDeadLetters,
   };
 }
 
@@ -380,5 +458,13 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, message: string):
     ]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

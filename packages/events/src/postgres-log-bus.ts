@@ -1,17 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import type { Db } from '@microshop/db';
+import type { Db, Tx } from '@microshop/db';
 import type { Logger } from '@microshop/runtime';
 import {
   defaultRetryPolicy,
   groupId,
   type EventBus,
+  type ReplayResult,
   type RetryPolicy,
   type SubscribeOptions,
   type Subscription,
 } from './bus.ts';
 import { deliver, errorMessage } from './delivery.ts';
-import { topicOf, type DomainEvent, type Topic } from './envelope.ts';
+import { topicOf, validEvent, type DomainEvent, type Topic } from './envelope.ts';
 import { connectPg, DatabaseNotifications, EVENT_LOG_CHANNEL, Waker } from './pg.ts';
 
 export interface PostgresLogBusOptions {
@@ -56,7 +57,7 @@ export function createPostgresLogEventBus(options: PostgresLogBusOptions): Event
    * so publishers of overlapping topics cannot deadlock, then insert in the given order (the
    * locks are taken before the first row draws its sequence) and notify the consumers at commit.
    */
-  async function publish(events: readonly DomainEvent[]): Promise<void> {
+  async function publish(events: readonly DomainEvent[], client: Db | Tx = db): Promise<void> {
     if (events.length === 0) return;
     const entries = events.map((event) => ({
       topic: namespace + topicOf[event.type],
@@ -64,7 +65,7 @@ export function createPostgresLogEventBus(options: PostgresLogBusOptions): Event
       envelope: event,
     }));
     const lockedTopics = [...new Set(entries.map((entry) => entry.topic))].sort();
-    await db.$executeRaw`
+    await client.$executeRaw`
       WITH locked AS (
         SELECT count(*) FROM (
           SELECT pg_advisory_xact_lock(hashtextextended('event_log:' || topic, 0))
@@ -77,6 +78,35 @@ export function createPostgresLogEventBus(options: PostgresLogBusOptions): Event
       SELECT entry->>'topic', entry->>'key', entry->'envelope'
       FROM locked, notified, jsonb_array_elements(${JSON.stringify(entries)}::jsonb) WITH ORDINALITY AS e(entry, position)
       ORDER BY e.position`;
+  }
+
+  /** In one transaction: the valid letters appended to the log again and removed from dead_letters. */
+  async function replayDeadLetters(): Promise<ReplayResult> {
+    return db.$transaction(
+      async (tx) => {
+        // Locked, so that replays run at once publish each letter once.
+        const letters = await tx.$queryRaw<{ id: string; envelope: unknown }[]>`
+          SELECT id::text, envelope FROM dead_letters WHERE starts_with(group_id, ${namespace})
+          ORDER BY created_at, sequence FOR UPDATE SKIP LOCKED`;
+        const events: DomainEvent[] = [];
+        const replayedIds: string[] = [];
+        for (const letter of letters) {
+          const event = validEvent(letter.envelope);
+          if (!event) continue;
+          events.push(event);
+          replayedIds.push(letter.id);
+        }
+        await publish(events, tx);
+        if (replayedIds.length > 0)
+          await tx.$executeRaw`DELETE FROM dead_letters WHERE id = ANY(${replayedIds}::uuid[])`;
+        logger.info(
+          { replayed: events.length, unreplayable: letters.length - events.length },
+          'dead letters replayed',
+        );
+        return { replayed: events.length, unreplayable: letters.length - events.length };
+      },
+      { timeout: 60_000 },
+    );
   }
 
   async function subscribe(subscribeOptions: SubscribeOptions): Promise<Subscription> {
@@ -220,8 +250,9 @@ export function createPostgresLogEventBus(options: PostgresLogBusOptions): Event
       await Promise.all([...subscriptions].map((subscription) => subscription.close()));
       await notifications.close();
     },
-    publish,
+    publish: (events) => publish(events),
     subscribe,
+    replayDeadLetters,
   };
 }
 
