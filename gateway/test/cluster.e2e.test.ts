@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +17,8 @@ import {
 
 /**
  * The production entry point with GATEWAY_WORKERS=2: two worker processes share one port, a
- * scrape of /metrics sees both, a worker that dies is replaced, SIGTERM stops them all.
+ * scrape of /metrics sees both, a worker that dies is replaced, SIGTERM stops them all. And with
+ * one process (the default): Ctrl-C lets a request in flight finish before it exits.
  */
 
 const OPERATION = 'ClusterProbe';
@@ -164,5 +166,47 @@ describe('the gateway as a node:cluster of two workers', () => {
     expect(exit).toEqual({ code: 0, signal: null });
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
     await expect(fetch(url)).rejects.toThrow();
+  });
+});
+
+describe('a single gateway process on Ctrl-C', () => {
+  let silentCatalog: Server;
+
+  beforeAll(async () => {
+    // Accepts requests and never answers them: a catalog query stays in flight until its timeout.
+    silentCatalog = createServer(() => undefined);
+    await new Promise<void>((resolve) => silentCatalog.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(async () => {
+    silentCatalog.closeAllConnections();
+    await new Promise((resolve) => silentCatalog.close(resolve));
+  });
+
+  it('answers the request in flight, then exits 0 and listens no more', async () => {
+    const port = await freePort();
+    const single = await spawnServerProcess({
+      args: ['--import', 'tsx', GATEWAY_MAIN],
+      env: gatewayProcessEnvironment(stack, port, {
+        CATALOG_URL: `http://127.0.0.1:${(silentCatalog.address() as AddressInfo).port}/graphql`,
+        CATALOG_TIMEOUT_MS: '2000',
+      }),
+      port,
+      logFile: join(mkdtempSync(join(tmpdir(), 'microshop-sigint-')), 'gateway.log'),
+    });
+    const singleUrl = `http://127.0.0.1:${port}/graphql`;
+    expect(await graphql(singleUrl, QUERY)).toMatchObject({ data: { __typename: 'Query' } });
+
+    const inFlight = graphql(singleUrl, '{ categories { id } }');
+    // Long enough for the request to reach the silent catalog, well before its timeout.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const exit = single.stop(20_000, 'SIGINT');
+
+    // Answered (the catalog's part as unavailable, once its timeout passed), not cut.
+    const answer = await inFlight;
+    expect(answer.status).toBe(200);
+    expect(answer.errors?.map((error) => error.extensions?.code)).toEqual(['SERVICE_UNAVAILABLE']);
+    expect(await exit).toEqual({ code: 0, signal: null });
+    await expect(fetch(singleUrl)).rejects.toThrow();
   });
 });

@@ -8,8 +8,11 @@ import type { Stack } from './stack.ts';
 export interface ServerProcess {
   port: number;
   pid: number;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves with how it exited. */
-  stop(graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** `signal` (SIGTERM by default), then SIGKILL after `graceMs`; resolves with how it exited. */
+  stop(
+    graceMs?: number,
+    signal?: 'SIGTERM' | 'SIGINT',
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** A port that was free a moment ago, for a child process to listen on. */
@@ -53,9 +56,9 @@ export async function spawnServerProcess(options: {
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  const stop = async (graceMs = 10_000) => {
+  const stop = async (graceMs = 10_000, signal: 'SIGTERM' | 'SIGINT' = 'SIGTERM') => {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
+      child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       const result = await exited;
       clearTimeout(timer);
