@@ -4,17 +4,31 @@ interface Entry {
   value: string;
   /** Epoch milliseconds; undefined = never expires. */
   expiresAt: number | undefined;
+  /** What the entry is counted as against the budget (key and value, two bytes a character). */
+  bytes: number;
 }
+
+/** Default budget of one MemoryCache: a bound however many keys clients make it hold. */
+export const DEFAULT_MEMORY_CACHE_BYTES = 64 * 1024 * 1024;
 
 /**
  * The embedded default: one process's memory. Counters and cached values are not shared between
  * processes, so this is for a single instance of each service (development, `npm start`).
+ *
+ * Bounded: what clients can make it store (persisted queries, one counter per login name) would
+ * otherwise grow with them. Past `maxBytes` the least recently used entries go first, as Redis
+ * does under `maxmemory-policy allkeys-lru`.
  */
 export class MemoryCache implements Cache {
+  /** In least- to most-recently-used order: a read or write moves an entry to the end. */
   private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
   private sweeper: NodeJS.Timeout | undefined;
 
-  constructor(private readonly prefix: string) {}
+  constructor(
+    private readonly prefix: string,
+    private readonly maxBytes = DEFAULT_MEMORY_CACHE_BYTES,
+  ) {}
 
   async init(): Promise<void> {
     // Expired entries are dropped on read; the sweep only bounds memory for keys never read again.
@@ -25,6 +39,7 @@ export class MemoryCache implements Cache {
     clearInterval(this.sweeper);
     this.sweeper = undefined;
     this.entries.clear();
+    this.bytes = 0;
   }
 
   async get(key: string): Promise<string | null> {
@@ -32,39 +47,65 @@ export class MemoryCache implements Cache {
   }
 
   async set(key: string, value: string, ttlSeconds?: number): Promise<void> {
-    this.entries.set(this.prefix + key, {
+    this.store(
+      this.prefix + key,
       value,
-      expiresAt: ttlSeconds === undefined ? undefined : Date.now() + ttlSeconds * 1000,
-    });
+      ttlSeconds === undefined ? undefined : Date.now() + ttlSeconds * 1000,
+    );
   }
 
   async delete(key: string): Promise<void> {
-    this.entries.delete(this.prefix + key);
+    this.remove(this.prefix + key);
   }
 
   async increment(key: string, windowSeconds: number): Promise<number> {
     const fullKey = this.prefix + key;
     const current = this.live(fullKey);
-    if (!current) {
-      this.entries.set(fullKey, { value: '1', expiresAt: Date.now() + windowSeconds * 1000 });
-      return 1;
-    }
-    const next = Number(current.value) + 1;
-    current.value = String(next);
+    const next = current ? Number(current.value) + 1 : 1;
+    // The window is the first increment's: a later one keeps its expiry.
+    this.store(fullKey, String(next), current?.expiresAt ?? Date.now() + windowSeconds * 1000);
     return next;
   }
 
+  /** The entry if it has not expired, made the most recently used. */
   private live(fullKey: string): Entry | undefined {
     const entry = this.entries.get(fullKey);
-    if (entry?.expiresAt !== undefined && entry.expiresAt <= Date.now()) {
-      this.entries.delete(fullKey);
+    if (!entry) return undefined;
+    this.entries.delete(fullKey);
+    if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) {
+      this.bytes -= entry.bytes;
       return undefined;
     }
+    this.entries.set(fullKey, entry);
     return entry;
   }
 
+  private store(fullKey: string, value: string, expiresAt: number | undefined): void {
+    this.remove(fullKey);
+    const entry = { value, expiresAt, bytes: 2 * (fullKey.length + value.length) };
+    // Larger than the whole budget: not kept, rather than emptying the cache for nothing.
+    if (entry.bytes > this.maxBytes) return;
+    this.entries.set(fullKey, entry);
+    this.bytes += entry.bytes;
+    for (const [oldest] of this.entries) {
+      if (this.bytes <= this.maxBytes) break;
+      this.remove(oldest);
+    }
+  }
+
+  private remove(fullKey: string): void {
+    const entry = this.entries.get(fullKey);
+    if (!entry) return;
+    this.entries.delete(fullKey);
+    this.bytes -= entry.bytes;
+  }
+
+  /** Drops expired entries, leaving the others where they are in the recency order. */
   private sweep(): void {
-    for (const key of this.entries.keys()) this.live(key);
+    const now = Date.now();
+    for (const [fullKey, entry] of this.entries) {
+      if (entry.expiresAt !== undefined && entry.expiresAt <= now) this.remove(fullKey);
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import {
   type CacheConfig,
   type PubSub,
 } from '../src/index.ts';
+import { MemoryCache } from '../src/memory.ts';
 
 /** One contract, every implementation: the embedded default may never drift from Redis. */
 const implementations: Array<{ name: string; config: (namespace: string) => CacheConfig }> = [
@@ -162,5 +163,37 @@ describe('redis pub/sub across connections', () => {
     } finally {
       await Promise.all([publisher.close(), subscriber.close()]);
     }
+  });
+});
+
+describe('memory cache budget', () => {
+  // Each entry below counts 2 × (key + value) = 2 × (7 + 93) = 200 bytes.
+  const value = 'v'.repeat(93);
+  const keyOf = (index: number) => `key-${String(index).padStart(3, '0')}`;
+
+  it('holds no more than its budget, dropping the least recently used entries first', async () => {
+    const cache = new MemoryCache('', 1_000);
+    await cache.init();
+    for (let index = 0; index < 5; index++) await cache.set(keyOf(index), value);
+    // Read: now the most recently used, so it outlives key-001..key-003.
+    expect(await cache.get(keyOf(0))).toBe(value);
+    for (let index = 5; index < 8; index++) await cache.set(keyOf(index), value);
+
+    const kept = [];
+    for (let index = 0; index < 8; index++) {
+      if ((await cache.get(keyOf(index))) !== null) kept.push(index);
+    }
+    expect(kept).toEqual([0, 4, 5, 6, 7]);
+    await cache.close();
+  });
+
+  it('does not keep a value larger than the whole budget', async () => {
+    const cache = new MemoryCache('', 1_000);
+    await cache.init();
+    await cache.set('small', 'x');
+    await cache.set('huge', 'x'.repeat(600));
+    expect(await cache.get('huge')).toBeNull();
+    expect(await cache.get('small')).toBe('x');
+    await cache.close();
   });
 });
