@@ -87,14 +87,16 @@ export function createClient(options: ClientOptions): Client {
     ...[variables]: VariablesArgument<TVariables>
   ): Promise<GraphQLResponse<TResult>> {
     const hash = documentHash(document);
+    // The manifest's text is the document's normalized print, the exact text its hash was
+    // computed over: a trusted-documents gateway accepts it as text too.
+    const text = persistedDocuments[`sha256:${hash}`] ?? document.toString();
+    if (!options.persisted) return post<TResult>({ query: text, variables });
     const persistedQuery = { version: 1, sha256Hash: hash };
-    if (!options.persisted) return post<TResult>({ query: document.toString(), variables });
     const byHash = await post<TResult>({ variables, extensions: { persistedQuery } });
     const unknownHash = byHash.errors?.some(
       (error) => error.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND',
     );
-    const text = persistedDocuments[`sha256:${hash}`];
-    return unknownHash && text !== undefined
+    return unknownHash
       ? post<TResult>({ query: text, variables, extensions: { persistedQuery } })
       : byHash;
   }

@@ -16,6 +16,13 @@ const manifest = JSON.parse(
   readFileSync(new URL('../src/gql/persisted-documents.json', import.meta.url), 'utf8'),
 ) as Record<string, string>;
 
+/** The manifest's text of a generated document (keyed by the hash the document carries). */
+function manifestText(document: { __meta__?: Record<string, unknown> }): string {
+  return manifest[String(document.__meta__?.hash)] ?? '';
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
 const OPERATIONS = [
   'SignUp',
   'LogIn',
@@ -97,11 +104,15 @@ describe('createClient', () => {
 
     expect(received[0]?.headers.authorization).toBe('Bearer token-1');
     expect(received[0]?.headers['content-type']).toBe('application/json');
-    expect(received[0]?.body).toEqual({ query: MeDocument.toString() });
+    // The manifest's text of each document: the exact text its hash is the sha256 of.
+    expect(received[0]?.body).toEqual({ query: manifestText(MeDocument) });
     expect(received[1]?.body).toEqual({
-      query: ProductsDocument.toString(),
+      query: manifestText(ProductsDocument),
       variables: { first: 5 },
     });
+    expect(sha256(manifestText(MeDocument))).toBe(
+      String(MeDocument.__meta__?.hash).slice('sha256:'.length),
+    );
   });
 
   it('sends only the hash in persisted mode, which the manifest resolves', async () => {
