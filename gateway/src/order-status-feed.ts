@@ -34,6 +34,7 @@ export async function startOrderStatusFeed(
   const bus = await createEventBus(config, { db, logger });
   const subscription = await bus.subscribe({
     group: `gateway-${randomUUID()}`,
+    ephemeral: true,
     topics: [topicOf.OrderStatusChanged],
     startFrom: 'latest',
     // A missed push is recovered by reading order(id); retrying a push helps no one.

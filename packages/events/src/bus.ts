@@ -46,6 +46,13 @@ export interface SubscribeOptions {
   /** Overrides the bus's retry policy for this subscription. */
   retry?: Partial<RetryPolicy>;
   /**
+   * The group exists for this subscription alone (a name no other instance uses, such as one per
+   * process): closing the subscription deletes the group's offsets, so such groups do not pile
+   * up with every restart. A crashed process leaves its group behind (Kafka expires empty groups
+   * after its offsets retention).
+   */
+  ephemeral?: boolean;
+  /**
    * Told how far the group is behind whenever the bus learns it at no extra cost: Kafka at each
    * fetched batch (its high watermark) and after each committed event; the Postgres log after
    * each read and each committed event. Called synchronously on the consuming path: keep it cheap.

@@ -171,6 +171,19 @@ export async function createKafkaEventBus(options: KafkaBusOptions): Promise<Eve
     }
   }
 
+  /** Deletes an emptied group and its offsets; a failure is logged (the broker expires it later). */
+  async function deleteGroup(group: string, log: Logger): Promise<void> {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      await admin.deleteGroups([group]);
+    } catch (error) {
+      log.warn({ err: error }, 'ephemeral consumer group not deleted');
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
   async function publish(events: readonly DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
     const byTopic = new Map<
@@ -355,6 +368,7 @@ export async function createKafkaEventBus(options: KafkaBusOptions): Promise<Eve
         if (stop.signal.aborted) return;
         stop.abort();
         await consumer.disconnect();
+        if (subscribeOptions.ephemeral) await deleteGroup(group, log);
         subscriptions.delete(subscription);
       },
     };

@@ -229,6 +229,13 @@ export function createPostgresLogEventBus(options: PostgresLogBusOptions): Event
         stop.abort();
         stopListening();
         await running;
+        if (subscribeOptions.ephemeral) {
+          await client
+            .query('DELETE FROM consumer_offsets WHERE group_id = $1', [group])
+            .catch((error: unknown) =>
+              log.warn({ err: error }, 'offsets of an ephemeral group not deleted'),
+            );
+        }
         // Ending the session releases the group lock for a standby instance.
         await client.end().catch(() => undefined);
         subscriptions.delete(subscription);

@@ -21,6 +21,8 @@ export interface BusHarness {
   injectRaw(topic: Topic, key: string, value: unknown): Promise<void>;
   /** Waits until the dead letter holds at least `count` entries and returns them. */
   deadLetters(count: number): Promise<DeadLetterSeen[]>;
+  /** Whether the bus still keeps offsets of the group (its full name, namespace included). */
+  hasGroup(group: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -94,6 +96,9 @@ function postgresHarness(config: Config, bus: EventBus, db: Db, namespace: strin
           : undefined;
       });
     },
+    async hasGroup(group) {
+      return (await db.consumerOffset.count({ where: { groupId: group } })) > 0;
+    },
     close: () => bus.close(),
   };
 }
@@ -142,6 +147,16 @@ async function kafkaHarness(config: Config, bus: EventBus, namespace: string): P
       });
     },
     deadLetters: (count) => eventually(async () => (seen.length >= count ? [...seen] : undefined)),
+    async hasGroup(group) {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const { groups } = await admin.listGroups();
+        return groups.some((listed) => listed.groupId === group);
+      } finally {
+        await admin.disconnect();
+      }
+    },
     async close() {
       await Promise.all([reader.disconnect(), producer.disconnect()]);
       await bus.close();

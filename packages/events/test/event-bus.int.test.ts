@@ -247,6 +247,32 @@ for (const implementation of implementations) {
       expect(thirdRun.events.map(reasonOf)).toEqual(['3', '4']);
     });
 
+    it('keeps a group after its subscription closes, unless the group is ephemeral', async () => {
+      const orderId = randomUUID();
+      const lasting = recorder([orderId]);
+      const passing = recorder([orderId]);
+      const lastingSubscription = await harness.bus.subscribe({
+        group: 'lasting',
+        topics: ['orders'],
+        handler: lasting.handler,
+      });
+      const passingSubscription = await harness.bus.subscribe({
+        group: 'passing',
+        ephemeral: true,
+        topics: ['orders'],
+        handler: passing.handler,
+      });
+      await harness.bus.publish([statusEvent(orderId, 'seen')]);
+      await waitFor(lasting.events, (events) => events.length >= 1);
+      await waitFor(passing.events, (events) => events.length >= 1);
+      const namespace = harness.bus.namespace;
+      expect(await harness.hasGroup(`${namespace}passing`)).toBe(true);
+
+      await Promise.all([lastingSubscription.close(), passingSubscription.close()]);
+      expect(await harness.hasGroup(`${namespace}lasting`)).toBe(true);
+      expect(await harness.hasGroup(`${namespace}passing`)).toBe(false);
+    });
+
     it('retries a failing handler, then dead-letters the event and moves on', async () => {
       const orderId = randomUUID();
       const [flaky, poison, after] = ['flaky', 'poison', 'after'].map((reason) =>
