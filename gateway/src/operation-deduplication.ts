@@ -5,25 +5,22 @@ import type {
   GatewayInterface,
 } from '@apollo/server-gateway-interface';
 import type { RequestContext } from '@microshop/runtime';
+import { InFlightByCaller } from './in-flight.ts';
 
 /**
- * What a query's answer depends on: the caller's identity (the subgraphs see its Authorization
- * header and nothing else of it), the document, the operation chosen in it, and the variables.
- * Undefined for mutations, whose effects every caller must get, and for variables too deeply
- * nested to serialise: those are the executor's to refuse (BAD_USER_INPUT), not this key's.
+ * What a query's answer depends on besides its caller (the subgraphs see the caller's
+ * Authorization header and nothing else of it): the document, the operation chosen in it, and the
+ * variables. Undefined for variables too deeply nested to serialise: those are the executor's to
+ * refuse (BAD_USER_INPUT), not this key's.
  */
-function executionKey(
-  requestContext: GatewayGraphQLRequestContext<Partial<RequestContext>>,
-): string | undefined {
-  if (requestContext.operation.operation !== 'query') return undefined;
+function executionKey(requestContext: GatewayGraphQLRequestContext): string | undefined {
   let variables: string;
   try {
     variables = JSON.stringify(requestContext.request.variables ?? {});
   } catch {
     return undefined;
   }
-  const { authorization = '' } = requestContext.context;
-  return `${authorization}\n${requestContext.queryHash}\n${requestContext.operationName ?? ''}\n${variables}`;
+  return `${requestContext.queryHash}\n${requestContext.operationName ?? ''}\n${variables}`;
 }
 
 interface RunningExecution {
@@ -37,6 +34,8 @@ interface RunningExecution {
  * running the same plan again. It is the whole-operation form of the data source's subgraph
  * deduplication: the answer a later caller gets is the one it would have got from the subgraph
  * calls already on the wire, without the gateway merging the same responses once per caller.
+ * Mutations always run on their own, and once one has been answered, its caller's next queries
+ * run afresh rather than join an execution that started before it (see InFlightByCaller).
  *
  * The result (errors included) is shared as it is: Apollo Server only reads it, and formats
  * errors per request, so each caller's errors carry its own request id. A caller that joined
@@ -44,20 +43,25 @@ interface RunningExecution {
  * saw).
  */
 export function deduplicateExecutions(execute: GatewayExecutor): GatewayExecutor {
-  const inFlight = new Map<string, RunningExecution>();
+  const inFlight = new InFlightByCaller<RunningExecution>();
   return (requestContext) => {
+    const context = requestContext.context as Partial<RequestContext>;
+    const caller = context.authorization ?? '';
+    const { operation } = requestContext.operation;
+    if (operation !== 'query') {
+      const result = execute(requestContext);
+      if (operation === 'mutation') inFlight.afterWrite(caller, result);
+      return result;
+    }
     const key = executionKey(requestContext);
     if (key === undefined) return execute(requestContext);
-    const context = requestContext.context as Partial<RequestContext>;
-    const running = inFlight.get(key);
+    const running = inFlight.get(caller, key);
     if (running) {
       if (context.summary) context.summary.sharedExecutionOf = running.requestId;
       return running.result;
     }
     const result = execute(requestContext);
-    inFlight.set(key, { requestId: context.requestId, result });
-    const forget = () => inFlight.delete(key);
-    result.then(forget, forget);
+    inFlight.track(caller, key, { requestId: context.requestId, result }, result);
     return result;
   };
 }

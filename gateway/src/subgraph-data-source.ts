@@ -6,6 +6,7 @@ import { Pool } from 'undici';
 import type { SubgraphName } from '@microshop/config';
 import { ErrorCode, REQUEST_ID_HEADER, type Logger, type RequestContext } from '@microshop/runtime';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.ts';
+import { InFlightByCaller } from './in-flight.ts';
 import { inSubgraphCallSpan, traceHeaders } from './tracing.ts';
 
 export type SubgraphCallOutcome = 'ok' | 'error' | 'timeout' | 'circuit_open';
@@ -138,7 +139,7 @@ export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
   private readonly onCall: SubgraphCallObserver | undefined;
   private readonly deduplicateQueries: boolean;
   /** Queries on the wire now, by Authorization and body: later identical ones wait for them. */
-  private readonly inFlight = new Map<string, Promise<RawResponse>>();
+  private readonly inFlight = new InFlightByCaller<Promise<RawResponse>>();
 
   constructor(options: SubgraphDataSourceOptions) {
     const url = new URL(options.url);
@@ -238,21 +239,17 @@ export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
       extensions: request.extensions,
     });
 
-    // Only queries: a mutation has effects, each caller's must happen. The key holds everything a
-    // subgraph's answer to a query depends on (the caller's identity and the body); the request id
-    // and trace headers of the first caller travel with the shared call.
-    const key =
-      this.deduplicateQueries && isQuery(request.query)
-        ? `${headers.authorization ?? ''}\n${body}`
-        : '';
-    let exchange = key ? this.inFlight.get(key) : undefined;
+    // Only queries: a mutation has effects, each caller's must happen, and its caller's later
+    // queries do not join calls that went out before it. What a subgraph's answer to a query
+    // depends on is the caller's identity and the body; the request id and trace headers of the
+    // first caller travel with the shared call.
+    const caller = headers.authorization ?? '';
+    const shared = this.deduplicateQueries && isQuery(request.query);
+    let exchange = shared ? this.inFlight.get(caller, body) : undefined;
     if (!exchange) {
       exchange = this.exchange(headers, body);
-      if (key) {
-        this.inFlight.set(key, exchange);
-        const forget = () => this.inFlight.delete(key);
-        exchange.then(forget, forget);
-      }
+      if (shared) this.inFlight.track(caller, body, exchange, exchange);
+      else if (this.deduplicateQueries) this.inFlight.afterWrite(caller, exchange);
     }
     // Each caller parses the text itself: the executor merges into the objects it is given.
     const { statusCode, text } = await exchange;

@@ -123,6 +123,35 @@ describe('deduplicateExecutions', () => {
     expect(await Promise.all(executions)).toEqual([ANSWER, ANSWER]);
   });
 
+  it("runs a caller's queries afresh once a mutation of theirs was answered (read your writes)", async () => {
+    const { calls, execute } = recordingExecutor();
+    const alice = { authorization: 'Bearer alice' };
+    const bob = { authorization: 'Bearer bob' };
+    const aliceBefore = execute(request('alice-before', alice).requestContext);
+    const bobBefore = execute(request('bob-before', bob).requestContext);
+    const mutation = execute(request('alice-adds', { ...alice, query: ADD }).requestContext);
+    // Sent while the mutation runs: it may still join (the write is not answered yet).
+    const aliceDuring = request('alice-during', alice);
+    void execute(aliceDuring.requestContext);
+    expect(aliceDuring.summary.sharedExecutionOf).toBe('alice-before');
+    calls[2]?.settle(ANSWER);
+    await mutation;
+
+    const aliceAfter = request('alice-after', alice);
+    const bobAfter = request('bob-after', bob);
+    const later = [execute(aliceAfter.requestContext), execute(bobAfter.requestContext)];
+    expect(calls.map((call) => call.requestId)).toEqual([
+      'alice-before',
+      'bob-before',
+      'alice-adds',
+      'alice-after',
+    ]);
+    expect(aliceAfter.summary.sharedExecutionOf).toBeUndefined();
+    expect(bobAfter.summary.sharedExecutionOf).toBe('bob-before');
+    for (const call of calls) call.settle(ANSWER);
+    await Promise.all([aliceBefore, bobBefore, ...later]);
+  });
+
   it('shares an answer with errors, and a failed execution, with the callers that waited for it', async () => {
     const { calls, execute } = recordingExecutor();
     const partial: GatewayExecutionResult = {

@@ -20,6 +20,8 @@ let url: string;
 let nextAnswer: { status: number; body: string } = { status: 200, body: '{"data":{}}' };
 /** While set, the server holds every answer until it resolves (to have calls in flight at once). */
 let holdAnswers: Promise<void> | undefined;
+/** While set, the server holds its answers to queries (not to mutations) until it resolves. */
+let holdQueries: Promise<void> | undefined;
 let received: { headers: IncomingHttpHeaders; body: string }[] = [];
 
 beforeAll(async () => {
@@ -28,6 +30,7 @@ beforeAll(async () => {
     for await (const chunk of req) body += String(chunk);
     received.push({ headers: req.headers, body });
     await holdAnswers;
+    if (!body.includes('"query":"mutation')) await holdQueries;
     res.writeHead(nextAnswer.status, { 'content-type': 'application/json' });
     res.end(nextAnswer.body);
   });
@@ -173,6 +176,30 @@ describe('SubgraphDataSource', () => {
         () => call(mutation),
       ]);
       expect(received).toHaveLength(4);
+      await source.close();
+    });
+
+    it("sends a caller's query again once a mutation of theirs was answered (read your writes)", async () => {
+      received = [];
+      nextAnswer = { status: 200, body: '{"data":{}}' };
+      const { source, call } = dataSource();
+      let release!: () => void;
+      holdQueries = new Promise((resolve) => (release = resolve));
+      const before = call();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await call('mutation { addToCart(productId: "p1", quantity: 1) { __typename } }');
+      const after = call();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      release();
+      holdQueries = undefined;
+      await Promise.all([before, after]);
+      expect(
+        received.map((request) => (JSON.parse(request.body) as { query: string }).query),
+      ).toEqual([
+        '{ products { id } }',
+        'mutation { addToCart(productId: "p1", quantity: 1) { __typename } }',
+        '{ products { id } }',
+      ]);
       await source.close();
     });
 
