@@ -40,7 +40,12 @@ import {
   apqCache,
 } from './persisted-documents.ts';
 import { startOrderStatusFeed } from './order-status-feed.ts';
-import { SubgraphDataSource, type SubgraphCallObserver } from './subgraph-data-source.ts';
+import { InFlightByCaller } from './in-flight.ts';
+import {
+  SubgraphDataSource,
+  type InFlightSubgraphCalls,
+  type SubgraphCallObserver,
+} from './subgraph-data-source.ts';
 import { startSubscriptionServer, type ExecuteThroughGateway } from './subscriptions.ts';
 
 export const SUPERGRAPH_PATH = new URL('../../schema/supergraph.graphql', import.meta.url);
@@ -110,6 +115,7 @@ export async function startGateway(
   const hub = new OrderStatusHub();
 
   const dataSources: SubgraphDataSource[] = [];
+  const subgraphCallsInFlight: InFlightSubgraphCalls = new InFlightByCaller();
   // @apollo/gateway reads this variable itself, in its constructor, to decide whether to report
   // usage metrics to Apollo's servers: a deployment shares nothing unless configured to.
   if (!config.gateway.apolloUsageMetrics) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
@@ -125,6 +131,7 @@ export async function startGateway(
         timeoutMs: config.resilience.subgraphTimeoutMs[name],
         maxConnections: config.resilience.maxConnectionsPerSubgraph,
         deduplicateQueries: config.resilience.deduplicateQueries,
+        inFlight: subgraphCallsInFlight,
         circuitBreaker: config.resilience.circuitBreaker,
         logger,
         onCall: recordSubgraphCall,

@@ -32,6 +32,11 @@ export interface SubgraphDataSourceOptions {
    * a burst of the same storefront query costs the subgraph one answer, not one per caller.
    */
   deduplicateQueries: boolean;
+  /**
+   * Shared by the data sources of one gateway, so that a caller's mutation in any subgraph ends
+   * the joining of their calls to every subgraph (a write in one may show in another's answer).
+   */
+  inFlight?: InFlightSubgraphCalls;
   circuitBreaker: { failureThreshold: number; cooldownMs: number };
   logger: Logger;
   onCircuitStateChange?: (subgraph: SubgraphName, state: CircuitState) => void;
@@ -68,6 +73,9 @@ interface RawResponse {
   statusCode: number;
   text: string;
 }
+
+/** Subgraph calls in flight, by caller and by subgraph and body. */
+export type InFlightSubgraphCalls = InFlightByCaller<Promise<RawResponse>>;
 
 /**
  * Whether a fetch of the query plan is a query. Its document is not at hand (the planner keeps
@@ -138,8 +146,8 @@ export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
   private readonly logger: Logger;
   private readonly onCall: SubgraphCallObserver | undefined;
   private readonly deduplicateQueries: boolean;
-  /** Queries on the wire now, by Authorization and body: later identical ones wait for them. */
-  private readonly inFlight = new InFlightByCaller<Promise<RawResponse>>();
+  /** Queries on the wire now, by caller, subgraph and body: later identical ones wait for them. */
+  private readonly inFlight: InFlightSubgraphCalls;
 
   constructor(options: SubgraphDataSourceOptions) {
     const url = new URL(options.url);
@@ -148,6 +156,7 @@ export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
     this.logger = options.logger;
     this.onCall = options.onCall;
     this.deduplicateQueries = options.deduplicateQueries;
+    this.inFlight = options.inFlight ?? new InFlightByCaller();
     this.pool = new Pool(url.origin, {
       connections: options.maxConnections,
       connectTimeout: options.timeoutMs,
@@ -245,10 +254,11 @@ export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
     // first caller travel with the shared call.
     const caller = headers.authorization ?? '';
     const shared = this.deduplicateQueries && isQuery(request.query);
-    let exchange = shared ? this.inFlight.get(caller, body) : undefined;
+    const key = `${this.name}\n${body}`;
+    let exchange = shared ? this.inFlight.get(caller, key) : undefined;
     if (!exchange) {
       exchange = this.exchange(headers, body);
-      if (shared) this.inFlight.track(caller, body, exchange, exchange);
+      if (shared) this.inFlight.track(caller, key, exchange, exchange);
       else if (this.deduplicateQueries) this.inFlight.afterWrite(caller, exchange);
     }
     // Each caller parses the text itself: the executor merges into the objects it is given.

@@ -4,8 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { loadConfig } from '@microshop/config';
 import { createLogger, type RequestContext } from '@microshop/runtime';
+import { InFlightByCaller } from '../src/in-flight.ts';
 import {
   SubgraphDataSource,
+  type InFlightSubgraphCalls,
   type SubgraphCall,
   type SubgraphDataSourceOptions,
 } from '../src/subgraph-data-source.ts';
@@ -179,15 +181,18 @@ describe('SubgraphDataSource', () => {
       await source.close();
     });
 
-    it("sends a caller's query again once a mutation of theirs was answered (read your writes)", async () => {
+    it("sends a caller's query again once a mutation of theirs, to any subgraph, was answered (read your writes)", async () => {
       received = [];
       nextAnswer = { status: 200, body: '{"data":{}}' };
-      const { source, call } = dataSource();
+      // The gateway's data sources share one registry of calls in flight.
+      const inFlight: InFlightSubgraphCalls = new InFlightByCaller();
+      const { source, call } = dataSource({ inFlight });
+      const cart = dataSource({ name: 'cart', inFlight });
       let release!: () => void;
       holdQueries = new Promise((resolve) => (release = resolve));
       const before = call();
       await new Promise((resolve) => setTimeout(resolve, 50));
-      await call('mutation { addToCart(productId: "p1", quantity: 1) { __typename } }');
+      await cart.call('mutation { addToCart(productId: "p1", quantity: 1) { __typename } }');
       const after = call();
       await new Promise((resolve) => setTimeout(resolve, 50));
       release();
@@ -200,7 +205,7 @@ describe('SubgraphDataSource', () => {
         'mutation { addToCart(productId: "p1", quantity: 1) { __typename } }',
         '{ products { id } }',
       ]);
-      await source.close();
+      await Promise.all([source.close(), cart.source.close()]);
     });
 
     it('sends every query when deduplication is off', async () => {
