@@ -8,6 +8,10 @@ interface Entry {
   bytes: number;
 }
 
+function hasExpired(entry: Entry, now: number): boolean {
+  return entry.expiresAt !== undefined && entry.expiresAt <= now;
+}
+
 /** Default budget of one MemoryCache: a bound however many keys clients make it hold. */
 export const DEFAULT_MEMORY_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -71,11 +75,11 @@ export class MemoryCache implements Cache {
   private live(fullKey: string): Entry | undefined {
     const entry = this.entries.get(fullKey);
     if (!entry) return undefined;
-    this.entries.delete(fullKey);
-    if (entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) {
-      this.bytes -= entry.bytes;
+    if (hasExpired(entry, Date.now())) {
+      this.remove(fullKey);
       return undefined;
     }
+    this.entries.delete(fullKey);
     this.entries.set(fullKey, entry);
     return entry;
   }
@@ -104,7 +108,7 @@ export class MemoryCache implements Cache {
   private sweep(): void {
     const now = Date.now();
     for (const [fullKey, entry] of this.entries) {
-      if (entry.expiresAt !== undefined && entry.expiresAt <= now) this.remove(fullKey);
+      if (hasExpired(entry, now)) this.remove(fullKey);
     }
   }
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@microshop/runtime';
 import type { Delivery, EventHandler, RetryPolicy } from './bus.ts';
-import { parseEvent, type DomainEvent } from './envelope.ts';
+import { eventFrom, type DomainEvent } from './envelope.ts';
 
 export type DeliveryOutcome =
   /** The handler succeeded: commit. */
@@ -40,7 +40,7 @@ export async function deliver(options: DeliverOptions): Promise<DeliveryOutcome>
   const { delivery, retry, signal } = options;
   let event: DomainEvent;
   try {
-    event = parseEvent(typeof options.raw === 'string' ? JSON.parse(options.raw) : options.raw);
+    event = eventFrom(options.raw);
   } catch (error) {
     const reason = errorMessage(error);
     options.logger.error({ ...delivery, err: reason }, 'invalid event: dead-lettered');

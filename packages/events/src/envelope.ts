@@ -149,12 +149,17 @@ export function parseEvent(raw: unknown): DomainEvent {
   return { ...envelope.data, payload: payload.data } as DomainEvent;
 }
 
+/** The event a bus holds: JSON text (Kafka) or an already parsed value (Postgres); throws when invalid. */
+export function eventFrom(raw: unknown): DomainEvent {
+  return parseEvent(typeof raw === 'string' ? JSON.parse(raw) : raw);
+}
+
 /** The event, or undefined when `raw` is not a valid envelope (a dead letter's, for instance). */
 export function validEvent(raw: unknown): DomainEvent | undefined {
   try {
-    return parseEvent(raw);
+    return eventFrom(raw);
   } catch (error) {
-    if (error instanceof InvalidEventError) return undefined;
+    if (error instanceof InvalidEventError || error instanceof SyntaxError) return undefined;
     throw error;
   }
 }

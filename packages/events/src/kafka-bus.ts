@@ -247,7 +247,7 @@ export async function createKafkaEventBus(options: KafkaBusOptions): Promise<Eve
           const end = ends.get(partition);
           const offset = BigInt(message.offset);
           if (end === undefined || offset >= end) return;
-          const event = validEvent(parseJson(message.value?.toString() ?? ''));
+          const event = validEvent(message.value?.toString() ?? '');
           if (event) {
             await publish([event]);
             result.replayed += 1;
@@ -472,13 +472,5 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, message: string):
     ]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

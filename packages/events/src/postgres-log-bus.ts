@@ -99,11 +99,9 @@ export function createPostgresLogEventBus(options: PostgresLogBusOptions): Event
         await publish(events, tx);
         if (replayedIds.length > 0)
           await tx.$executeRaw`DELETE FROM dead_letters WHERE id = ANY(${replayedIds}::uuid[])`;
-        logger.info(
-          { replayed: events.length, unreplayable: letters.length - events.length },
-          'dead letters replayed',
-        );
-        return { replayed: events.length, unreplayable: letters.length - events.length };
+        const result = { replayed: events.length, unreplayable: letters.length - events.length };
+        logger.info(result, 'dead letters replayed');
+        return result;
       },
       { timeout: 60_000 },
     );

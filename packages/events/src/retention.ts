@@ -38,19 +38,20 @@ export interface EventRetention {
 const DEFAULT_INTERVAL_MS = 60 * 60 * 1000;
 const DEFAULT_BATCH_SIZE = 5_000;
 
-/**
- * The statements deleting one batch of expired rows from each table; each is called with the
- * cutoff and the batch size. ctid picks the rows without a key lookup (processed_events has a
- * composite key).
- */
-const EXPIRED_ROWS: Record<keyof SweepResult, string> = {
-  outboxEvents: `DELETE FROM outbox_events WHERE ctid IN (
-    SELECT ctid FROM outbox_events WHERE published_at < $1 LIMIT $2)`,
-  processedEvents: `DELETE FROM processed_events WHERE ctid IN (
-    SELECT ctid FROM processed_events WHERE processed_at < $1 LIMIT $2)`,
-  eventLog: `DELETE FROM event_log WHERE ctid IN (
-    SELECT ctid FROM event_log WHERE created_at < $1 LIMIT $2)`,
+/** Each table swept, and the timestamp its rows expire by (a NULL one never does). */
+const EXPIRING: Record<keyof SweepResult, { table: string; column: string }> = {
+  outboxEvents: { table: 'outbox_events', column: 'published_at' },
+  processedEvents: { table: 'processed_events', column: 'processed_at' },
+  eventLog: { table: 'event_log', column: 'created_at' },
 };
+
+/**
+ * The statement deleting one batch of a table's expired rows, called with the cutoff and the
+ * batch size. ctid picks the rows without a key lookup (processed_events has a composite key).
+ */
+function expiredRows({ table, column }: { table: string; column: string }): string {
+  return `DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${column} < $1 LIMIT $2)`;
+}
 
 export function startEventRetention(options: EventRetentionOptions): EventRetention {
   const { db, retentionMs } = options;
@@ -69,8 +70,8 @@ export function startEventRetention(options: EventRetentionOptions): EventRetent
   async function sweep(): Promise<SweepResult> {
     const cutoff = new Date(Date.now() - retentionMs);
     const result: SweepResult = { outboxEvents: 0, processedEvents: 0, eventLog: 0 };
-    for (const table of Object.keys(EXPIRED_ROWS) as (keyof SweepResult)[]) {
-      result[table] = await deleteExpired(EXPIRED_ROWS[table], cutoff);
+    for (const table of Object.keys(EXPIRING) as (keyof SweepResult)[]) {
+      result[table] = await deleteExpired(expiredRows(EXPIRING[table]), cutoff);
     }
     log.info({ ...result, cutoff: cutoff.toISOString() }, 'expired event rows deleted');
     return result;

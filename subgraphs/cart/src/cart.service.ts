@@ -172,25 +172,22 @@ export class CartService {
           .map((productId) => ctx.products.load(productId)),
       ),
     );
+    // Refused: the cart as it was just read.
+    const refused = (error: UserError) => ({ cart: { userId, lines }, userErrors: [error] });
     if (!product) {
-      return this.refuse(
-        ctx,
-        userId,
+      return refused(
         userError('PRODUCT_NOT_FOUND', 'No product with this id is for sale.', ['productId']),
       );
     }
     const cartCurrency = others.find((other) => other)?.price.currency;
     if (cartCurrency && cartCurrency !== product.price.currency) {
-      return {
-        cart: { userId, lines },
-        userErrors: [
-          userError(
-            'MIXED_CURRENCIES',
-            `This cart holds products priced in ${cartCurrency}; this product is priced in ${product.price.currency}.`,
-            ['productId'],
-          ),
-        ],
-      };
+      return refused(
+        userError(
+          ErrorCode.MIXED_CURRENCIES,
+          `This cart holds products priced in ${cartCurrency}; this product is priced in ${product.price.currency}.`,
+          ['productId'],
+        ),
+      );
     }
     const result = await this.guard(ctx, () =>
       this.store.changeLine(userId, { ...change, available: product.stock }),
