@@ -1,10 +1,13 @@
 import tseslint from 'typescript-eslint';
+import microshop from './eslint/package-boundaries.js';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/generated/**', '.data/**', 'clients/**/gql/**'] },
   ...tseslint.configs.recommended,
   {
+    plugins: { microshop },
     rules: {
+      'microshop/package-boundaries': 'error',
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },

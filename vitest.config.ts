@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-const everywhere = ['packages', 'subgraphs', 'gateway', 'scripts', 'clients'].map(
+const everywhere = ['packages', 'subgraphs', 'gateway', 'scripts', 'clients', 'e2e'].map(
   (folder) => `${folder}/**`,
 );
 const ignored = ['**/node_modules/**', '**/.data/**'];

@@ -13,16 +13,14 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import {
   addToCart,
   freePort,
-  gatewayProcessEnvironment,
-  GATEWAY_MAIN,
   graphql,
   placeOrder,
   signUpUser,
   spawnServerProcess,
-  startStack,
-  type Stack,
 } from '@microshop/testing';
-import { seedDemoCatalog } from '../subgraphs/catalog/src/seed.ts';
+import { gatewayProcessEnvironment, startStack, type Stack } from '@microshop/e2e';
+import { GATEWAY_MAIN } from '@microshop/gateway';
+import { seedDemoCatalog } from '@microshop/catalog';
 import { measure, type LoadResult, type LoadSettings } from './load.ts';
 import { QUERIES as ALL_QUERIES, type BenchQuery } from './queries.ts';
 import { supergraphAt, type RunningTarget } from './targets.ts';

@@ -10,12 +10,10 @@ import {
   createProduct,
   graphql,
   placeOrder,
-  signInAdmin,
   signUpUser,
-  startStack,
   type SignedUpUser,
-  type Stack,
 } from '@microshop/testing';
+import { signInAdmin, startStack, type Stack } from '@microshop/e2e';
 
 /**
  * The order saga end to end with real Kafka: `npx tsx bench/saga.ts [--latency-orders 50]

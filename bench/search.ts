@@ -6,15 +6,13 @@ import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateSigningKey } from '@microshop/auth';
+import { reindex, seedGeneratedCatalog, start as startCatalog } from '@microshop/catalog';
 import { loadConfig, loadConfigOrExit, type Config, type SearchBackend } from '@microshop/config';
 import { applyMigrations, createPrismaClient, type Db } from '@microshop/db';
 import { createLogger, type Logger, type RunningServer } from '@microshop/runtime';
+import { startGateway } from '@microshop/gateway';
 import { createSearchIndex } from '@microshop/search';
-import { startGateway } from '../gateway/src/start.ts';
-import { start as startCatalog } from '../subgraphs/catalog/src/start.ts';
-import { seedGeneratedCatalog } from '../subgraphs/catalog/src/seed.ts';
-import { SearchService } from '../subgraphs/catalog/src/search.service.ts';
-import { start as startUsers } from '../subgraphs/users/src/start.ts';
+import { start as startUsers } from '@microshop/users';
 
 /**
  * Search latency on a large catalog through the MicroShop gateway, PostgreSQL full text vs
@@ -202,7 +200,7 @@ async function measureEngine(
   try {
     log(`${label}: rebuilding the index (${config.namespace}products)...`);
     const reindexStart = performance.now();
-    const { documents } = await new SearchService(index, logger).reindex(db);
+    const { documents } = await reindex(index, db, logger);
     const reindexSeconds = (performance.now() - reindexStart) / 1000;
     await index.refresh();
 

@@ -64,10 +64,9 @@ const password = config.adminPassword ?? (await readPasswordFromStdin());
 if (password === '') fail('no password given (MICROSHOP_ADMIN_PASSWORD or standard input)');
 
 // Loaded only now: the arguments and the configuration are checked before the database client loads.
-const [{ createPrismaClient }, { ensureAdmin }, { scryptParametersFor }] = await Promise.all([
+const [{ createPrismaClient }, { ensureAdmin, scryptParametersFor }] = await Promise.all([
   import('@microshop/db'),
-  import('../subgraphs/users/src/admin.ts'),
-  import('../subgraphs/users/src/password.ts'),
+  import('@microshop/users'),
 ]);
 const db = createPrismaClient(config.database.url);
 try {

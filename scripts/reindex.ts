@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
+import { reindex } from '@microshop/catalog';
 import { loadConfigOrExit, type Config } from '@microshop/config';
 import { createPrismaClient, withConfiguredDatabase, type Db } from '@microshop/db';
 import { createLogger, type Logger } from '@microshop/runtime';
 import { createSearchIndex } from '@microshop/search';
-import { SearchService } from '../subgraphs/catalog/src/search.service.ts';
 
 /**
  * `npm run reindex`: rebuilds the product search index of the configured engine into a new
@@ -13,7 +13,7 @@ export async function reindexProducts(config: Config, db: Db, logger: Logger): P
   const index = await createSearchIndex(config, { db, logger });
   try {
     const started = performance.now();
-    const result = await new SearchService(index, logger).reindex(db);
+    const result = await reindex(index, db, logger);
     logger.info(
       {
         ...result,

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
+import { seedGeneratedCatalog } from '@microshop/catalog';
 import { loadConfigOrExit } from '@microshop/config';
 import { createPrismaClient, withConfiguredDatabase } from '@microshop/db';
 import { createLogger } from '@microshop/runtime';
-import { seedGeneratedCatalog } from '../subgraphs/catalog/src/seed.ts';
 import { reindexProducts } from './reindex.ts';
 
 /**

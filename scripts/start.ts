@@ -64,12 +64,8 @@ async function migrate(databaseUrl: string): Promise<void> {
 /** The demo catalog and the admin account; never in production (no demo data, no generated credentials). */
 async function seed(config: Config, databaseUrl: string): Promise<void> {
   if (config.isProduction) return;
-  const [{ seedDemoCatalog }, { ensureAdmin, DEFAULT_ADMIN_EMAIL }, { DEVELOPMENT_SCRYPT }] =
-    await Promise.all([
-      import('../subgraphs/catalog/src/seed.ts'),
-      import('../subgraphs/users/src/admin.ts'),
-      import('../subgraphs/users/src/password.ts'),
-    ]);
+  const [{ seedDemoCatalog }, { ensureAdmin, DEFAULT_ADMIN_EMAIL, DEVELOPMENT_SCRYPT }] =
+    await Promise.all([import('@microshop/catalog'), import('@microshop/users')]);
   const db = createPrismaClient(databaseUrl);
   try {
     await seedDemoCatalog(db, config);

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import type { HTTPGraphQLRequest, PersistedQueryOptions } from '@apollo/server';
 import type { Cache } from '@microshop/cache';
 import type { Logger, ScreenedRequest } from '@microshop/runtime';
@@ -19,10 +21,9 @@ import type { Logger, ScreenedRequest } from '@microshop/runtime';
 /** Trusted mode refuses every document outside the manifest with this code and HTTP 400. */
 export const PERSISTED_QUERY_NOT_IN_LIST = 'PERSISTED_QUERY_NOT_IN_LIST';
 
-/** The manifest the typed client's codegen writes (`@microshop/client/persisted-documents.json`). */
-export const DEFAULT_MANIFEST_PATH = new URL(
-  '../../clients/typescript/src/gql/persisted-documents.json',
-  import.meta.url,
+/** The manifest the typed client's codegen writes, as the client package exports it. */
+export const DEFAULT_MANIFEST_PATH = pathToFileURL(
+  createRequire(import.meta.url).resolve('@microshop/client/persisted-documents.json'),
 );
 
 /** A registered document expires a day after it was stored; the client then registers it again. */

@@ -8,6 +8,7 @@ import {
   operationLimits,
   type OperationLimits,
 } from '../src/operation-limits.ts';
+import { DEFAULT_MANIFEST_PATH } from '../src/persisted-documents.ts';
 
 // A schema shaped like the shop's: connections sized by `first`, plain lists, single-object
 // cycles (Product.category / Category.featured) to nest as deep as a test needs without cost.
@@ -446,12 +447,10 @@ describe('the shop storefront fits the defaults', () => {
 describe('the storefront operations of the typed client', () => {
   it('all fit the default limits against the real API schema, at their largest page size', async () => {
     const apiSchema = readFileSync(new URL('../../schema/api.graphql', import.meta.url), 'utf8');
-    const manifest = JSON.parse(
-      readFileSync(
-        new URL('../../clients/typescript/src/gql/persisted-documents.json', import.meta.url),
-        'utf8',
-      ),
-    ) as Record<string, string>;
+    const manifest = JSON.parse(readFileSync(DEFAULT_MANIFEST_PATH, 'utf8')) as Record<
+      string,
+      string
+    >;
     const { parseOptions, validationRules, plugins } = operationLimits(DEFAULT_OPERATION_LIMITS);
     // No resolvers: nothing is executed that matters here, only what is refused before execution.
     const api = new ApolloServer({ typeDefs: apiSchema, parseOptions, validationRules, plugins });

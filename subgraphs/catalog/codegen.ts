@@ -1,4 +1,4 @@
-import { subgraphCodegenConfig } from '../../scripts/codegen-config.ts';
+import { subgraphCodegenConfig } from '@microshop/codegen';
 
 export default subgraphCodegenConfig({
   contextType: '../context.ts#CatalogContext',

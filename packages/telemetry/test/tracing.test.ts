@@ -5,12 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '@microshop/config';
-// Relative, not through @microshop/testing: that package depends (through runtime) on this one.
-import {
-  OtlpSpanKind,
-  startOtlpReceiver,
-  type OtlpReceiver,
-} from '../../testing/src/otlp-receiver.ts';
+import { OtlpSpanKind, startOtlpReceiver, type OtlpReceiver } from '../src/otlp-receiver.ts';
 import {
   FLUSH_TIMEOUT_MS,
   activeTraceparent,

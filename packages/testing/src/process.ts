@@ -1,8 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { createServer, connect, type AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import type { Stack } from './stack.ts';
 
 /** A server running as a child process: where it listens, its pid, and how to stop it. */
 export interface ServerProcess {
@@ -75,37 +73,4 @@ export async function spawnServerProcess(options: {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return { port: options.port, pid: child.pid!, stop };
-}
-
-/** The gateway's process entry point (what `npm run start:service gateway` runs). */
-export const GATEWAY_MAIN = fileURLToPath(new URL('../../../gateway/src/main.ts', import.meta.url));
-
-/**
- * The environment for a gateway process of its own in front of `stack`'s subgraphs and backends:
- * the production entry point, as a deployment runs it, beside the stack's in-process gateway.
- */
-export function gatewayProcessEnvironment(
-  stack: Stack,
-  port: number,
-  overrides: NodeJS.ProcessEnv = {},
-): NodeJS.ProcessEnv {
-  const { config } = stack;
-  return {
-    ...process.env,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'info',
-    DATABASE_URL: stack.db.url,
-    NAMESPACE: config.namespace,
-    HOST: '127.0.0.1',
-    GATEWAY_PORT: String(port),
-    USERS_URL: config.subgraphUrls.users,
-    CATALOG_URL: config.subgraphUrls.catalog,
-    CART_URL: config.subgraphUrls.cart,
-    ORDERS_URL: config.subgraphUrls.orders,
-    PAYMENTS_URL: config.subgraphUrls.payments,
-    JWKS_URL: config.jwt.jwksUrl,
-    JWT_ISSUER: config.jwt.issuer,
-    JWT_AUDIENCE: config.jwt.audience,
-    ...overrides,
-  };
 }

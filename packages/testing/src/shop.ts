@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { graphql, type Stack } from './stack.ts';
+import { graphql } from './graphql.ts';
 
 /**
  * The shop's everyday steps through the gateway, for tests and benchmarks that need an order (or
@@ -10,7 +10,59 @@ import { graphql, type Stack } from './stack.ts';
  * userErrors, its status code, the fields it selects) sends that request itself.
  */
 
-type Gateway = Pick<Stack, 'gatewayUrl'>;
+/** Where the steps go: a stack's, or any gateway's, /graphql URL. */
+type Gateway = { gatewayUrl: string };
+
+export interface SignedUpUser {
+  id: string;
+  email: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+/** A new CUSTOMER through the gateway's signUp, with its tokens. */
+export async function signUpUser(stack: Gateway, name = 'Test Customer'): Promise<SignedUpUser> {
+  const email = `user-${randomUUID()}@example.com`;
+  const password = `Pw-${randomUUID()}`;
+  const response = await graphql<{
+    signUp: {
+      accessToken: string | null;
+      refreshToken: string | null;
+      user: { id: string } | null;
+      userErrors: { code: string; message: string }[];
+    };
+  }>(
+    stack.gatewayUrl,
+    `
+      mutation SignUp($input: SignUpInput!) {
+        signUp(input: $input) {
+          accessToken
+          refreshToken
+          user {
+            id
+          }
+          userErrors {
+            code
+            message
+          }
+        }
+      }
+    `,
+    { input: { email, password, name } },
+  );
+  const payload = response.data?.signUp;
+  if (!payload?.accessToken || !payload.refreshToken || !payload.user) {
+    throw new Error(`signUp failed: ${JSON.stringify(response.errors ?? payload?.userErrors)}`);
+  }
+  return {
+    id: payload.user.id,
+    email,
+    password,
+    accessToken: payload.accessToken,
+    refreshToken: payload.refreshToken,
+  };
+}
 
 export interface ProductInput {
   sku: string;

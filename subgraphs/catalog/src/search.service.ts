@@ -124,6 +124,18 @@ export class SearchService {
   }
 }
 
+/**
+ * Rebuilds `index` from the catalog's tables and swaps its alias (`npm run reindex`, the search
+ * benchmark); the caller owns the index and closes it.
+ */
+export function reindex(
+  index: SearchIndex,
+  db: Db,
+  logger: Logger,
+): Promise<{ index: string; documents: number }> {
+  return new SearchService(index, logger).reindex(db);
+}
+
 async function* activeDocuments(
   batches: AsyncIterable<ProductWithCategory[]>,
 ): AsyncGenerator<SearchDocument[]> {

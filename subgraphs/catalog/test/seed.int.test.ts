@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '@microshop/testing';
-import { seedDemoCatalog, seedGeneratedCatalog } from '../src/seed.ts';
+import { seedDemoCatalog, seedGeneratedCatalog } from '../demo/seed.ts';
 
 let database: TestDatabase;
 

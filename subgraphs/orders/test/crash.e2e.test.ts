@@ -10,12 +10,12 @@ import {
   createTestDatabase,
   requireBackend,
   testNamespace,
+  waitFor,
   type TestDatabase,
 } from '@microshop/testing';
 import { OrderRepository } from '../src/order.repository.ts';
 import { ORDERS_OUTBOX_SOURCE } from '../src/order-transitions.ts';
 import { ORDERS_WORKER_GROUP } from '../src/worker.ts';
-import { waitFor } from './helpers.ts';
 
 /**
  * Orders processes killed with SIGKILL mid-flight and started again: the worker in the middle of

@@ -2,12 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestAuthority, type Principal, type TestAuthority } from '@microshop/auth';
 import { createLogger, startSubgraphServer, type RunningServer } from '@microshop/runtime';
-import { createTestDatabase, graphql, type TestDatabase } from '@microshop/testing';
+import {
+  createTestDatabase,
+  errorCodes,
+  graphql,
+  startJsonServer,
+  type RunningHttp,
+  type TestDatabase,
+} from '@microshop/testing';
 import { createOrdersApp } from '../src/app.ts';
 import { OrderRepository } from '../src/order.repository.ts';
 import { OrderTransitions } from '../src/order-transitions.ts';
 import { createShopUpstream } from '../src/upstream.ts';
-import { errorCodes, startJsonServer, type RunningHttp } from './helpers.ts';
 
 const ORDER_FIELDS = /* GraphQL */ `
   id

@@ -7,12 +7,12 @@ import {
   createTestDatabase,
   requireBackend,
   testNamespace,
+  waitFor,
   type TestDatabase,
 } from '@microshop/testing';
 import { OrderRepository } from '../src/order.repository.ts';
 import { OrderTransitions } from '../src/order-transitions.ts';
 import { ORDERS_WORKER_GROUP, startWorker, type RunningWorker } from '../src/worker.ts';
-import { waitFor } from './helpers.ts';
 
 const logger = createLogger('orders-worker-test', {
   logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',

@@ -6,18 +6,15 @@ import { createEvent, createEventBus, type DomainEvent, type EventBus } from '@m
 import { createLogger, type RunningServer } from '@microshop/runtime';
 import {
   createTestDatabase,
+  errorCodes,
   graphql,
   requireBackend,
-  testNamespace,
-  type TestDatabase,
-} from '@microshop/testing';
-// Shared test helpers live with the orders tests until @microshop/testing takes them.
-import {
-  errorCodes,
   startJsonServer,
+  testNamespace,
   waitFor,
   type RunningHttp,
-} from '../../orders/test/helpers.ts';
+  type TestDatabase,
+} from '@microshop/testing';
 import { PAYMENTS_CONSUMER_GROUP } from '../src/payment-saga.ts';
 import { start } from '../src/start.ts';
 

@@ -1,0 +1,2 @@
+export * from './stack.ts';
+export * from './gateway-process.ts';
