@@ -43,16 +43,37 @@ async function readPasswordFromStdin(): Promise<string> {
   });
 }
 
-const { values } = parseArgs({
-  options: { email: { type: 'string' }, password: { type: 'string' } },
-  strict: true,
-});
+const USAGE = 'usage: npm run create-admin -- --email <email>';
+
+function parseArguments() {
+  try {
+    return parseArgs({
+      options: {
+        email: { type: 'string' },
+        password: { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    // An unknown option or a missing value: say which, with the usage, not a stack trace.
+    return fail(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+  }
+}
+
+const values = parseArguments();
+if (values.help) {
+  process.stdout.write(
+    `${USAGE}\n(the password from MICROSHOP_ADMIN_PASSWORD or standard input)\n`,
+  );
+  process.exit(0);
+}
 if (values.password !== undefined) {
   fail(
     '--password is not accepted: set MICROSHOP_ADMIN_PASSWORD or type the password on standard input',
   );
 }
-if (!values.email) fail('usage: npm run create-admin -- --email <email>');
+if (!values.email) fail(USAGE);
 
 const config = loadConfigOrExit();
 if (config.database.kind !== 'postgres') {
