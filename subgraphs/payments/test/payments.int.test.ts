@@ -18,7 +18,7 @@ import {
   waitFor,
   type RunningHttp,
 } from '../../orders/test/helpers.ts';
-import { PAYMENTS_CONSUMER_GROUP } from '../src/payment-saga.ts';
+import { PAYMENTS_CONSUMER_GROUP } from '../src/events.ts';
 import { start } from '../src/start.ts';
 
 const logger = createLogger('payments-test', { logLevel: process.env.TEST_LOG_LEVEL ?? 'silent' });
