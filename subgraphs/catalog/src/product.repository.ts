@@ -35,15 +35,10 @@ export interface ProductListFilter {
 }
 
 /** The columns of a new product (stock starts as `onHand`, nothing reserved). */
-export interface NewProduct {
-  sku: string;
-  name: string;
-  description: string;
-  priceAmount: number;
-  currency: string;
-  categoryId: string | null;
-  onHand: number;
-}
+export type NewProduct = Pick<
+  ProductRecord,
+  'sku' | 'name' | 'description' | 'priceAmount' | 'currency' | 'categoryId' | 'onHand'
+>;
 
 /** A product of a bulk load, filed under its category's slug. */
 export type SeedProduct = Omit<NewProduct, 'categoryId'> & { categorySlug: string };
