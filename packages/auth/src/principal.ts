@@ -28,9 +28,27 @@ export function requireUser(principal: Principal | null): Principal {
   return principal;
 }
 
+export function isAdmin(principal: Principal): boolean {
+  return principal.role === 'ADMIN';
+}
+
 export function requireAdmin(principal: Principal | null): Principal {
   const user = requireUser(principal);
-  if (user.role !== 'ADMIN') throw forbidden('Administrator role required');
+  if (!isAdmin(user)) throw forbidden('Administrator role required');
+  return user;
+}
+
+/**
+ * The caller, when they are `ownerId` or an ADMIN; FORBIDDEN for anyone else. No owner (the thing
+ * does not exist) passes only an ADMIN, so that ids cannot be probed.
+ */
+export function requireOwnerOrAdmin(
+  principal: Principal | null,
+  ownerId: string | null | undefined,
+  message = 'Not allowed',
+): Principal {
+  const user = requireUser(principal);
+  if (!isAdmin(user) && user.userId !== ownerId) throw forbidden(message);
   return user;
 }
 

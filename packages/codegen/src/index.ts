@@ -32,7 +32,10 @@ export function subgraphCodegenConfig(options: {
           contextType: options.contextType,
           mappers: options.mappers ?? {},
           useTypeImports: true,
-          enumsAsTypes: true,
+          // Enums as `const` objects with their values' own names (UserErrorCode.SKU_TAKEN):
+          // services name codes through them, and their type is the union of the values.
+          enumsAsConst: true,
+          namingConvention: { enumValues: 'keep' },
           scalars: { DateTime: 'Date | string' },
           resolverTypeWrapperSignature: 'T | Promise<T>',
         },

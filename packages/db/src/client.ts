@@ -1,6 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { Config } from '@microshop/config';
-import { PrismaClient } from './generated/prisma/client.ts';
+import { Prisma, PrismaClient } from './generated/prisma/client.ts';
 
 export { PrismaClient };
 export { Prisma } from './generated/prisma/client.ts';
@@ -9,6 +9,11 @@ export { Prisma } from './generated/prisma/client.ts';
 export type Db = PrismaClient;
 /** The client inside an interactive transaction (`db.$transaction(async (tx) => ...)`). */
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/** A write refused by a unique index (Prisma's P2002): someone else holds that key already. */
+export function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}
 
 /** Splits `?schema=` off a PostgreSQL URL: Prisma's convention for a non-public schema. */
 export function parseDatabaseUrl(url: string): {

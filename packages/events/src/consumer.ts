@@ -16,20 +16,30 @@ export interface EventContext extends Delivery {
   log: Logger;
 }
 
-export interface EventConsumerOptions {
-  bus: EventBus;
-  db: Db;
-  logger: Logger;
+/**
+ * Applies one event inside the transaction that also records it as processed: its writes
+ * (including appendToOutbox) commit together with that record, or not at all.
+ */
+export type ConsumedEventHandler = (
+  tx: Tx,
+  event: DomainEvent,
+  context: EventContext,
+) => Promise<void>;
+
+/** One consumer group a service runs (its `events.ts` lists them; `start.ts` starts each). */
+export interface EventConsumerSpec {
   /** Consumer group, without the namespace (the bus prefixes it). */
   group: string;
   topics: readonly Topic[];
-  /**
-   * Applies one event inside the transaction that also records it as processed: its writes
-   * (including appendToOutbox) commit together with that record, or not at all.
-   */
-  handle: (tx: Tx, event: DomainEvent, context: EventContext) => Promise<void>;
-  startFrom?: 'earliest' | 'latest';
+  handle: ConsumedEventHandler;
   retry?: Partial<RetryPolicy>;
+}
+
+export interface EventConsumerOptions extends EventConsumerSpec {
+  bus: EventBus;
+  db: Db;
+  logger: Logger;
+  startFrom?: 'earliest' | 'latest';
   /** Longest the handling transaction may run. */
   transactionTimeoutMs?: number;
   /**

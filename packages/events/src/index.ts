@@ -19,7 +19,13 @@ export {
   type OutboxRelay,
   type OutboxRelayOptions,
 } from './outbox.ts';
-export { startEventConsumer, type EventConsumerOptions, type EventContext } from './consumer.ts';
+export {
+  startEventConsumer,
+  type ConsumedEventHandler,
+  type EventConsumerOptions,
+  type EventConsumerSpec,
+  type EventContext,
+} from './consumer.ts';
 export type { DatabaseNotifications } from './pg.ts';
 export type { KafkaConsumerTuning } from './kafka-bus.ts';
 export {

@@ -11,17 +11,28 @@ export const ErrorCode = {
   /** A cart or order whose products are priced in more than one currency has no total. */
   MIXED_CURRENCIES: 'MIXED_CURRENCIES',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** The request cannot be served as sent (e.g. a subscription sent to a subgraph). */
+  BAD_REQUEST: 'BAD_REQUEST',
 } as const;
 
-/** An expected business failure, returned in a mutation payload's `userErrors`. */
-export interface UserError {
+/**
+ * An expected business failure, returned in a mutation payload's `userErrors`. `Code` is the
+ * subgraph's generated `UserErrorCode`; the API serves it twice: as the contract's `code` string
+ * and as the typed `errorCode` enum.
+ */
+export interface UserError<Code extends string = string> {
   field?: string[];
   message: string;
-  code: string;
+  code: Code;
+  errorCode: Code;
 }
 
-export function userError(code: string, message: string, field?: string[]): UserError {
-  return field ? { code, message, field } : { code, message };
+export function userError<Code extends string>(
+  code: Code,
+  message: string,
+  field?: string[],
+): UserError<Code> {
+  return field ? { code, errorCode: code, message, field } : { code, errorCode: code, message };
 }
 
 export function badUserInput(message: string, field?: string[]): GraphQLError {
@@ -50,7 +61,7 @@ const PUBLIC_CODES = new Set<string>([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
-  'BAD_REQUEST',
+  ErrorCode.BAD_REQUEST,
   'OPERATION_LIMIT_EXCEEDED',
 ]);
 
@@ -82,7 +93,7 @@ export function maskError(
   if (isRefusedRequest(error)) {
     // Apollo Server's own refusal of the request (e.g. an APQ hash that does not match the text):
     // a fixed message about what the client sent, never about the server.
-    return { message: error.message, extensions: { code: 'BAD_REQUEST' } };
+    return { message: error.message, extensions: { code: ErrorCode.BAD_REQUEST } };
   }
   const original = unwrapResolverError(error);
   return {

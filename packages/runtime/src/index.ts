@@ -1,5 +1,6 @@
 export * from './context.ts';
 export * from './errors.ts';
+export * from './pagination.ts';
 export * from './http.ts';
 export * from './logger.ts';
 export * from './subgraph-server.ts';

@@ -5,7 +5,8 @@ import type { Logger, SubgraphServerOptions } from '@microshop/runtime';
 import { CartService } from './cart.service.ts';
 import type { CartStore } from './cart-store.ts';
 import type { CatalogClient } from './catalog-client.ts';
-import { createCartContext, type CartContext } from './context.ts';
+import type { CartContext } from './context.ts';
+import { createCartLoaders } from './loaders.ts';
 import { resolvers } from './resolvers.ts';
 
 export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'));
@@ -20,7 +21,6 @@ export interface CartAppDeps {
 
 /** The cart subgraph wired from its dependencies: used by start() and by the tests. */
 export function createCartApp(deps: CartAppDeps): SubgraphServerOptions<CartContext> {
-  const carts = new CartService(deps.store);
   return {
     name: 'cart',
     typeDefs,
@@ -28,7 +28,10 @@ export function createCartApp(deps: CartAppDeps): SubgraphServerOptions<CartCont
     verifier: deps.verifier,
     logger: deps.logger,
     showInternalErrors: deps.showInternalErrors,
-    context: (base) => createCartContext(base, { carts, catalog: deps.catalog }),
+    context: (base) => ({
+      ...base,
+      carts: new CartService(deps.store, createCartLoaders(deps.catalog, base)),
+    }),
     readiness: () => deps.store.ping(),
   };
 }

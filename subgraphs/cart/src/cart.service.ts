@@ -1,6 +1,12 @@
-import { forbidden, requireUser, type Principal } from '@microshop/auth';
+import { requireOwnerOrAdmin, requireUser } from '@microshop/auth';
 import { GraphQLError } from 'graphql';
-import { ErrorCode, serviceUnavailable, userError, type UserError } from '@microshop/runtime';
+import {
+  ErrorCode,
+  serviceUnavailable,
+  userError,
+  type RequestContext,
+  type UserError,
+} from '@microshop/runtime';
 import {
   CartStoreUnavailableError,
   MAX_CART_LINES,
@@ -11,7 +17,10 @@ import {
   type LineChangeRefusal,
 } from './cart-store.ts';
 import { CatalogUnavailableError, type CatalogProduct, type Money } from './catalog-client.ts';
-import type { CartContext } from './context.ts';
+import { UserErrorCode } from './generated/resolvers-types.ts';
+import type { CartLoaders } from './loaders.ts';
+
+type CartUserError = UserError<UserErrorCode>;
 
 /** The currency of an empty cart's subtotal: the demo catalog's currency. */
 export const DEFAULT_CURRENCY = 'EUR';
@@ -39,22 +48,26 @@ export interface ProductReference {
 
 export interface CartPayloadView {
   cart: CartView;
-  userErrors: UserError[];
+  userErrors: CartUserError[];
 }
 
 /** The user error for each refusal of the store (which checks the limits atomically with the change). */
-const REFUSALS: Record<LineChangeRefusal, (product: CatalogProduct) => UserError> = {
+const REFUSALS: Record<LineChangeRefusal, (product: CatalogProduct) => CartUserError> = {
   LINE_QUANTITY_LIMIT: () =>
-    userError('INVALID_QUANTITY', `A cart line holds at most ${MAX_LINE_QUANTITY} units.`, [
-      'quantity',
-    ]),
+    userError(
+      UserErrorCode.INVALID_QUANTITY,
+      `A cart line holds at most ${MAX_LINE_QUANTITY} units.`,
+      ['quantity'],
+    ),
   CART_LINE_LIMIT: () =>
-    userError('CART_FULL', `A cart holds at most ${MAX_CART_LINES} different products.`, [
-      'productId',
-    ]),
+    userError(
+      UserErrorCode.CART_FULL,
+      `A cart holds at most ${MAX_CART_LINES} different products.`,
+      ['productId'],
+    ),
   STOCK: (product) =>
     userError(
-      'INSUFFICIENT_STOCK',
+      UserErrorCode.INSUFFICIENT_STOCK,
       product.stock > 0
         ? `Only ${product.stock} units of this product are available.`
         : 'This product is out of stock.',
@@ -67,23 +80,28 @@ const REFUSALS: Record<LineChangeRefusal, (product: CatalogProduct) => UserError
  * caller's own cart, and a cart is read only by its owner or an ADMIN.
  */
 export class CartService {
-  constructor(private readonly store: CartStore) {}
+  constructor(
+    private readonly store: CartStore,
+    private readonly loaders: CartLoaders,
+  ) {}
 
   /** The signed-in caller's cart. */
-  async myCart(ctx: CartContext): Promise<CartView> {
+  async myCart(ctx: RequestContext): Promise<CartView> {
     const { userId } = requireUser(ctx.principal);
     return this.readCart(ctx, userId);
   }
 
   /** A user's cart, for that user or an ADMIN (User.cart through federation). */
-  async cartOf(ctx: CartContext, userId: string): Promise<CartView> {
-    const principal = requireUser(ctx.principal);
-    if (!mayRead(principal, userId))
-      throw forbidden("Only the cart's owner or an ADMIN may read it");
+  async cartOf(ctx: RequestContext, userId: string): Promise<CartView> {
+    requireOwnerOrAdmin(ctx.principal, userId, "Only the cart's owner or an ADMIN may read it");
     return this.readCart(ctx, userId);
   }
 
-  async addToCart(ctx: CartContext, productId: string, quantity: number): Promise<CartPayloadView> {
+  async addToCart(
+    ctx: RequestContext,
+    productId: string,
+    quantity: number,
+  ): Promise<CartPayloadView> {
     const { userId } = requireUser(ctx.principal);
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) {
       return this.refuse(ctx, userId, invalidQuantity(1));
@@ -93,7 +111,7 @@ export class CartService {
 
   /** Sets a line's quantity; 0 removes the line. */
   async updateCartItem(
-    ctx: CartContext,
+    ctx: RequestContext,
     productId: string,
     quantity: number,
   ): Promise<CartPayloadView> {
@@ -105,13 +123,13 @@ export class CartService {
     return this.changeLine(ctx, userId, { productId, quantity, mode: 'set' });
   }
 
-  async removeFromCart(ctx: CartContext, productId: string): Promise<CartPayloadView> {
+  async removeFromCart(ctx: RequestContext, productId: string): Promise<CartPayloadView> {
     const { userId } = requireUser(ctx.principal);
     const lines = await this.guard(ctx, () => this.store.removeLine(userId, productId));
     return { cart: { userId, lines }, userErrors: [] };
   }
 
-  async clearCart(ctx: CartContext): Promise<CartPayloadView> {
+  async clearCart(ctx: RequestContext): Promise<CartPayloadView> {
     const { userId } = requireUser(ctx.principal);
     await this.guard(ctx, () => this.store.clear(userId));
     return { cart: { userId, lines: [] }, userErrors: [] };
@@ -121,9 +139,9 @@ export class CartService {
    * The lines whose product the catalog sells now, priced now (one batched catalog call per request).
    * Lines of products removed or deactivated since they were added are left out, not failed on.
    */
-  async items(ctx: CartContext, cart: CartView): Promise<CartItemView[]> {
+  async items(ctx: RequestContext, cart: CartView): Promise<CartItemView[]> {
     const products = await this.guard(ctx, () =>
-      Promise.all(cart.lines.map((line) => ctx.products.load(line.productId))),
+      Promise.all(cart.lines.map((line) => this.loaders.productById.load(line.productId))),
     );
     return cart.lines.flatMap((line, index) => {
       const product = products[index];
@@ -133,7 +151,7 @@ export class CartService {
     });
   }
 
-  async totalQuantity(ctx: CartContext, cart: CartView): Promise<number> {
+  async totalQuantity(ctx: RequestContext, cart: CartView): Promise<number> {
     return (await this.items(ctx, cart)).reduce((sum, item) => sum + item.quantity, 0);
   }
 
@@ -142,7 +160,7 @@ export class CartService {
    * another); it can still end up mixed when a product is repriced in another currency, and then
    * it has no subtotal: an error that says so, until the line is removed.
    */
-  async subtotal(ctx: CartContext, cart: CartView): Promise<Money> {
+  async subtotal(ctx: RequestContext, cart: CartView): Promise<Money> {
     const items = await this.items(ctx, cart);
     const currency = items[0]?.unitPrice.currency ?? DEFAULT_CURRENCY;
     if (items.some((item) => item.unitPrice.currency !== currency)) {
@@ -154,12 +172,12 @@ export class CartService {
     return { amount: items.reduce((sum, item) => sum + lineTotal(item).amount, 0), currency };
   }
 
-  private async readCart(ctx: CartContext, userId: string): Promise<CartView> {
+  private async readCart(ctx: RequestContext, userId: string): Promise<CartView> {
     return { userId, lines: await this.guard(ctx, () => this.store.read(userId)) };
   }
 
   private async changeLine(
-    ctx: CartContext,
+    ctx: RequestContext,
     userId: string,
     change: Omit<LineChange, 'available'>,
   ): Promise<CartPayloadView> {
@@ -169,21 +187,23 @@ export class CartService {
       Promise.all(
         [change.productId, ...lines.map((line) => line.productId)]
           .filter((productId, index) => index === 0 || productId !== change.productId)
-          .map((productId) => ctx.products.load(productId)),
+          .map((productId) => this.loaders.productById.load(productId)),
       ),
     );
     // Refused: the cart as it was just read.
-    const refused = (error: UserError) => ({ cart: { userId, lines }, userErrors: [error] });
+    const refused = (error: CartUserError) => ({ cart: { userId, lines }, userErrors: [error] });
     if (!product) {
       return refused(
-        userError('PRODUCT_NOT_FOUND', 'No product with this id is for sale.', ['productId']),
+        userError(UserErrorCode.PRODUCT_NOT_FOUND, 'No product with this id is for sale.', [
+          'productId',
+        ]),
       );
     }
     const cartCurrency = others.find((other) => other)?.price.currency;
     if (cartCurrency && cartCurrency !== product.price.currency) {
       return refused(
         userError(
-          ErrorCode.MIXED_CURRENCIES,
+          UserErrorCode.MIXED_CURRENCIES,
           `This cart holds products priced in ${cartCurrency}; this product is priced in ${product.price.currency}.`,
           ['productId'],
         ),
@@ -200,15 +220,15 @@ export class CartService {
 
   /** A refused mutation still answers with the cart as it is. */
   private async refuse(
-    ctx: CartContext,
+    ctx: RequestContext,
     userId: string,
-    error: UserError,
+    error: CartUserError,
   ): Promise<CartPayloadView> {
     return { cart: await this.readCart(ctx, userId), userErrors: [error] };
   }
 
   /** An unreachable backend is SERVICE_UNAVAILABLE for the client (logged here with its cause). */
-  private async guard<T>(ctx: CartContext, work: () => Promise<T>): Promise<T> {
+  private async guard<T>(ctx: RequestContext, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
@@ -231,13 +251,9 @@ export function lineTotal(item: CartItemView): Money {
   return { amount: item.unitPrice.amount * item.quantity, currency: item.unitPrice.currency };
 }
 
-function mayRead(principal: Principal, userId: string): boolean {
-  return principal.userId === userId || principal.role === 'ADMIN';
-}
-
-function invalidQuantity(minimum: number): UserError {
+function invalidQuantity(minimum: number): CartUserError {
   return userError(
-    'INVALID_QUANTITY',
+    UserErrorCode.INVALID_QUANTITY,
     `The quantity must be between ${minimum} and ${MAX_LINE_QUANTITY}.`,
     ['quantity'],
   );

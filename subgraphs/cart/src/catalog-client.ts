@@ -1,4 +1,5 @@
 import {
+  isUuid,
   querySubgraph,
   SubgraphUnreachableError,
   type OnBehalfOf,
@@ -23,9 +24,6 @@ export interface CatalogProduct {
 interface ProductEntity extends CatalogProduct {
   active: boolean;
 }
-
-/** Catalog ids are UUIDs: anything else names no product, and is not worth a call. */
-const CATALOG_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The catalog as the cart sees it: a batched lookup of products by id. Products that do not exist
@@ -66,7 +64,8 @@ export function createCatalogClient(options: { url: string; timeoutMs?: number }
   return {
     async findProducts(ids, caller) {
       const found = new Map<string, CatalogProduct>();
-      const catalogIds = ids.filter((id) => CATALOG_ID.test(id));
+      // Catalog ids are UUIDs: anything else names no product, and is not worth a call.
+      const catalogIds = ids.filter(isUuid);
       if (catalogIds.length === 0) return found;
       const representations = catalogIds.map((id) => ({ __typename: 'Product', id }));
       let answer: SubgraphAnswer<{ _entities?: (ProductEntity | null)[] }>;

@@ -11,11 +11,8 @@ import {
 import { createCartApp } from './app.ts';
 import { createCartStore } from './cart-store.ts';
 import { createCatalogClient } from './catalog-client.ts';
-import {
-  CART_CONSUMER_GROUP,
-  CART_CONSUMER_RETRY,
-  createOrderEventHandler,
-} from './order-events.ts';
+import { consumers } from './events.ts';
+import { CartSaga } from './order-events.ts';
 
 /**
  * The cart process: the cart store (Redis, or PostgreSQL in the embedded default), the consumer
@@ -35,19 +32,10 @@ export async function start(config: Config, logger: Logger): Promise<RunningServ
 
     const bus = await createEventBus(config, { db, logger });
     onClose(() => bus.close());
-    const handleOrderEvent = createOrderEventHandler(store);
-    const consumer = await startEventConsumer({
-      bus,
-      db,
-      logger,
-      group: CART_CONSUMER_GROUP,
-      topics: ['orders'],
-      handle: (_tx, event, context) => handleOrderEvent(event, context),
-      // A Redis outage fails every attempt: keep retrying for minutes before dead-lettering an
-      // order (only this consumer group waits meanwhile).
-      retry: CART_CONSUMER_RETRY,
-    });
-    onClose(() => consumer.close());
+    for (const consumer of consumers({ orders: new CartSaga(store).handleOrderEvent })) {
+      const subscription = await startEventConsumer({ bus, db, logger, ...consumer });
+      onClose(() => subscription.close());
+    }
 
     const server = await startSubgraphServer(
       createCartApp({

@@ -8,7 +8,7 @@ import { createCartApp } from '../src/app.ts';
 import { CartStoreUnavailableError } from '../src/cart-store.ts';
 import { RedisCartStore } from '../src/cart-store.redis.ts';
 import { createCatalogClient } from '../src/catalog-client.ts';
-import { createOrderEventHandler } from '../src/order-events.ts';
+import { CartSaga } from '../src/order-events.ts';
 import { CatalogDouble } from './support/catalog-double.ts';
 import { errorCodes, postGraphQL } from './support/graphql-client.ts';
 import { freePort, RedisProcess } from './support/redis-process.ts';
@@ -129,14 +129,16 @@ describe('cart subgraph while Redis is down', () => {
       total: { amount: 200, currency: 'EUR' },
       paymentToken: 'tok_visa',
     });
-    const handle = createOrderEventHandler(store);
+    const handle = new CartSaga(store).handleOrderEvent;
     await redis.stop();
-    await expect(handle(placed, { log: logger })).rejects.toBeInstanceOf(CartStoreUnavailableError);
+    await expect(handle(null, placed, { log: logger })).rejects.toBeInstanceOf(
+      CartStoreUnavailableError,
+    );
     await redis.start(); // empty again: the cart is gone with the old server's memory
     await eventually(() =>
       store.changeLine(userId, { productId: product, quantity: 3, mode: 'add', available: 10 }),
     );
-    await eventually(() => handle(placed, { log: logger }));
+    await eventually(() => handle(null, placed, { log: logger }));
     expect((await store.read(userId)).map((line) => line.quantity)).toEqual([1]);
   });
 

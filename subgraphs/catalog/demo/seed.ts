@@ -1,11 +1,12 @@
 import type { Config } from '@microshop/config';
 import type { Db } from '@microshop/db';
-import { appendToOutbox, createEvent } from '@microshop/events';
-import { CATALOG_SOURCE } from '../src/stock.service.ts';
+import { appendToOutbox } from '@microshop/events';
+import { outboxSource, productChanged } from '../src/events.ts';
+import { ProductRepository, type SeedProduct } from '../src/product.repository.ts';
 
 /**
- * Demo and benchmark catalogs. Both insert with multi-row statements and ON CONFLICT DO NOTHING
- * on the natural keys (slug, sku), so running them again changes nothing.
+ * Demo and benchmark catalogs. Both insert through the repository's multi-row statements, which
+ * keep what exists (by slug and sku), so running them again changes nothing.
  */
 
 type DemoProduct = [
@@ -367,30 +368,21 @@ export async function seedDemoCatalog(
   if (config?.isProduction)
     throw new Error('refusing to seed demo products into a production database');
   return db.$transaction(async (tx) => {
-    const slugs = Object.keys(DEMO_CATALOG);
-    await tx.$executeRaw`
-      INSERT INTO categories (id, slug, name)
-      SELECT gen_random_uuid(), slug, name FROM unnest(${slugs}::text[], ${slugs.map((slug) => DEMO_CATALOG[slug]!.name)}::text[]) AS c(slug, name)
-      ON CONFLICT (slug) DO NOTHING`;
-    const rows = Object.entries(DEMO_CATALOG).flatMap(([slug, category]) =>
-      category.products.map((product) => ({ slug, product })),
+    const created = await new ProductRepository(tx).insertMissing(
+      Object.entries(DEMO_CATALOG).map(([slug, category]) => ({ slug, name: category.name })),
+      Object.entries(DEMO_CATALOG).flatMap(([categorySlug, category]) =>
+        category.products.map(([sku, name, description, priceAmount, onHand]) => ({
+          sku,
+          name,
+          description,
+          priceAmount,
+          currency: 'EUR',
+          onHand,
+          categorySlug,
+        })),
+      ),
     );
-    const created = await tx.$queryRaw<Array<{ id: string }>>`
-      INSERT INTO products (id, sku, name, description, price_amount, currency, category_id, on_hand, updated_at)
-      SELECT gen_random_uuid(), p.sku, p.name, p.description, p.price, 'EUR', c.id, p.stock, now()
-      FROM unnest(
-        ${rows.map((row) => row.product[0])}::text[], ${rows.map((row) => row.product[1])}::text[],
-        ${rows.map((row) => row.product[2])}::text[], ${rows.map((row) => row.product[3])}::int[],
-        ${rows.map((row) => row.product[4])}::int[], ${rows.map((row) => row.slug)}::text[]
-      ) AS p(sku, name, description, price, stock, slug)
-      JOIN categories c ON c.slug = p.slug
-      ON CONFLICT (sku) DO NOTHING
-      RETURNING id::text AS id`;
-    await appendToOutbox(
-      tx,
-      CATALOG_SOURCE,
-      created.map(({ id }) => createEvent('ProductChanged', id, { productId: id })),
-    );
+    await appendToOutbox(tx, outboxSource, productChanged(created));
     return { created: created.length };
   });
 }
@@ -522,48 +514,30 @@ export async function seedGeneratedCatalog(
   options: { batchSize?: number; onProgress?: (inserted: number) => void } = {},
 ): Promise<{ created: number }> {
   const batchSize = options.batchSize ?? 5_000;
-  await db.$executeRaw`
-    INSERT INTO categories (id, slug, name)
-    SELECT gen_random_uuid(), slug, name
-    FROM unnest(${GENERATED_CATEGORIES.map(([slug]) => slug)}::text[], ${GENERATED_CATEGORIES.map(([, name]) => name)}::text[]) AS c(slug, name)
-    ON CONFLICT (slug) DO NOTHING`;
+  const repository = new ProductRepository(db);
+  const categories = GENERATED_CATEGORIES.map(([slug, name]) => ({ slug, name }));
   const next = random(20261125);
   let created = 0;
   for (let start = 0; start < count; start += batchSize) {
     const size = Math.min(batchSize, count - start);
-    const columns = {
-      sku: [] as string[],
-      name: [] as string[],
-      description: [] as string[],
-      price: [] as number[],
-      stock: [] as number[],
-      slug: [] as string[],
-    };
+    const products: SeedProduct[] = [];
     for (let offset = 0; offset < size; offset += 1) {
       const [slug, categoryName, nouns] = pick(next, GENERATED_CATEGORIES);
       const noun = pick(next, nouns);
       const material = pick(next, MATERIALS);
       const name = `${pick(next, ADJECTIVES)} ${material} ${noun}`;
-      columns.sku.push(`GEN-${(start + offset + 1).toString().padStart(6, '0')}`);
-      columns.name.push(`${name} ${pick(next, COLOURS)}`);
-      columns.description.push(
-        `A ${material.toLowerCase()} ${noun.toLowerCase()} from our ${categoryName.toLowerCase()} range, ${pick(next, TRAITS)} and ${pick(next, TRAITS)}.`,
-      );
-      // Log-uniform prices between 5.00 and 2000.00, rounded to .99.
-      columns.price.push(
-        Math.round(Math.exp(Math.log(500) + next() * Math.log(400)) / 100) * 100 - 1,
-      );
-      columns.stock.push(next() < 0.1 ? 0 : Math.floor(next() * 200));
-      columns.slug.push(slug);
+      products.push({
+        sku: `GEN-${(start + offset + 1).toString().padStart(6, '0')}`,
+        name: `${name} ${pick(next, COLOURS)}`,
+        description: `A ${material.toLowerCase()} ${noun.toLowerCase()} from our ${categoryName.toLowerCase()} range, ${pick(next, TRAITS)} and ${pick(next, TRAITS)}.`,
+        // Log-uniform prices between 5.00 and 2000.00, rounded to .99.
+        priceAmount: Math.round(Math.exp(Math.log(500) + next() * Math.log(400)) / 100) * 100 - 1,
+        currency: 'EUR',
+        onHand: next() < 0.1 ? 0 : Math.floor(next() * 200),
+        categorySlug: slug,
+      });
     }
-    created += await db.$executeRaw`
-      INSERT INTO products (id, sku, name, description, price_amount, currency, category_id, on_hand, updated_at)
-      SELECT gen_random_uuid(), p.sku, p.name, p.description, p.price, 'EUR', c.id, p.stock, now()
-      FROM unnest(${columns.sku}::text[], ${columns.name}::text[], ${columns.description}::text[],
-                  ${columns.price}::int[], ${columns.stock}::int[], ${columns.slug}::text[])
-           AS p(sku, name, description, price, stock, slug)
-      JOIN categories c ON c.slug = p.slug
-      ON CONFLICT (sku) DO NOTHING`;
+    created += (await repository.insertMissing(categories, products)).length;
     options.onProgress?.(start + size);
   }
   return { created };

@@ -4,11 +4,11 @@ import type { TokenVerifier } from '@microshop/auth';
 import type { Db } from '@microshop/db';
 import type { Logger, SubgraphServerOptions } from '@microshop/runtime';
 import type { SearchIndex } from '@microshop/search';
-import { createLoaders, type CatalogContext } from './context.ts';
+import type { CatalogContext } from './context.ts';
+import { createCatalogLoaders } from './loaders.ts';
 import { ProductRepository } from './product.repository.ts';
 import { ProductService } from './product.service.ts';
 import { resolvers } from './resolvers.ts';
-import { SearchService } from './search.service.ts';
 
 export const catalogTypeDefs = parse(
   readFileSync(new URL('./schema.graphql', import.meta.url), 'utf8'),
@@ -27,8 +27,6 @@ export function createCatalogApp(
   deps: CatalogAppDependencies,
 ): SubgraphServerOptions<CatalogContext> {
   const repository = new ProductRepository(deps.db);
-  const products = new ProductService(deps.db, repository);
-  const search = new SearchService(deps.searchIndex, deps.logger);
   return {
     name: 'catalog',
     typeDefs: catalogTypeDefs,
@@ -36,7 +34,15 @@ export function createCatalogApp(
     verifier: deps.verifier,
     logger: deps.logger,
     showInternalErrors: deps.showInternalErrors,
-    context: (base) => ({ ...base, products, search, loaders: createLoaders(repository) }),
+    context: (base) => ({
+      ...base,
+      products: new ProductService(
+        deps.db,
+        repository,
+        deps.searchIndex,
+        createCatalogLoaders(repository),
+      ),
+    }),
     readiness: async () => {
       await deps.db.$queryRaw`SELECT 1`;
     },

@@ -1,33 +1,7 @@
-import DataLoader from 'dataloader';
 import type { RequestContext } from '@microshop/runtime';
-import type { CategoryRecord, ProductRecord, ProductRepository } from './product.repository.ts';
 import type { ProductService } from './product.service.ts';
-import type { SearchService } from './search.service.ts';
 
-/** Per-request loaders: every product or category asked for in one tick costs one query. */
-export interface CatalogLoaders {
-  productById: DataLoader<string, ProductRecord | null>;
-  categoryById: DataLoader<string, CategoryRecord | null>;
-}
-
+/** The catalog's request context: its service, built per request around that request's loaders. */
 export interface CatalogContext extends RequestContext {
   products: ProductService;
-  search: SearchService;
-  loaders: CatalogLoaders;
-}
-
-function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): Array<T | null> {
-  const found = new Map(rows.map((row) => [row.id, row]));
-  return ids.map((id) => found.get(id) ?? null);
-}
-
-export function createLoaders(repository: ProductRepository): CatalogLoaders {
-  return {
-    productById: new DataLoader(async (ids) => byId(ids, await repository.findByIds(ids)), {
-      maxBatchSize: 1_000,
-    }),
-    categoryById: new DataLoader(async (ids) =>
-      byId(ids, await repository.findCategoriesByIds(ids)),
-    ),
-  };
 }

@@ -1,19 +1,25 @@
 import { requireAdmin } from '@microshop/auth';
-import { Prisma, type Db, type Tx } from '@microshop/db';
-import { appendToOutbox, createEvent } from '@microshop/events';
-import { badUserInput, userError, type RequestContext, type UserError } from '@microshop/runtime';
+import { isUniqueViolation, type Db, type Tx } from '@microshop/db';
+import { appendToOutbox } from '@microshop/events';
 import {
-  isUuid,
-  type CategoryRecord,
-  type ListPosition,
-  type ProductListFilter,
-  type ProductRecord,
-  type ProductRepository,
+  badUserInput,
+  checkPageSize,
+  decodeCursor,
+  pageOf,
+  userError,
+  type RequestContext,
+  type UserError,
+} from '@microshop/runtime';
+import { InvalidCursorError, type Facet, type SearchIndex } from '@microshop/search';
+import { outboxSource, productChanged } from './events.ts';
+import { UserErrorCode } from './generated/resolvers-types.ts';
+import type { CatalogLoaders } from './loaders.ts';
+import type {
+  CategoryRecord,
+  ProductListFilter,
+  ProductRecord,
+  ProductRepository,
 } from './product.repository.ts';
-import { CATALOG_SOURCE } from './stock.service.ts';
-
-/** The largest page a connection serves; more is a BAD_USER_INPUT, never a silent cut. */
-export const MAX_PAGE_SIZE = 100;
 
 const LIMITS = {
   sku: 64,
@@ -50,21 +56,26 @@ export interface UpdateProductInput {
   active?: boolean | null;
 }
 
-export type ProductPayload = { product: ProductRecord | null; userErrors: UserError[] };
-export type CategoryPayload = { category: CategoryRecord | null; userErrors: UserError[] };
+type CatalogUserError = UserError<UserErrorCode>;
+
+export type ProductPayload = { product: ProductRecord | null; userErrors: CatalogUserError[] };
+export type CategoryPayload = { category: CategoryRecord | null; userErrors: CatalogUserError[] };
+
+export interface SearchPage {
+  edges: Array<{ cursor: string; node: ProductRecord }>;
+  hasNextPage: boolean;
+  totalCount: number;
+  facets: Facet[];
+}
+
+/** Longest search query accepted: a search box, not a document. */
+const MAX_QUERY_LENGTH = 200;
 
 export interface ProductPage {
   nodes: ProductRecord[];
   cursors: string[];
   hasNextPage: boolean;
   totalCount: () => Promise<number>;
-}
-
-/** Rejects a page size outside 0..MAX_PAGE_SIZE with BAD_USER_INPUT. */
-export function checkPageSize(first: number): void {
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, ['first']);
-  }
 }
 
 /** Rejects an impossible filter (negative prices, min above max) with BAD_USER_INPUT. */
@@ -80,39 +91,73 @@ export function checkFilter(filter: ProductFilterInput | null | undefined): void
   }
 }
 
-function encodeListCursor(product: ProductRecord): string {
-  return Buffer.from(JSON.stringify([product.createdAt.toISOString(), product.id])).toString(
-    'base64url',
-  );
-}
-
-function decodeListCursor(cursor: string): ListPosition {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      typeof value[0] === 'string' &&
-      typeof value[1] === 'string' &&
-      isUuid(value[1])
-    ) {
-      const createdAt = new Date(value[0]);
-      if (!Number.isNaN(createdAt.getTime())) return { createdAt, id: value[1] };
-    }
-  } catch {
-    // fall through
-  }
-  throw badUserInput('Invalid cursor', ['after']);
-}
-
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-
-/** Products and categories: reads, admin writes with validation, ProductChanged in the same transaction. */
+/**
+ * Products and categories: reads (batched per request through the loaders), full-text search,
+ * admin writes with validation, ProductChanged in the same transaction.
+ */
 export class ProductService {
   constructor(
     private readonly db: Db,
     private readonly repository: ProductRepository,
+    private readonly searchIndex: SearchIndex,
+    private readonly loaders: CatalogLoaders,
   ) {}
+
+  /** A product by id, active or not; every product read of one request shares one query. */
+  product(id: string): Promise<ProductRecord | null> {
+    return this.loaders.productById.load(id);
+  }
+
+  categoryOf(product: ProductRecord): Promise<CategoryRecord | null> | null {
+    return product.categoryId ? this.loaders.categoryById.load(product.categoryId) : null;
+  }
+
+  /**
+   * Hits come from the index, products from the database (one batched query through the
+   * request's loader), so prices and stock are current even when the index lags a little.
+   */
+  async searchProducts(
+    ctx: RequestContext,
+    args: {
+      query: string;
+      first: number;
+      after?: string | null;
+      filter?: ProductFilterInput | null;
+    },
+  ): Promise<SearchPage> {
+    const query = args.query.trim();
+    if (query.length === 0) throw badUserInput('query must not be empty', ['query']);
+    if (query.length > MAX_QUERY_LENGTH)
+      throw badUserInput(`query must be at most ${MAX_QUERY_LENGTH} characters`, ['query']);
+    checkPageSize(args.first);
+    checkFilter(args.filter);
+    let result;
+    try {
+      result = await this.searchIndex.search({
+        query,
+        first: args.first,
+        after: args.after,
+        filter: args.filter,
+      });
+    } catch (error) {
+      if (error instanceof InvalidCursorError) throw badUserInput('Invalid cursor', ['after']);
+      throw error;
+    }
+    const products = await this.loaders.productById.loadMany(result.hits.map((hit) => hit.id));
+    const edges = result.hits.flatMap((hit, position) => {
+      const node = products[position];
+      if (node instanceof Error) throw node;
+      // A product removed since it was indexed: its delete event is on the way.
+      return node?.active ? [{ cursor: hit.cursor, node }] : [];
+    });
+    ctx.log.debug({ query, hits: edges.length, total: result.totalCount }, 'search');
+    return {
+      edges,
+      hasNextPage: result.hasNextPage,
+      totalCount: result.totalCount,
+      facets: result.facets,
+    };
+  }
 
   async listProducts(
     _ctx: RequestContext,
@@ -120,15 +165,12 @@ export class ProductService {
   ): Promise<ProductPage> {
     checkPageSize(args.first);
     checkFilter(args.filter);
-    const after = args.after ? decodeListCursor(args.after) : null;
+    const after = args.after ? decodeCursor(args.after) : null;
     const filter = await this.resolveFilter(args.filter);
     if (!filter) return { nodes: [], cursors: [], hasNextPage: false, totalCount: async () => 0 };
     const rows = await this.repository.listPage(filter, args.first, after);
-    const nodes = rows.slice(0, args.first);
     return {
-      nodes,
-      cursors: nodes.map(encodeListCursor),
-      hasNextPage: rows.length > args.first,
+      ...pageOf(rows, args.first),
       // Counted only when asked for: a page without totalCount costs one query.
       totalCount: () => this.repository.count(filter),
     };
@@ -162,11 +204,11 @@ export class ProductService {
     requireAdmin(ctx.principal);
     const slug = input.slug.trim();
     const name = input.name.trim();
-    const errors: UserError[] = [];
+    const errors: CatalogUserError[] = [];
     if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(slug) || slug.length > LIMITS.slug) {
       errors.push(
         userError(
-          'INVALID_SLUG',
+          UserErrorCode.INVALID_SLUG,
           `slug must be 1-${LIMITS.slug} lowercase letters, digits and single dashes`,
           ['input', 'slug'],
         ),
@@ -174,7 +216,7 @@ export class ProductService {
     }
     if (name.length === 0 || name.length > LIMITS.categoryName) {
       errors.push(
-        userError('INVALID_NAME', `name must be 1-${LIMITS.categoryName} characters`, [
+        userError(UserErrorCode.INVALID_NAME, `name must be 1-${LIMITS.categoryName} characters`, [
           'input',
           'name',
         ]),
@@ -182,10 +224,7 @@ export class ProductService {
     }
     if (errors.length > 0) return { category: null, userErrors: errors };
     try {
-      const category = await this.db.category.create({
-        data: { slug, name },
-        select: { id: true, slug: true, name: true },
-      });
+      const category = await this.repository.createCategory({ slug, name });
       ctx.log.info({ categoryId: category.id, slug }, 'category created');
       return { category, userErrors: [] };
     } catch (error) {
@@ -193,7 +232,10 @@ export class ProductService {
         return {
           category: null,
           userErrors: [
-            userError('SLUG_TAKEN', `A category with slug "${slug}" exists`, ['input', 'slug']),
+            userError(UserErrorCode.SLUG_TAKEN, `A category with slug "${slug}" exists`, [
+              'input',
+              'slug',
+            ]),
           ],
         };
       }
@@ -205,7 +247,12 @@ export class ProductService {
     requireAdmin(ctx.principal);
     const sku = input.sku.trim();
     const errors = [
-      ...validateText({ sku }, LIMITS.sku, 'INVALID_SKU', /^[A-Za-z0-9][A-Za-z0-9._-]*$/),
+      ...validateText(
+        { sku },
+        LIMITS.sku,
+        UserErrorCode.INVALID_SKU,
+        /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      ),
       ...validateProductFields(input),
     ];
     if (
@@ -214,15 +261,16 @@ export class ProductService {
       input.initialStock > LIMITS.stock
     ) {
       errors.push(
-        userError('INVALID_STOCK', `initialStock must be between 0 and ${LIMITS.stock}`, [
-          'input',
-          'initialStock',
-        ]),
+        userError(
+          UserErrorCode.INVALID_STOCK,
+          `initialStock must be between 0 and ${LIMITS.stock}`,
+          ['input', 'initialStock'],
+        ),
       );
     }
     if (!/^[A-Z]{3}$/.test(input.currency)) {
       errors.push(
-        userError('INVALID_CURRENCY', 'currency must be an ISO-4217 code such as EUR', [
+        userError(UserErrorCode.INVALID_CURRENCY, 'currency must be an ISO-4217 code such as EUR', [
           'input',
           'currency',
         ]),
@@ -232,26 +280,21 @@ export class ProductService {
       ? await this.repository.findCategoryBySlug(input.categorySlug)
       : null;
     if (input.categorySlug && !category) errors.push(categoryNotFound(input.categorySlug));
-    if (
-      errors.length === 0 &&
-      (await this.db.product.findUnique({ where: { sku }, select: { id: true } }))
-    ) {
+    if (errors.length === 0 && (await this.repository.existsWithSku(sku))) {
       errors.push(skuTaken(sku));
     }
     if (errors.length > 0) return { product: null, userErrors: errors };
 
     try {
       const product = await this.db.$transaction(async (tx) => {
-        const created = await tx.product.create({
-          data: {
-            sku,
-            name: input.name.trim(),
-            description: input.description.trim(),
-            priceAmount: input.priceAmount,
-            currency: input.currency,
-            categoryId: category?.id ?? null,
-            onHand: input.initialStock,
-          },
+        const created = await this.repository.createProduct(tx, {
+          sku,
+          name: input.name.trim(),
+          description: input.description.trim(),
+          priceAmount: input.priceAmount,
+          currency: input.currency,
+          categoryId: category?.id ?? null,
+          onHand: input.initialStock,
         });
         await this.announce(tx, ctx, created.id);
         return created;
@@ -279,19 +322,14 @@ export class ProductService {
     if (errors.length > 0) return { product: null, userErrors: errors };
 
     const product = await this.db.$transaction(async (tx) => {
-      if (!isUuid(id) || !(await tx.product.findUnique({ where: { id }, select: { id: true } })))
-        return null;
-      const updated = await tx.product.update({
-        where: { id },
-        data: {
-          ...(input.name != null ? { name: input.name.trim() } : {}),
-          ...(input.description != null ? { description: input.description.trim() } : {}),
-          ...(input.priceAmount != null ? { priceAmount: input.priceAmount } : {}),
-          ...(category ? { categoryId: category.id } : {}),
-          ...(input.active != null ? { active: input.active } : {}),
-        },
+      const updated = await this.repository.updateProduct(tx, id, {
+        ...(input.name != null ? { name: input.name.trim() } : {}),
+        ...(input.description != null ? { description: input.description.trim() } : {}),
+        ...(input.priceAmount != null ? { priceAmount: input.priceAmount } : {}),
+        ...(category ? { categoryId: category.id } : {}),
+        ...(input.active != null ? { active: input.active } : {}),
       });
-      await this.announce(tx, ctx, id);
+      if (updated) await this.announce(tx, ctx, id);
       return updated;
     });
     if (!product) return { product: null, userErrors: [productNotFound(id)] };
@@ -299,10 +337,7 @@ export class ProductService {
     return { product, userErrors: [] };
   }
 
-  /**
-   * Adds or removes units on hand. One conditional UPDATE: removing more than is unreserved is
-   * refused atomically, however many reservations race with it.
-   */
+  /** Adds or removes units on hand; removing more than is unreserved is refused atomically. */
   async adjustStock(
     ctx: RequestContext,
     productId: string,
@@ -313,27 +348,18 @@ export class ProductService {
       return {
         product: null,
         userErrors: [
-          userError('INVALID_DELTA', `delta must be a non-zero integer within ±${LIMITS.stock}`, [
-            'delta',
-          ]),
+          userError(
+            UserErrorCode.INVALID_DELTA,
+            `delta must be a non-zero integer within ±${LIMITS.stock}`,
+            ['delta'],
+          ),
         ],
       };
     }
-    if (!isUuid(productId))
-      return { product: null, userErrors: [productNotFound(productId, ['productId'])] };
     const outcome = await this.db.$transaction(async (tx) => {
-      const updated = await tx.$executeRaw`
-        UPDATE products SET on_hand = on_hand + ${delta}, updated_at = now()
-        WHERE id = ${productId}::uuid AND on_hand + ${delta} >= reserved AND on_hand + ${delta} <= ${LIMITS.stock}`;
-      if (updated === 0) {
-        const exists = await tx.product.findUnique({
-          where: { id: productId },
-          select: { id: true },
-        });
-        return exists ? 'insufficient' : 'not-found';
-      }
-      await this.announce(tx, ctx, productId);
-      return tx.product.findUniqueOrThrow({ where: { id: productId } });
+      const adjusted = await this.repository.adjustOnHand(tx, productId, delta, LIMITS.stock);
+      if (typeof adjusted !== 'string') await this.announce(tx, ctx, productId);
+      return adjusted;
     });
     if (outcome === 'not-found')
       return { product: null, userErrors: [productNotFound(productId, ['productId'])] };
@@ -342,7 +368,7 @@ export class ProductService {
         product: null,
         userErrors: [
           userError(
-            'INSUFFICIENT_STOCK',
+            UserErrorCode.INSUFFICIENT_STOCK,
             `Stock on hand must stay between the reserved units and ${LIMITS.stock}`,
             ['delta'],
           ),
@@ -355,18 +381,16 @@ export class ProductService {
 
   /** ProductChanged in the same transaction as the write: the search index follows through the outbox. */
   private async announce(tx: Tx, ctx: RequestContext, productId: string): Promise<void> {
-    await appendToOutbox(tx, CATALOG_SOURCE, [
-      createEvent('ProductChanged', productId, { productId }, ctx.requestId),
-    ]);
+    await appendToOutbox(tx, outboxSource, productChanged([productId], ctx.requestId));
   }
 }
 
 function validateText(
   fields: Record<string, string>,
   max: number,
-  code: string,
+  code: UserErrorCode,
   pattern?: RegExp,
-): UserError[] {
+): CatalogUserError[] {
   return Object.entries(fields)
     .filter(
       ([, value]) =>
@@ -386,14 +410,16 @@ function validateProductFields(input: {
   name?: string | null;
   description?: string | null;
   priceAmount?: number | null;
-}): UserError[] {
-  const errors: UserError[] = [];
+}): CatalogUserError[] {
+  const errors: CatalogUserError[] = [];
   if (input.name != null)
-    errors.push(...validateText({ name: input.name.trim() }, LIMITS.name, 'INVALID_NAME'));
+    errors.push(
+      ...validateText({ name: input.name.trim() }, LIMITS.name, UserErrorCode.INVALID_NAME),
+    );
   if (input.description != null && input.description.length > LIMITS.description) {
     errors.push(
       userError(
-        'INVALID_DESCRIPTION',
+        UserErrorCode.INVALID_DESCRIPTION,
         `description must be at most ${LIMITS.description} characters`,
         ['input', 'description'],
       ),
@@ -406,18 +432,22 @@ function validateProductFields(input: {
       input.priceAmount > LIMITS.price)
   ) {
     errors.push(
-      userError('INVALID_PRICE', `priceAmount must be between 0 and ${LIMITS.price} minor units`, [
-        'input',
-        'priceAmount',
-      ]),
+      userError(
+        UserErrorCode.INVALID_PRICE,
+        `priceAmount must be between 0 and ${LIMITS.price} minor units`,
+        ['input', 'priceAmount'],
+      ),
     );
   }
   return errors;
 }
 
 const categoryNotFound = (slug: string) =>
-  userError('CATEGORY_NOT_FOUND', `No category with slug "${slug}"`, ['input', 'categorySlug']);
+  userError(UserErrorCode.CATEGORY_NOT_FOUND, `No category with slug "${slug}"`, [
+    'input',
+    'categorySlug',
+  ]);
 const skuTaken = (sku: string) =>
-  userError('SKU_TAKEN', `A product with sku "${sku}" exists`, ['input', 'sku']);
+  userError(UserErrorCode.SKU_TAKEN, `A product with sku "${sku}" exists`, ['input', 'sku']);
 const productNotFound = (id: string, field = ['id']) =>
-  userError('PRODUCT_NOT_FOUND', `No product with id "${id}"`, field);
+  userError(UserErrorCode.PRODUCT_NOT_FOUND, `No product with id "${id}"`, field);

@@ -2,14 +2,10 @@ import type { Resolvers } from './generated/resolvers-types.ts';
 
 export const resolvers: Resolvers = {
   Query: {
-    product: (_parent, { id }, ctx) => ctx.loaders.productById.load(id),
+    product: (_parent, { id }, ctx) => ctx.products.product(id),
     products: (_parent, args, ctx) => ctx.products.listProducts(ctx, args),
     searchProducts: async (_parent, args, ctx) => {
-      const page = await ctx.search.searchProducts(
-        ctx,
-        (ids) => ctx.loaders.productById.loadMany(ids).then(rejectErrors),
-        args,
-      );
+      const page = await ctx.products.searchProducts(ctx, args);
       return {
         edges: page.edges,
         totalCount: page.totalCount,
@@ -34,17 +30,10 @@ export const resolvers: Resolvers = {
   },
   Product: {
     // N references in one request: one batched query through the request's DataLoader.
-    __resolveReference: (reference, ctx) => ctx.loaders.productById.load(reference.id),
+    __resolveReference: (reference, ctx) => ctx.products.product(reference.id),
     price: (product) => ({ amount: product.priceAmount, currency: product.currency }),
-    category: (product, _args, ctx) =>
-      product.categoryId ? ctx.loaders.categoryById.load(product.categoryId) : null,
+    category: (product, _args, ctx) => ctx.products.categoryOf(product),
     stock: (product) => Math.max(0, product.onHand - product.reserved),
     inStock: (product) => product.onHand - product.reserved > 0,
   },
 };
-
-function rejectErrors<T>(values: Array<T | Error>): T[] {
-  const failure = values.find((value): value is Error => value instanceof Error);
-  if (failure) throw failure;
-  return values as T[];
-}

@@ -10,12 +10,10 @@ import {
 } from '@microshop/runtime';
 import { createSearchIndex } from '@microshop/search';
 import { createCatalogApp } from './app.ts';
+import { consumers, outboxSource } from './events.ts';
+import { ProductRepository } from './product.repository.ts';
 import { SearchService } from './search.service.ts';
-import { CATALOG_SOURCE, StockService } from './stock.service.ts';
-
-/** Consumer groups of the catalog process (the bus prefixes the namespace). */
-export const STOCK_CONSUMER_GROUP = 'catalog-stock';
-export const SEARCH_SYNC_CONSUMER_GROUP = 'catalog-search-sync';
+import { StockService } from './stock.service.ts';
 
 /**
  * The catalog process: subgraph server, the stock consumer of the order saga, the search-sync
@@ -37,29 +35,16 @@ export async function start(config: Config, logger: Logger): Promise<RunningServ
 
     const bus = await createEventBus(config, { db, logger });
     onClose(() => bus.close());
-    const relay = await startOutboxRelay({ db, bus, source: CATALOG_SOURCE, logger });
+    const relay = await startOutboxRelay({ db, bus, source: outboxSource, logger });
     onClose(() => relay.close());
-
-    const stock = new StockService(logger.child({ component: 'stock' }));
-    const stockConsumer = await startEventConsumer({
-      bus,
-      db,
-      logger,
-      group: STOCK_CONSUMER_GROUP,
-      topics: ['orders'],
-      handle: (tx, event) => stock.handleOrderEvent(tx, event),
-    });
-    onClose(() => stockConsumer.close());
-
-    const searchSync = await startEventConsumer({
-      bus,
-      db,
-      logger,
-      group: SEARCH_SYNC_CONSUMER_GROUP,
-      topics: ['catalog'],
-      handle: (tx, event) => search.handleCatalogEvent(tx, event),
-    });
-    onClose(() => searchSync.close());
+    const stock = new StockService(new ProductRepository(db), logger.child({ component: 'stock' }));
+    for (const consumer of consumers({
+      stock: stock.handleOrderEvent,
+      searchSync: search.handleCatalogEvent,
+    })) {
+      const subscription = await startEventConsumer({ bus, db, logger, ...consumer });
+      onClose(() => subscription.close());
+    }
 
     const server = await startSubgraphServer(
       createCatalogApp({

@@ -3,16 +3,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '@microshop/db';
 import { createEvent, type DomainEvent } from '@microshop/events';
 import { createTestDatabase, type TestDatabase } from '@microshop/testing';
+import { ProductRepository } from '../src/product.repository.ts';
 import { StockService } from '../src/stock.service.ts';
 import { insertProducts, silentLogger } from './helpers.ts';
 
 let database: TestDatabase;
 let db: Db;
-const stock = new StockService(silentLogger);
+let stock: StockService;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   db = database.prisma;
+  stock = new StockService(new ProductRepository(db), silentLogger);
 });
 afterAll(async () => {
   await database?.drop();

@@ -3,7 +3,8 @@ import { parse } from 'graphql';
 import type { TokenVerifier } from '@microshop/auth';
 import type { Db } from '@microshop/db';
 import type { Logger, SubgraphServerOptions } from '@microshop/runtime';
-import { createOrderLoaders, type OrdersContext } from './context.ts';
+import type { OrdersContext } from './context.ts';
+import { createOrderLoaders } from './loaders.ts';
 import { OrderRepository } from './order.repository.ts';
 import { OrderService } from './order.service.ts';
 import { OrderTransitions } from './order-transitions.ts';
@@ -25,12 +26,7 @@ export interface OrdersAppDependencies {
 /** The orders subgraph as server options: used by start.ts and by tests alike. */
 export function createOrdersApp(deps: OrdersAppDependencies): SubgraphServerOptions<OrdersContext> {
   const repository = new OrderRepository(deps.db);
-  const orders = new OrderService(
-    deps.db,
-    repository,
-    new OrderTransitions(repository),
-    deps.upstream,
-  );
+  const transitions = new OrderTransitions(repository);
   return {
     name: 'orders',
     typeDefs: ordersTypeDefs,
@@ -38,7 +34,16 @@ export function createOrdersApp(deps: OrdersAppDependencies): SubgraphServerOpti
     verifier: deps.verifier,
     logger: deps.logger,
     showInternalErrors: deps.showInternalErrors,
-    context: (base) => ({ ...base, orders, loaders: createOrderLoaders(repository) }),
+    context: (base) => ({
+      ...base,
+      orders: new OrderService(
+        deps.db,
+        repository,
+        transitions,
+        deps.upstream,
+        createOrderLoaders(repository),
+      ),
+    }),
     readiness: async () => {
       await deps.db.$queryRaw`SELECT 1`;
     },

@@ -1,12 +1,4 @@
-import DataLoader from 'dataloader';
 import type { RequestContext } from '@microshop/runtime';
-import {
-  isOrderId,
-  type OrderItemRecord,
-  type OrderRecord,
-  type OrderRepository,
-  type OrderStatusChangeRecord,
-} from './order.repository.ts';
 import type { OrderService } from './order.service.ts';
 
 /** An entity of another subgraph, known here by its key only. */
@@ -14,37 +6,7 @@ export interface EntityReference {
   id: string;
 }
 
-/** Per-request batching: one query per field per request, however many orders are listed. */
-export interface OrderLoaders {
-  orderById: DataLoader<string, OrderRecord | null>;
-  itemsByOrderId: DataLoader<string, OrderItemRecord[]>;
-  historyByOrderId: DataLoader<string, OrderStatusChangeRecord[]>;
-}
-
+/** The orders request context: its service, built per request around that request's loaders. */
 export interface OrdersContext extends RequestContext {
   orders: OrderService;
-  loaders: OrderLoaders;
-}
-
-function groupByOrderId<T extends { orderId: string }>(ids: readonly string[], rows: T[]): T[][] {
-  const groups = new Map<string, T[]>(ids.map((id) => [id, []]));
-  for (const row of rows) groups.get(row.orderId)?.push(row);
-  return ids.map((id) => groups.get(id) ?? []);
-}
-
-export function createOrderLoaders(repository: OrderRepository): OrderLoaders {
-  return {
-    orderById: new DataLoader(async (ids) => {
-      // A malformed id names no order; asking PostgreSQL would fail the uuid cast.
-      const rows = await repository.findByIds(ids.filter(isOrderId));
-      const byId = new Map(rows.map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id) ?? null);
-    }),
-    itemsByOrderId: new DataLoader(async (ids) =>
-      groupByOrderId(ids, await repository.itemsOf(ids)),
-    ),
-    historyByOrderId: new DataLoader(async (ids) =>
-      groupByOrderId(ids, await repository.historyOf(ids)),
-    ),
-  };
 }

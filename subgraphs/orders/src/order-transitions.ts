@@ -1,10 +1,8 @@
 import type { Tx } from '@microshop/db';
 import { appendToOutbox, createEvent } from '@microshop/events';
+import { outboxSource } from './events.ts';
 import { canTransition, type OrderStatus } from './order-state-machine.ts';
 import type { OrderRecord, OrderRepository } from './order.repository.ts';
-
-/** The outbox source of every event the orders domain writes (its relay publishes them). */
-export const ORDERS_OUTBOX_SOURCE = 'orders';
 
 /** What happened when a status change was attempted. */
 export type TransitionOutcome =
@@ -42,7 +40,7 @@ export class OrderTransitions {
   ): Promise<Exclude<TransitionOutcome, { kind: 'not-found' }>> {
     if (!canTransition(order.status, to)) return { kind: 'refused', order };
     const changed = await this.repository.recordTransition(tx, order, to, reason);
-    await appendToOutbox(tx, ORDERS_OUTBOX_SOURCE, [
+    await appendToOutbox(tx, outboxSource, [
       createEvent(
         'OrderStatusChanged',
         order.id,

@@ -1,4 +1,5 @@
 import type { Db, Prisma, Tx } from '@microshop/db';
+import type { ListPosition } from '@microshop/runtime';
 import type { OrderStatus } from './order-state-machine.ts';
 
 export type OrderRecord = Prisma.OrderModel;
@@ -18,19 +19,6 @@ export interface NewOrder {
   currency: string;
   totalAmount: number;
   lines: NewOrderLine[];
-}
-
-/** Position in the newest-first listing of one user's orders. */
-export interface OrderListPosition {
-  createdAt: Date;
-  id: string;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether `id` can name an order at all (order ids are uuids; PostgreSQL refuses anything else). */
-export function isOrderId(id: string): boolean {
-  return UUID.test(id);
 }
 
 /** The only data access of the orders domain. */
@@ -117,11 +105,7 @@ export class OrderRepository {
   }
 
   /** A user's orders newest first, strictly after `after` in that order. */
-  listByUser(
-    userId: string,
-    take: number,
-    after: OrderListPosition | null,
-  ): Promise<OrderRecord[]> {
+  listByUser(userId: string, take: number, after: ListPosition | null): Promise<OrderRecord[]> {
     return this.db.order.findMany({
       where: {
         userId,

@@ -1,26 +1,34 @@
-import { forbidden, requireAdmin, requireUser, type Principal } from '@microshop/auth';
-import { Prisma, type Db } from '@microshop/db';
+import { isAdmin, requireAdmin, requireOwnerOrAdmin, requireUser } from '@microshop/auth';
+import { isUniqueViolation, type Db } from '@microshop/db';
 import { appendToOutbox, createEvent } from '@microshop/events';
 import {
   badUserInput,
-  ErrorCode,
+  checkPageSize,
+  decodeCursor,
+  isUuid,
+  pageOf,
   userError,
   type RequestContext,
   type UserError,
 } from '@microshop/runtime';
+import { outboxSource } from './events.ts';
+import { UserErrorCode } from './generated/resolvers-types.ts';
+import type { OrderLoaders } from './loaders.ts';
 import type { OrderStatus } from './order-state-machine.ts';
-import { ORDERS_OUTBOX_SOURCE, type OrderTransitions } from './order-transitions.ts';
-import {
-  isOrderId,
-  type OrderListPosition,
-  type OrderRecord,
-  type OrderRepository,
+import type { OrderTransitions } from './order-transitions.ts';
+import type {
+  OrderItemRecord,
+  OrderRecord,
+  OrderRepository,
+  OrderStatusChangeRecord,
 } from './order.repository.ts';
 import type { ShopUpstream } from './upstream.ts';
 
+type OrdersUserError = UserError<UserErrorCode>;
+
 export interface OrderPayload {
   order: OrderRecord | null;
-  userErrors: UserError[];
+  userErrors: OrdersUserError[];
 }
 
 export interface OrderPage {
@@ -34,44 +42,16 @@ export interface PlaceOrderInput {
   paymentToken: string;
 }
 
-const MAX_PAGE_SIZE = 100;
 /** Waits for a pooled connection under load rather than failing the request (Prisma's default is 2 s). */
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 const MAX_KEY_LENGTH = 128;
 const MAX_ORDER_TOTAL = 2 ** 31 - 1; // Money.amount is a GraphQL Int
 
-function isAdmin(principal: Principal): boolean {
-  return principal.role === 'ADMIN';
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}
-
-function encodeCursor(order: OrderRecord): string {
-  return Buffer.from(JSON.stringify([order.createdAt.toISOString(), order.id])).toString(
-    'base64url',
+function invalidTransition(from: OrderStatus, to: OrderStatus): OrdersUserError {
+  return userError(
+    UserErrorCode.INVALID_TRANSITION,
+    `An order that is ${from} cannot become ${to}`,
   );
-}
-
-function decodeCursor(cursor: string): OrderListPosition {
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(decoded) && decoded.length === 2) {
-      const [createdAt, id] = decoded as unknown[];
-      const date = new Date(String(createdAt));
-      if (typeof id === 'string' && isOrderId(id) && !Number.isNaN(date.getTime())) {
-        return { createdAt: date, id };
-      }
-    }
-  } catch {
-    // fall through: any undecodable cursor is the same bad input
-  }
-  throw badUserInput('`after` is not a cursor of this connection', ['after']);
-}
-
-function invalidTransition(from: OrderStatus, to: OrderStatus): UserError {
-  return userError('INVALID_TRANSITION', `An order that is ${from} cannot become ${to}`);
 }
 
 export class OrderService {
@@ -80,23 +60,32 @@ export class OrderService {
     private readonly repository: OrderRepository,
     private readonly transitions: OrderTransitions,
     private readonly upstream: ShopUpstream,
+    private readonly loaders: OrderLoaders,
   ) {}
 
   /**
    * Owner or ADMIN; anyone else gets FORBIDDEN, also for an id that does not exist (so ids
    * cannot be probed). An ADMIN asking for a missing order gets null.
    */
-  authorizeRead(principal: Principal | null, order: OrderRecord | null): OrderRecord | null {
-    const caller = requireUser(principal);
-    if (isAdmin(caller)) return order;
-    if (!order || order.userId !== caller.userId) throw forbidden('Not allowed to see this order');
+  private authorizeRead(ctx: RequestContext, order: OrderRecord | null): OrderRecord | null {
+    requireOwnerOrAdmin(ctx.principal, order?.userId, 'Not allowed to see this order');
     return order;
   }
 
+  /** One order (Query.order and Order references alike); all of one request share one query. */
   async order(ctx: RequestContext, id: string): Promise<OrderRecord | null> {
     requireUser(ctx.principal);
-    const order = isOrderId(id) ? await this.repository.findById(id) : null;
-    return this.authorizeRead(ctx.principal, order);
+    return this.authorizeRead(ctx, await this.loaders.orderById.load(id));
+  }
+
+  /** An order's lines, read for every order of the request at once. */
+  itemsOf(order: OrderRecord): Promise<OrderItemRecord[]> {
+    return this.loaders.itemsByOrderId.load(order.id);
+  }
+
+  /** An order's status history, read for every order of the request at once. */
+  historyOf(order: OrderRecord): Promise<OrderStatusChangeRecord[]> {
+    return this.loaders.historyByOrderId.load(order.id);
   }
 
   async ordersOfUser(
@@ -105,23 +94,17 @@ export class OrderService {
     first: number,
     after: string | null,
   ): Promise<OrderPage> {
-    const caller = requireUser(ctx.principal);
-    if (caller.userId !== userId && !isAdmin(caller)) {
-      throw forbidden("Not allowed to see this user's orders");
-    }
-    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-      throw badUserInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}`, ['first']);
-    }
+    requireOwnerOrAdmin(ctx.principal, userId, "Not allowed to see this user's orders");
+    checkPageSize(first);
     const position = after ? decodeCursor(after) : null;
     const [rows, totalCount] = await Promise.all([
       this.repository.listByUser(userId, first + 1, position),
       this.repository.countByUser(userId),
     ]);
-    const page = rows.slice(0, first);
-    const edges = page.map((order) => ({ cursor: encodeCursor(order), node: order }));
+    const { nodes, cursors, hasNextPage } = pageOf(rows, first);
     return {
-      edges,
-      pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },
+      edges: nodes.map((node, position) => ({ cursor: cursors[position]!, node })),
+      pageInfo: { hasNextPage, endCursor: cursors.at(-1) ?? null },
       totalCount,
     };
   }
@@ -149,7 +132,10 @@ export class OrderService {
 
     const cart = await this.upstream.cartOf(ctx);
     if (cart.length === 0) {
-      return { order: null, userErrors: [userError('EMPTY_CART', 'The cart is empty')] };
+      return {
+        order: null,
+        userErrors: [userError(UserErrorCode.EMPTY_CART, 'The cart is empty')],
+      };
     }
     const productIds = [...new Set(cart.map((line) => line.productId))];
     const products = await this.upstream.products(ctx, productIds);
@@ -163,7 +149,7 @@ export class OrderService {
         order: null,
         userErrors: [
           userError(
-            'PRODUCT_UNAVAILABLE',
+            UserErrorCode.PRODUCT_UNAVAILABLE,
             `No longer sold: ${unavailable.join(', ')}; remove it from the cart`,
           ),
         ],
@@ -185,7 +171,7 @@ export class OrderService {
         order: null,
         userErrors: [
           userError(
-            ErrorCode.MIXED_CURRENCIES,
+            UserErrorCode.MIXED_CURRENCIES,
             'The cart holds products priced in different currencies',
           ),
         ],
@@ -196,7 +182,7 @@ export class OrderService {
     if (totalAmount > MAX_ORDER_TOTAL) {
       return {
         order: null,
-        userErrors: [userError('ORDER_TOO_LARGE', 'The order total is too large')],
+        userErrors: [userError(UserErrorCode.ORDER_TOO_LARGE, 'The order total is too large')],
       };
     }
 
@@ -209,7 +195,7 @@ export class OrderService {
           totalAmount,
           lines,
         });
-        await appendToOutbox(tx, ORDERS_OUTBOX_SOURCE, [
+        await appendToOutbox(tx, outboxSource, [
           createEvent(
             'OrderPlaced',
             created.id,
@@ -264,14 +250,13 @@ export class OrderService {
     to: OrderStatus,
     reason: string | null,
   ): Promise<OrderPayload> {
-    const caller = requireUser(ctx.principal);
     const payload = await this.db.$transaction(async (tx): Promise<OrderPayload> => {
-      const order = isOrderId(id) ? await this.repository.lockForUpdate(tx, id) : null;
-      this.authorizeRead(caller, order);
+      const order = isUuid(id) ? await this.repository.lockForUpdate(tx, id) : null;
+      this.authorizeRead(ctx, order);
       if (!order) {
         return {
           order: null,
-          userErrors: [userError('ORDER_NOT_FOUND', 'No order has this id', ['id'])],
+          userErrors: [userError(UserErrorCode.ORDER_NOT_FOUND, 'No order has this id', ['id'])],
         };
       }
       const outcome = await this.transitions.transitionLocked(tx, order, to, reason, ctx.requestId);

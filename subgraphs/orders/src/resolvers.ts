@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { DateTimeScalar } from '@microshop/runtime';
+import { DateTimeScalar, ErrorCode } from '@microshop/runtime';
 import type { Resolvers } from './generated/resolvers-types.ts';
 
 const DEFAULT_PAGE_SIZE = 20;
@@ -24,7 +24,7 @@ export const resolvers: Resolvers = {
       subscribe: () => {
         throw new GraphQLError(
           'orderStatusChanged is served by the gateway over graphql-ws, not by the orders subgraph',
-          { extensions: { code: 'BAD_REQUEST' } },
+          { extensions: { code: ErrorCode.BAD_REQUEST } },
         );
       },
     },
@@ -36,12 +36,11 @@ export const resolvers: Resolvers = {
   },
 
   Order: {
-    __resolveReference: async (reference, ctx) =>
-      ctx.orders.authorizeRead(ctx.principal, await ctx.loaders.orderById.load(reference.id)),
+    __resolveReference: (reference, ctx) => ctx.orders.order(ctx, reference.id),
     user: (order) => ({ id: order.userId }),
-    items: (order, _args, ctx) => ctx.loaders.itemsByOrderId.load(order.id),
+    items: (order, _args, ctx) => ctx.orders.itemsOf(order),
     total: (order) => ({ amount: order.totalAmount, currency: order.currency }),
-    statusHistory: (order, _args, ctx) => ctx.loaders.historyByOrderId.load(order.id),
+    statusHistory: (order, _args, ctx) => ctx.orders.historyOf(order),
   },
 
   OrderItem: {

@@ -1,11 +1,7 @@
 import type { Tx } from '@microshop/db';
-import type { DomainEvent } from '@microshop/events';
-import type { Logger } from '@microshop/runtime';
+import type { DomainEvent, EventContext } from '@microshop/events';
 import type { OrderStatus } from './order-state-machine.ts';
 import type { OrderTransitions } from './order-transitions.ts';
-
-/** The topics whose events settle an order: stock outcomes (catalog) and payment outcomes. */
-export const SAGA_OUTCOME_TOPICS = ['catalog', 'payments'] as const;
 
 interface StatusChange {
   orderId: string;
@@ -28,20 +24,18 @@ export function statusChangeOf(event: DomainEvent): StatusChange | null {
 }
 
 /**
- * Applies one saga outcome to its order inside the consumer's transaction (which also records
+ * Applies saga outcomes to their orders inside the consumer's transaction (which also records
  * the event as processed). An outcome that no longer applies (the customer cancelled first) is
  * refused by the state machine and changes nothing.
  */
-export function createSagaOutcomeHandler(transitions: OrderTransitions, logger: Logger) {
-  return async (tx: Tx, event: DomainEvent): Promise<void> => {
+export class SagaOutcomes {
+  constructor(private readonly transitions: OrderTransitions) {}
+
+  handleOutcomeEvent = async (tx: Tx, event: DomainEvent, context: EventContext): Promise<void> => {
     const change = statusChangeOf(event);
     if (!change) return;
-    const log = logger.child({
-      orderId: change.orderId,
-      eventId: event.id,
-      requestId: event.requestId,
-    });
-    const outcome = await transitions.transition(
+    const log = context.log.child({ orderId: change.orderId });
+    const outcome = await this.transitions.transition(
       tx,
       change.orderId,
       change.to,

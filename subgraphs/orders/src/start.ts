@@ -9,7 +9,7 @@ import {
   type RunningServer,
 } from '@microshop/runtime';
 import { createOrdersApp } from './app.ts';
-import { ORDERS_OUTBOX_SOURCE } from './order-transitions.ts';
+import { outboxSource } from './events.ts';
 import { createShopUpstream } from './upstream.ts';
 
 /** The orders database client; the embedded database is started by `npm start`, not here. */
@@ -29,7 +29,7 @@ export async function start(config: Config, logger: Logger): Promise<RunningServ
     onClose(() => db.$disconnect());
     const bus = await createEventBus(config, { db, logger });
     onClose(() => bus.close());
-    const relay = await startOutboxRelay({ db, bus, source: ORDERS_OUTBOX_SOURCE, logger });
+    const relay = await startOutboxRelay({ db, bus, source: outboxSource, logger });
     onClose(() => relay.close());
     const server = await startSubgraphServer(
       createOrdersApp({

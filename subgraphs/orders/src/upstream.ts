@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import {
+  ErrorCode,
   querySubgraph,
   serviceUnavailable,
   SubgraphUnreachableError,
@@ -16,7 +17,7 @@ import {
 const UPSTREAM_TIMEOUT_MS = 10_000;
 
 /** Errors a caller should see as they are (their own token was refused), not as an outage. */
-const PASSED_THROUGH_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN']);
+const PASSED_THROUGH_CODES = new Set<string>([ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN]);
 
 async function requestSubgraph<TData>(
   ctx: RequestContext,

@@ -1,13 +1,11 @@
 import type { Config } from '@microshop/config';
 import { createEventBus, startEventConsumer, startEventRetention } from '@microshop/events';
 import { openInOrder, type Logger } from '@microshop/runtime';
+import { consumers } from './events.ts';
 import { OrderRepository } from './order.repository.ts';
 import { OrderTransitions } from './order-transitions.ts';
-import { createSagaOutcomeHandler, SAGA_OUTCOME_TOPICS } from './saga-outcomes.ts';
+import { SagaOutcomes } from './saga-outcomes.ts';
 import { connectOrdersDatabase } from './start.ts';
-
-/** Consumer group of the orders worker (the bus prefixes config.namespace). */
-export const ORDERS_WORKER_GROUP = 'orders-worker';
 
 export interface RunningWorker {
   close(): Promise<void>;
@@ -26,20 +24,17 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     onClose(() => db.$disconnect());
     const bus = await createEventBus(config, { db, logger });
     onClose(() => bus.close());
-    const consumer = await startEventConsumer({
-      bus,
-      db,
-      logger,
-      group: ORDERS_WORKER_GROUP,
-      topics: SAGA_OUTCOME_TOPICS,
-      handle: createSagaOutcomeHandler(new OrderTransitions(new OrderRepository(db)), logger),
-    });
-    onClose(() => consumer.close());
+    const sagaOutcomes = new SagaOutcomes(new OrderTransitions(new OrderRepository(db)));
+    const running = consumers({ sagaOutcomes: sagaOutcomes.handleOutcomeEvent });
+    for (const consumer of running) {
+      const subscription = await startEventConsumer({ bus, db, logger, ...consumer });
+      onClose(() => subscription.close());
+    }
     // The housekeeping of the event tables every service writes to: one worker is always running.
     const retention = startEventRetention({ db, logger, retentionMs: config.eventRetentionMs });
     onClose(() => retention.close());
     logger.info(
-      { group: ORDERS_WORKER_GROUP, topics: SAGA_OUTCOME_TOPICS },
+      { consumers: running.map(({ group, topics }) => ({ group, topics })) },
       'orders worker running',
     );
   });

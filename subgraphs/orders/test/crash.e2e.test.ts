@@ -14,8 +14,7 @@ import {
   type TestDatabase,
 } from '@microshop/testing';
 import { OrderRepository } from '../src/order.repository.ts';
-import { ORDERS_OUTBOX_SOURCE } from '../src/order-transitions.ts';
-import { ORDERS_WORKER_GROUP } from '../src/worker.ts';
+import { ORDERS_WORKER_GROUP, outboxSource } from '../src/events.ts';
 
 /**
  * Orders processes killed with SIGKILL mid-flight and started again: the worker in the middle of
@@ -176,7 +175,7 @@ it(
           to: 'CONFIRMED',
           reason: null,
         });
-        await db.prisma.$transaction((tx) => appendToOutbox(tx, ORDERS_OUTBOX_SOURCE, [event]));
+        await db.prisma.$transaction((tx) => appendToOutbox(tx, outboxSource, [event]));
         written.push(event.id);
       }
     }

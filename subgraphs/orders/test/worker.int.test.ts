@@ -12,7 +12,8 @@ import {
 } from '@microshop/testing';
 import { OrderRepository } from '../src/order.repository.ts';
 import { OrderTransitions } from '../src/order-transitions.ts';
-import { ORDERS_WORKER_GROUP, startWorker, type RunningWorker } from '../src/worker.ts';
+import { ORDERS_WORKER_GROUP } from '../src/events.ts';
+import { startWorker, type RunningWorker } from '../src/worker.ts';
 
 const logger = createLogger('orders-worker-test', {
   logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',

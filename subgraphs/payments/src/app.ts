@@ -3,7 +3,8 @@ import { parse } from 'graphql';
 import type { TokenVerifier } from '@microshop/auth';
 import type { Db } from '@microshop/db';
 import type { Logger, SubgraphServerOptions } from '@microshop/runtime';
-import { createPaymentLoaders, type PaymentsContext } from './context.ts';
+import type { PaymentsContext } from './context.ts';
+import { createPaymentLoaders } from './loaders.ts';
 import { PaymentRepository } from './payment.repository.ts';
 import { PaymentService } from './payment.service.ts';
 import { resolvers } from './resolvers.ts';
@@ -24,7 +25,6 @@ export function createPaymentsApp(
   deps: PaymentsAppDependencies,
 ): SubgraphServerOptions<PaymentsContext> {
   const repository = new PaymentRepository(deps.db);
-  const payments = new PaymentService();
   return {
     name: 'payments',
     typeDefs: paymentsTypeDefs,
@@ -32,7 +32,10 @@ export function createPaymentsApp(
     verifier: deps.verifier,
     logger: deps.logger,
     showInternalErrors: deps.showInternalErrors,
-    context: (base) => ({ ...base, payments, loaders: createPaymentLoaders(repository) }),
+    context: (base) => ({
+      ...base,
+      payments: new PaymentService(createPaymentLoaders(repository)),
+    }),
     readiness: async () => {
       await deps.db.$queryRaw`SELECT 1`;
     },

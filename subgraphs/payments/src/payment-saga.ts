@@ -5,6 +5,7 @@ import {
   type DomainEvent,
   type EventContext,
 } from '@microshop/events';
+import { outboxSource } from './events.ts';
 import type { PaymentProvider } from './payment-provider.ts';
 import type {
   IntentPart,
@@ -12,13 +13,6 @@ import type {
   PaymentRecord,
   PaymentRepository,
 } from './payment.repository.ts';
-
-/** The outbox source of every event payments writes (its relay publishes them). */
-export const PAYMENTS_OUTBOX_SOURCE = 'payments';
-/** Consumer group of payments (the bus prefixes config.namespace). */
-export const PAYMENTS_CONSUMER_GROUP = 'payments';
-/** OrderPlaced and OrderStatusChanged (orders), StockReserved (catalog). */
-export const PAYMENT_SAGA_TOPICS = ['orders', 'catalog'] as const;
 
 /**
  * Payments' part of the order saga, run by startEventConsumer inside the transaction that records
@@ -37,7 +31,7 @@ export class PaymentSaga {
     private readonly provider: PaymentProvider,
   ) {}
 
-  handle = async (tx: Tx, event: DomainEvent, context: EventContext): Promise<void> => {
+  handleSagaEvent = async (tx: Tx, event: DomainEvent, context: EventContext): Promise<void> => {
     switch (event.type) {
       case 'OrderPlaced': {
         const { orderId, userId, total, paymentToken } = event.payload;
@@ -93,7 +87,7 @@ export class PaymentSaga {
       failureReason: result.approved ? null : result.reason,
       providerReference: result.approved ? result.reference : null,
     });
-    await appendToOutbox(tx, PAYMENTS_OUTBOX_SOURCE, [
+    await appendToOutbox(tx, outboxSource, [
       result.approved
         ? createEvent(
             'PaymentAuthorized',
@@ -125,7 +119,7 @@ export class PaymentSaga {
     await this.provider.refund(settlement('refund', payment));
     const refunded = await this.repository.changeStatus(tx, payment.id, 'AUTHORIZED', 'REFUNDED');
     if (!refunded) return;
-    await appendToOutbox(tx, PAYMENTS_OUTBOX_SOURCE, [
+    await appendToOutbox(tx, outboxSource, [
       createEvent(
         'PaymentRefunded',
         orderId,

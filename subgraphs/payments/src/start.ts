@@ -10,13 +10,9 @@ import {
 } from '@microshop/runtime';
 import { createPaymentsApp } from './app.ts';
 import { MockPaymentProvider, type PaymentProvider } from './payment-provider.ts';
+import { consumers, outboxSource } from './events.ts';
 import { PaymentRepository } from './payment.repository.ts';
-import {
-  PAYMENT_SAGA_TOPICS,
-  PAYMENTS_CONSUMER_GROUP,
-  PAYMENTS_OUTBOX_SOURCE,
-  PaymentSaga,
-} from './payment-saga.ts';
+import { PaymentSaga } from './payment-saga.ts';
 
 /**
  * The payments process: subgraph server, the saga consumer (authorize / refund / capture) and
@@ -34,18 +30,13 @@ export async function start(
     onClose(() => db.$disconnect());
     const bus = await createEventBus(config, { db, logger });
     onClose(() => bus.close());
-    const relay = await startOutboxRelay({ db, bus, source: PAYMENTS_OUTBOX_SOURCE, logger });
+    const relay = await startOutboxRelay({ db, bus, source: outboxSource, logger });
     onClose(() => relay.close());
     const saga = new PaymentSaga(new PaymentRepository(db), provider);
-    const consumer = await startEventConsumer({
-      bus,
-      db,
-      logger,
-      group: PAYMENTS_CONSUMER_GROUP,
-      topics: PAYMENT_SAGA_TOPICS,
-      handle: saga.handle,
-    });
-    onClose(() => consumer.close());
+    for (const consumer of consumers({ saga: saga.handleSagaEvent })) {
+      const subscription = await startEventConsumer({ bus, db, logger, ...consumer });
+      onClose(() => subscription.close());
+    }
     const server = await startSubgraphServer(
       createPaymentsApp({
         db,

@@ -15,7 +15,7 @@ import {
   type RunningHttp,
   type TestDatabase,
 } from '@microshop/testing';
-import { PAYMENTS_CONSUMER_GROUP } from '../src/payment-saga.ts';
+import { PAYMENTS_CONSUMER_GROUP } from '../src/events.ts';
 import { start } from '../src/start.ts';
 
 const logger = createLogger('payments-test', { logLevel: process.env.TEST_LOG_LEVEL ?? 'silent' });

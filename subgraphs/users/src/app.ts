@@ -10,14 +10,15 @@ import type { Cache } from '@microshop/cache';
 import type { Db } from '@microshop/db';
 import { sendJson, type Logger, type SubgraphServerOptions } from '@microshop/runtime';
 import { AuthService } from './auth.service.ts';
-import { createUserLoader, type UsersContext } from './context.ts';
+import type { UsersContext } from './context.ts';
 import type { UsersKeys } from './keys.ts';
 import {
   DEFAULT_LOGIN_THROTTLE,
   LoginThrottle,
   type LoginThrottleOptions,
 } from './login-throttle.ts';
-import type { ScryptParameters } from './password.ts';
+import { createUserLoaders } from './loaders.ts';
+import { createDummyVerifier, type ScryptParameters } from './password.ts';
 import { resolvers } from './resolvers.ts';
 import { UserRepository } from './user.repository.ts';
 
@@ -40,7 +41,7 @@ export interface UsersAppDeps {
 /** The users subgraph wired from its backends; `start()` and the tests both serve it with startSubgraphServer. */
 export function createUsersApp(deps: UsersAppDeps): SubgraphServerOptions<UsersContext> {
   const users = new UserRepository(deps.db);
-  const auth = new AuthService({
+  const authDeps = {
     users,
     tokens: createAccessTokenIssuer(deps.keys.current, {
       ...deps.jwt,
@@ -48,7 +49,9 @@ export function createUsersApp(deps: UsersAppDeps): SubgraphServerOptions<UsersC
     }),
     throttle: new LoginThrottle(deps.cache, deps.loginThrottle ?? DEFAULT_LOGIN_THROTTLE),
     scrypt: deps.scrypt,
-  });
+    // Shared by every request: it hashes its random password once.
+    dummyVerify: createDummyVerifier(deps.scrypt),
+  };
   const jwksBody = deps.keys.jwks;
   return {
     name: 'users',
@@ -58,7 +61,7 @@ export function createUsersApp(deps: UsersAppDeps): SubgraphServerOptions<UsersC
     verifier: createLocalTokenVerifier(deps.keys.jwks, deps.jwt),
     logger: deps.logger,
     showInternalErrors: deps.showInternalErrors,
-    context: (base) => ({ ...base, auth, userById: createUserLoader(users) }),
+    context: (base) => ({ ...base, auth: new AuthService(authDeps, createUserLoaders(users)) }),
     routes: {
       [JWKS_PATH]: (_req, res) => {
         // Verifiers cache it themselves and refetch on an unknown kid; a short max-age suits a rotation.

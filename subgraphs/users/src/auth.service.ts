@@ -1,9 +1,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { AccessTokenIssuer } from '@microshop/auth';
 import { userError, type RequestContext, type UserError } from '@microshop/runtime';
+import { UserErrorCode } from './generated/resolvers-types.ts';
+import type { UserLoaders } from './loaders.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import {
-  createDummyVerifier,
   hashPassword,
   MAX_PASSWORD_LENGTH,
   needsRehash,
@@ -25,18 +26,23 @@ export interface AuthResult {
   refreshToken?: string;
   expiresIn?: number;
   user?: UserRecord;
-  userErrors: UserError[];
+  userErrors: UsersUserError[];
 }
 
-const failure = (...userErrors: UserError[]): AuthResult => ({ userErrors });
+type UsersUserError = UserError<UserErrorCode>;
 
-const INVALID_CREDENTIALS = userError('INVALID_CREDENTIALS', 'Email or password is incorrect.');
+const failure = (...userErrors: UsersUserError[]): AuthResult => ({ userErrors });
+
+const INVALID_CREDENTIALS = userError(
+  UserErrorCode.INVALID_CREDENTIALS,
+  'Email or password is incorrect.',
+);
 const TOO_MANY_ATTEMPTS = userError(
-  'TOO_MANY_ATTEMPTS',
+  UserErrorCode.TOO_MANY_ATTEMPTS,
   'Too many failed sign-in attempts. Wait a few minutes and try again.',
 );
 const INVALID_REFRESH_TOKEN = userError(
-  'INVALID_REFRESH_TOKEN',
+  UserErrorCode.INVALID_REFRESH_TOKEN,
   'This session has ended or the refresh token is invalid. Sign in again.',
   ['refreshToken'],
 );
@@ -61,14 +67,28 @@ export interface AuthServiceDeps {
   tokens: AccessTokenIssuer;
   throttle: LoginThrottle;
   scrypt: ScryptParameters;
+  /** The work of a password check when the email is unknown (createDummyVerifier). */
+  dummyVerify: (password: string) => Promise<false>;
 }
 
-/** Accounts and sessions: sign-up, logIn (throttled), refresh-token rotation with theft detection, logOut. */
+/**
+ * Accounts and sessions: the caller's account, sign-up, logIn (throttled), refresh-token rotation
+ * with theft detection, logOut.
+ */
 export class AuthService {
-  private readonly dummyVerify: (password: string) => Promise<false>;
+  constructor(
+    private readonly deps: AuthServiceDeps,
+    private readonly loaders: UserLoaders,
+  ) {}
 
-  constructor(private readonly deps: AuthServiceDeps) {
-    this.dummyVerify = createDummyVerifier(deps.scrypt);
+  /** The caller's own account; null without an access token. */
+  async me(ctx: RequestContext): Promise<UserRecord | null> {
+    return ctx.principal ? this.loaders.userById.load(ctx.principal.userId) : null;
+  }
+
+  /** A user by id (a User reference); every user read of one request shares one query. */
+  user(id: string): Promise<UserRecord | null> {
+    return this.loaders.userById.load(id);
   }
 
   async signUp(
@@ -77,13 +97,15 @@ export class AuthService {
   ): Promise<AuthResult> {
     const email = normalizeEmail(input.email);
     const name = input.name.trim();
-    const errors: UserError[] = [];
+    const errors: UsersUserError[] = [];
     if (!isValidEmail(email)) {
-      errors.push(userError('INVALID_EMAIL', 'Enter a valid email address.', ['input', 'email']));
+      errors.push(
+        userError(UserErrorCode.INVALID_EMAIL, 'Enter a valid email address.', ['input', 'email']),
+      );
     }
     if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
       errors.push(
-        userError('INVALID_NAME', `Name must be 1 to ${MAX_NAME_LENGTH} characters.`, [
+        userError(UserErrorCode.INVALID_NAME, `Name must be 1 to ${MAX_NAME_LENGTH} characters.`, [
           'input',
           'name',
         ]),
@@ -104,7 +126,7 @@ export class AuthService {
     } catch (error) {
       if (error instanceof EmailTakenError) {
         return failure(
-          userError('EMAIL_TAKEN', 'An account with this email already exists.', [
+          userError(UserErrorCode.EMAIL_TAKEN, 'An account with this email already exists.', [
             'input',
             'email',
           ]),
@@ -138,7 +160,7 @@ export class AuthService {
     const credentials = await this.deps.users.findCredentialsByEmail(email);
     const valid = credentials
       ? await verifyPassword(input.password, credentials.passwordHash)
-      : await this.dummyVerify(input.password);
+      : await this.deps.dummyVerify(input.password);
     if (!credentials || !valid) {
       await throttle.recordFailure(ctx.clientAddress);
       return failure(INVALID_CREDENTIALS);

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { UserErrorCode } from './generated/resolvers-types.ts';
 
 /** Longest password accepted: checked before any hashing, so a huge string costs nothing. */
 export const MAX_PASSWORD_LENGTH = 256;
@@ -80,28 +81,31 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+type PasswordPolicyCode =
+  typeof UserErrorCode.PASSWORD_TOO_LONG | typeof UserErrorCode.WEAK_PASSWORD;
+
 const CHARACTER_CLASSES = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/];
 
 /** Why a new password is refused, or null when it is acceptable. */
 export function passwordPolicyViolation(
   password: string,
-): { code: string; message: string } | null {
+): { code: PasswordPolicyCode; message: string } | null {
   if (password.length > MAX_PASSWORD_LENGTH) {
     return {
-      code: 'PASSWORD_TOO_LONG',
+      code: UserErrorCode.PASSWORD_TOO_LONG,
       message: `Password must be at most ${MAX_PASSWORD_LENGTH} characters.`,
     };
   }
   if (password.length < MIN_PASSWORD_LENGTH) {
     return {
-      code: 'WEAK_PASSWORD',
+      code: UserErrorCode.WEAK_PASSWORD,
       message: `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`,
     };
   }
   const classes = CHARACTER_CLASSES.filter((pattern) => pattern.test(password)).length;
   if (classes < 2) {
     return {
-      code: 'WEAK_PASSWORD',
+      code: UserErrorCode.WEAK_PASSWORD,
       message:
         'Password must mix at least two of: lower-case letters, upper-case letters, digits, other characters.',
     };

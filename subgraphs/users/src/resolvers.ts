@@ -4,7 +4,7 @@ import type { Resolvers } from './generated/resolvers-types.ts';
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: {
-    me: (_parent, _args, ctx) => (ctx.principal ? ctx.userById.load(ctx.principal.userId) : null),
+    me: (_parent, _args, ctx) => ctx.auth.me(ctx),
   },
   Mutation: {
     signUp: (_parent, { input }, ctx) => ctx.auth.signUp(ctx, input),
@@ -13,6 +13,6 @@ export const resolvers: Resolvers = {
     logOut: (_parent, { refreshToken }, ctx) => ctx.auth.logOut(ctx, refreshToken),
   },
   User: {
-    __resolveReference: (reference, ctx) => ctx.userById.load(reference.id),
+    __resolveReference: (reference, ctx) => ctx.auth.user(reference.id),
   },
 };

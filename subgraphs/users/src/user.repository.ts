@@ -1,4 +1,5 @@
-import { Prisma, type Db } from '@microshop/db';
+import { isUniqueViolation, type Db } from '@microshop/db';
+import { isUuid } from '@microshop/runtime';
 import type { Role } from '@microshop/auth';
 
 /** An account as the API shows it: never the password hash. */
@@ -11,8 +12,6 @@ export interface UserRecord {
 }
 
 const PUBLIC_FIELDS = { id: true, email: true, name: true, role: true, createdAt: true } as const;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class EmailTakenError extends Error {}
 
@@ -32,7 +31,7 @@ export class UserRepository {
 
   /** Users by id in one query; ids that are not UUIDs cannot exist and are not sent to the database. */
   async findByIds(ids: readonly string[]): Promise<UserRecord[]> {
-    const valid = ids.filter((id) => UUID.test(id));
+    const valid = ids.filter(isUuid);
     if (valid.length === 0) return [];
     return this.db.user.findMany({ where: { id: { in: valid } }, select: PUBLIC_FIELDS });
   }
@@ -59,8 +58,7 @@ export class UserRepository {
     try {
       return await this.db.user.create({ data: input, select: PUBLIC_FIELDS });
     } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')
-        throw new EmailTakenError();
+      if (isUniqueViolation(error)) throw new EmailTakenError();
       throw error;
     }
   }

@@ -75,26 +75,85 @@ export type SignUpInput = {
   password: string;
 };
 
+/** Why a mutation was refused (UserError.errorCode); each subgraph declares the codes it reports. */
+export type UserErrorCode =
+  /** The cart holds 100 different products already. */
+  | 'CART_FULL'
+  /** No category has this slug. */
+  | 'CATEGORY_NOT_FOUND'
+  /** An account with this email address exists already. */
+  | 'EMAIL_TAKEN'
+  /** The cart holds nothing to order. */
+  | 'EMPTY_CART'
+  /** Not enough units: more than the catalog can sell now, or fewer on hand than are reserved. */
+  | 'INSUFFICIENT_STOCK'
+  /** The email or the password is wrong (which one is not told). */
+  | 'INVALID_CREDENTIALS'
+  /** The currency is not a three-letter ISO-4217 code. */
+  | 'INVALID_CURRENCY'
+  /** The stock change is zero, not a whole number, or beyond ±1000000. */
+  | 'INVALID_DELTA'
+  /** The description is longer than 10000 characters. */
+  | 'INVALID_DESCRIPTION'
+  /** The email address is not a plausible address or is longer than 254 characters. */
+  | 'INVALID_EMAIL'
+  /** A name is empty or longer than its input field allows (see the field). */
+  | 'INVALID_NAME'
+  /** The price is not a whole number of minor units between 0 and 100000000. */
+  | 'INVALID_PRICE'
+  /** The quantity is outside what the mutation accepts, or the line would hold more than 99 units. */
+  | 'INVALID_QUANTITY'
+  /** The refresh token is unknown, expired, revoked or was used already; sign in again. */
+  | 'INVALID_REFRESH_TOKEN'
+  /** The sku is not 1 to 64 letters, digits, `.`, `_` or `-`, starting with a letter or digit. */
+  | 'INVALID_SKU'
+  /** The category slug is not 1 to 64 lowercase letters, digits and single dashes. */
+  | 'INVALID_SLUG'
+  /** The initial stock is not a whole number between 0 and 1000000. */
+  | 'INVALID_STOCK'
+  /** The order cannot move from its status to the one asked for. */
+  | 'INVALID_TRANSITION'
+  /** The products involved are priced in more than one currency. */
+  | 'MIXED_CURRENCIES'
+  /** No order has this id. */
+  | 'ORDER_NOT_FOUND'
+  /** The order total exceeds what an order may cost. */
+  | 'ORDER_TOO_LARGE'
+  /** The password is longer than 256 characters. */
+  | 'PASSWORD_TOO_LONG'
+  /** No product with this id is known (to the cart: none with this id is for sale). */
+  | 'PRODUCT_NOT_FOUND'
+  /** A product in the cart is no longer sold; remove it from the cart. */
+  | 'PRODUCT_UNAVAILABLE'
+  /** A product with this sku exists already. */
+  | 'SKU_TAKEN'
+  /** A category with this slug exists already. */
+  | 'SLUG_TAKEN'
+  /** Too many failed sign-ins for this email or client address; wait a few minutes. */
+  | 'TOO_MANY_ATTEMPTS'
+  /** The password is shorter than 10 characters or mixes fewer than two kinds of characters. */
+  | 'WEAK_PASSWORD';
+
 export type SignUpMutationVariables = Exact<{
   input: SignUpInput;
 }>;
 
 
-export type SignUpMutation = { signUp: { accessToken: string | null, refreshToken: string | null, expiresIn: number | null, user: { id: string, email: string, name: string, role: Role, createdAt: string } | null, userErrors: Array<{ code: string, message: string, field: Array<string> | null }> } };
+export type SignUpMutation = { signUp: { accessToken: string | null, refreshToken: string | null, expiresIn: number | null, user: { id: string, email: string, name: string, role: Role, createdAt: string } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type LogInMutationVariables = Exact<{
   input: LogInInput;
 }>;
 
 
-export type LogInMutation = { logIn: { accessToken: string | null, refreshToken: string | null, expiresIn: number | null, user: { id: string, email: string, name: string, role: Role, createdAt: string } | null, userErrors: Array<{ code: string, message: string, field: Array<string> | null }> } };
+export type LogInMutation = { logIn: { accessToken: string | null, refreshToken: string | null, expiresIn: number | null, user: { id: string, email: string, name: string, role: Role, createdAt: string } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type RefreshTokenMutationVariables = Exact<{
   refreshToken: string;
 }>;
 
 
-export type RefreshTokenMutation = { refreshToken: { accessToken: string | null, refreshToken: string | null, expiresIn: number | null, userErrors: Array<{ code: string, message: string, field: Array<string> | null }> } };
+export type RefreshTokenMutation = { refreshToken: { accessToken: string | null, refreshToken: string | null, expiresIn: number | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type LogOutMutationVariables = Exact<{
   refreshToken: string;
@@ -119,7 +178,7 @@ export type AddToCartMutationVariables = Exact<{
 }>;
 
 
-export type AddToCartMutation = { addToCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, message: string, field: Array<string> | null }> } };
+export type AddToCartMutation = { addToCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type UpdateCartItemMutationVariables = Exact<{
   productId: string | number;
@@ -127,19 +186,19 @@ export type UpdateCartItemMutationVariables = Exact<{
 }>;
 
 
-export type UpdateCartItemMutation = { updateCartItem: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, message: string, field: Array<string> | null }> } };
+export type UpdateCartItemMutation = { updateCartItem: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type RemoveFromCartMutationVariables = Exact<{
   productId: string | number;
 }>;
 
 
-export type RemoveFromCartMutation = { removeFromCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, message: string, field: Array<string> | null }> } };
+export type RemoveFromCartMutation = { removeFromCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type ClearCartMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ClearCartMutation = { clearCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, message: string, field: Array<string> | null }> } };
+export type ClearCartMutation = { clearCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type ProductsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -172,7 +231,7 @@ export type CategoriesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type CategoriesQuery = { categories: Array<{ id: string, slug: string, name: string }> };
 
-export type UserErrorFieldsFragment = { code: string, message: string, field: Array<string> | null };
+export type UserErrorFieldsFragment = { code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null };
 
 export type MoneyFieldsFragment = { amount: number, currency: string };
 
@@ -189,7 +248,7 @@ export type PlaceOrderMutationVariables = Exact<{
 }>;
 
 
-export type PlaceOrderMutation = { placeOrder: { order: { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null } | null, userErrors: Array<{ code: string, message: string, field: Array<string> | null }> } };
+export type PlaceOrderMutation = { placeOrder: { order: { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type OrderQueryVariables = Exact<{
   id: string | number;
@@ -211,7 +270,7 @@ export type CancelOrderMutationVariables = Exact<{
 }>;
 
 
-export type CancelOrderMutation = { cancelOrder: { order: { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null } | null, userErrors: Array<{ code: string, message: string, field: Array<string> | null }> } };
+export type CancelOrderMutation = { cancelOrder: { order: { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type OrderStatusChangedSubscriptionVariables = Exact<{
   orderId: string | number;
@@ -241,6 +300,7 @@ export class TypedDocumentString<TResult, TVariables>
 export const UserErrorFieldsFragmentDoc = new TypedDocumentString(`
     fragment UserErrorFields on UserError {
   code
+  errorCode
   message
   field
 }
@@ -373,6 +433,7 @@ export const SignUpDocument = new TypedDocumentString(`
 }
     fragment UserErrorFields on UserError {
   code
+  errorCode
   message
   field
 }
@@ -382,7 +443,7 @@ fragment AccountFields on User {
   name
   role
   createdAt
-}`, {"hash":"sha256:248e42eb9bdfbe695a77e114b7f38517c32554de696b59843e3f2be8364b3557"}) as unknown as TypedDocumentString<SignUpMutation, SignUpMutationVariables>;
+}`, {"hash":"sha256:7e6e4efcc7721c2509019c2dac7463e1130c086f25f87abc2930aefaf223dc62"}) as unknown as TypedDocumentString<SignUpMutation, SignUpMutationVariables>;
 export const LogInDocument = new TypedDocumentString(`
     mutation LogIn($input: LogInInput!) {
   logIn(input: $input) {
@@ -399,6 +460,7 @@ export const LogInDocument = new TypedDocumentString(`
 }
     fragment UserErrorFields on UserError {
   code
+  errorCode
   message
   field
 }
@@ -408,7 +470,7 @@ fragment AccountFields on User {
   name
   role
   createdAt
-}`, {"hash":"sha256:4be875ad3904ce057ed2355c09c5ed5431a12d292c18e1b6f5404cd34fe29b1e"}) as unknown as TypedDocumentString<LogInMutation, LogInMutationVariables>;
+}`, {"hash":"sha256:8aa1ae7d8d948f1ac3086d0ccc56845105d44e1901dc4bbc54e4fd4504f776b4"}) as unknown as TypedDocumentString<LogInMutation, LogInMutationVariables>;
 export const RefreshTokenDocument = new TypedDocumentString(`
     mutation RefreshToken($refreshToken: String!) {
   refreshToken(refreshToken: $refreshToken) {
@@ -422,9 +484,10 @@ export const RefreshTokenDocument = new TypedDocumentString(`
 }
     fragment UserErrorFields on UserError {
   code
+  errorCode
   message
   field
-}`, {"hash":"sha256:db386502704b17847ec36232d88028cffa4f7f903ec6d47edf7480a787f1ad89"}) as unknown as TypedDocumentString<RefreshTokenMutation, RefreshTokenMutationVariables>;
+}`, {"hash":"sha256:eb43b0b1a75291795ba1a0f2adec0a2707de50a4d91ea20a8b7ab79c0264b812"}) as unknown as TypedDocumentString<RefreshTokenMutation, RefreshTokenMutationVariables>;
 export const LogOutDocument = new TypedDocumentString(`
     mutation LogOut($refreshToken: String!) {
   logOut(refreshToken: $refreshToken)
@@ -497,6 +560,7 @@ export const AddToCartDocument = new TypedDocumentString(`
 }
     fragment UserErrorFields on UserError {
   code
+  errorCode
   message
   field
 }
@@ -534,7 +598,7 @@ fragment CartFields on Cart {
       ...ProductSummary
     }
   }
-}`, {"hash":"sha256:55eef690add674a134951051dc87cf7bf7f1182edddbe70e8feba3592f4a033c"}) as unknown as TypedDocumentString<AddToCartMutation, AddToCartMutationVariables>;
+}`, {"hash":"sha256:14c4799bab6abc3c6d607e15fcca324c061651aac54cf412a37dfd31e7e5d357"}) as unknown as TypedDocumentString<AddToCartMutation, AddToCartMutationVariables>;
 export const UpdateCartItemDocument = new TypedDocumentString(`
     mutation UpdateCartItem($productId: ID!, $quantity: Int!) {
   updateCartItem(productId: $productId, quantity: $quantity) {
@@ -548,6 +612,7 @@ export const UpdateCartItemDocument = new TypedDocumentString(`
 }
     fragment UserErrorFields on UserError {
   code
+  errorCode
   message
   field
 }
@@ -585,7 +650,7 @@ fragment CartFields on Cart {
       ...ProductSummary
     }
   }
-}`, {"hash":"sha256:d05d2dac31d9fe9f356b6c92b3724611d3a552409b2f5ce400856160cede095a"}) as unknown as TypedDocumentString<UpdateCartItemMutation, UpdateCartItemMutationVariables>;
+}`, {"hash":"sha256:6e44518d9a5a587895e29f6c80f76d7469921b26e4d470400e5d60382daf9fda"}) as unknown as TypedDocumentString<UpdateCartItemMutation, UpdateCartItemMutationVariables>;
 export const RemoveFromCartDocument = new TypedDocumentString(`
     mutation RemoveFromCart($productId: ID!) {
   removeFromCart(productId: $productId) {
@@ -599,6 +664,7 @@ export const RemoveFromCartDocument = new TypedDocumentString(`
 }
     fragment UserErrorFields on UserError {
   code
+  errorCode
   message
   field
 }
@@ -636,7 +702,7 @@ fragment CartFields on Cart {
       ...ProductSummary
     }
   }
-}`, {"hash":"sha256:27c00adc64818afac0a80429fd483de39609690fe2f9ee3a142bfe75c9b091fe"}) as unknown as TypedDocumentString<RemoveFromCartMutation, RemoveFromCartMutationVariables>;
+}`, {"hash":"sha256:c08d9608eee1b4d98a075c4e02e20ecb3751a973991ac58d7c3fccdba7ab1770"}) as unknown as TypedDocumentString<RemoveFromCartMutation, RemoveFromCartMutationVariables>;
 export const ClearCartDocument = new TypedDocumentString(`
     mutation ClearCart {
   clearCart {
@@ -650,6 +716,7 @@ export const ClearCartDocument = new TypedDocumentString(`
 }
     fragment UserErrorFields on UserError {
   code
+  errorCode
   message
   field
 }
@@ -687,7 +754,7 @@ fragment CartFields on Cart {
       ...ProductSummary
     }
   }
-}`, {"hash":"sha256:afd3d84d824cab06ced776b2df2c4c40c69ac01aeb8270bec00d6ecac2101e3a"}) as unknown as TypedDocumentString<ClearCartMutation, ClearCartMutationVariables>;
+}`, {"hash":"sha256:c5cb6602b6b9919bd86885646762dc5bd16927376efb03fb1c6d656df9221479"}) as unknown as TypedDocumentString<ClearCartMutation, ClearCartMutationVariables>;
 export const ProductsDocument = new TypedDocumentString(`
     query Products($first: Int = 20, $after: String, $filter: ProductFilter) {
   products(first: $first, after: $after, filter: $filter) {
@@ -813,6 +880,7 @@ export const PlaceOrderDocument = new TypedDocumentString(`
 }
     fragment UserErrorFields on UserError {
   code
+  errorCode
   message
   field
 }
@@ -855,7 +923,7 @@ fragment OrderFields on Order {
       ...MoneyFields
     }
   }
-}`, {"hash":"sha256:dfa0b0f2d401ae033c625d7dbd7beb24c6f59ca814849cd0131388250267598f"}) as unknown as TypedDocumentString<PlaceOrderMutation, PlaceOrderMutationVariables>;
+}`, {"hash":"sha256:91c32922159e51fd210425c747c61e22d06155ff221af9e730f2c833e73a4b21"}) as unknown as TypedDocumentString<PlaceOrderMutation, PlaceOrderMutationVariables>;
 export const OrderDocument = new TypedDocumentString(`
     query Order($id: ID!) {
   order(id: $id) {
@@ -943,6 +1011,7 @@ export const CancelOrderDocument = new TypedDocumentString(`
 }
     fragment UserErrorFields on UserError {
   code
+  errorCode
   message
   field
 }
@@ -985,7 +1054,7 @@ fragment OrderFields on Order {
       ...MoneyFields
     }
   }
-}`, {"hash":"sha256:ab3415ce6c0861edfed10f90c65b6a987a9ff8c59e64dd68fa7caf5824d4a49b"}) as unknown as TypedDocumentString<CancelOrderMutation, CancelOrderMutationVariables>;
+}`, {"hash":"sha256:b990743d159ea4b53a03753acdda7b4e030c4b85fff63fdc39aa4788db0196a5"}) as unknown as TypedDocumentString<CancelOrderMutation, CancelOrderMutationVariables>;
 export const OrderStatusChangedDocument = new TypedDocumentString(`
     subscription OrderStatusChanged($orderId: ID!) {
   orderStatusChanged(orderId: $orderId) {

@@ -133,14 +133,31 @@ export type User = {
 /** An expected business failure of a mutation, with a stable code. */
 export type UserError = {
   __typename?: 'UserError';
-  /** A stable SCREAMING_SNAKE identifier of the failure. */
+  /** A stable SCREAMING_SNAKE identifier of the failure: the value of errorCode, as a string. */
   code: Scalars['String']['output'];
+  /** The failure, typed: one of the codes this mutation's subgraph reports. */
+  errorCode: UserErrorCode;
   /** Path of the input field at fault, when one is. */
   field?: Maybe<Array<Scalars['String']['output']>>;
   /** A human-readable explanation. */
   message: Scalars['String']['output'];
 };
 
+/** Why a mutation was refused (UserError.errorCode); each subgraph declares the codes it reports. */
+export const UserErrorCode = {
+  /** The cart holds 100 different products already. */
+  CART_FULL: 'CART_FULL',
+  /** Not enough units: more than the catalog can sell now, or fewer on hand than are reserved. */
+  INSUFFICIENT_STOCK: 'INSUFFICIENT_STOCK',
+  /** The quantity is outside what the mutation accepts, or the line would hold more than 99 units. */
+  INVALID_QUANTITY: 'INVALID_QUANTITY',
+  /** The products involved are priced in more than one currency. */
+  MIXED_CURRENCIES: 'MIXED_CURRENCIES',
+  /** No product with this id is known (to the cart: none with this id is for sale). */
+  PRODUCT_NOT_FOUND: 'PRODUCT_NOT_FOUND'
+} as const;
+
+export type UserErrorCode = typeof UserErrorCode[keyof typeof UserErrorCode];
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -248,6 +265,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<UserReference>;
   UserError: ResolverTypeWrapper<UserError>;
+  UserErrorCode: UserErrorCode;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 }>;
 
@@ -314,6 +332,7 @@ export type UserResolvers<ContextType = CartContext, ParentType extends Resolver
 
 export type UserErrorResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  errorCode?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
   field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;

@@ -260,14 +260,47 @@ export type UpdateProductInput = {
 /** An expected business failure of a mutation, with a stable code. */
 export type UserError = {
   __typename?: 'UserError';
-  /** A stable SCREAMING_SNAKE identifier of the failure. */
+  /** A stable SCREAMING_SNAKE identifier of the failure: the value of errorCode, as a string. */
   code: Scalars['String']['output'];
+  /** The failure, typed: one of the codes this mutation's subgraph reports. */
+  errorCode: UserErrorCode;
   /** Path of the input field at fault, when one is. */
   field?: Maybe<Array<Scalars['String']['output']>>;
   /** A human-readable explanation. */
   message: Scalars['String']['output'];
 };
 
+/** Why a mutation was refused (UserError.errorCode); each subgraph declares the codes it reports. */
+export const UserErrorCode = {
+  /** No category has this slug. */
+  CATEGORY_NOT_FOUND: 'CATEGORY_NOT_FOUND',
+  /** Not enough units: more than the catalog can sell now, or fewer on hand than are reserved. */
+  INSUFFICIENT_STOCK: 'INSUFFICIENT_STOCK',
+  /** The currency is not a three-letter ISO-4217 code. */
+  INVALID_CURRENCY: 'INVALID_CURRENCY',
+  /** The stock change is zero, not a whole number, or beyond ±1000000. */
+  INVALID_DELTA: 'INVALID_DELTA',
+  /** The description is longer than 10000 characters. */
+  INVALID_DESCRIPTION: 'INVALID_DESCRIPTION',
+  /** A name is empty or longer than its input field allows (see the field). */
+  INVALID_NAME: 'INVALID_NAME',
+  /** The price is not a whole number of minor units between 0 and 100000000. */
+  INVALID_PRICE: 'INVALID_PRICE',
+  /** The sku is not 1 to 64 letters, digits, `.`, `_` or `-`, starting with a letter or digit. */
+  INVALID_SKU: 'INVALID_SKU',
+  /** The category slug is not 1 to 64 lowercase letters, digits and single dashes. */
+  INVALID_SLUG: 'INVALID_SLUG',
+  /** The initial stock is not a whole number between 0 and 1000000. */
+  INVALID_STOCK: 'INVALID_STOCK',
+  /** No product with this id is known (to the cart: none with this id is for sale). */
+  PRODUCT_NOT_FOUND: 'PRODUCT_NOT_FOUND',
+  /** A product with this sku exists already. */
+  SKU_TAKEN: 'SKU_TAKEN',
+  /** A category with this slug exists already. */
+  SLUG_TAKEN: 'SLUG_TAKEN'
+} as const;
+
+export type UserErrorCode = typeof UserErrorCode[keyof typeof UserErrorCode];
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -385,6 +418,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateProductInput: UpdateProductInput;
   UserError: ResolverTypeWrapper<UserError>;
+  UserErrorCode: UserErrorCode;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -496,6 +530,7 @@ export type QueryResolvers<ContextType = CatalogContext, ParentType extends Reso
 
 export type UserErrorResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  errorCode?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
   field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;

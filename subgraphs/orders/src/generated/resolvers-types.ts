@@ -124,20 +124,22 @@ export type OrderPayload = {
 };
 
 /** Where an order is in its life. */
-export type OrderStatus =
+export const OrderStatus = {
   /** Cancelled by the customer or an administrator, or rejected (e.g. out of stock). */
-  | 'CANCELLED'
+  CANCELLED: 'CANCELLED',
   /** Stock reserved and payment authorized. */
-  | 'CONFIRMED'
+  CONFIRMED: 'CONFIRMED',
   /** Received by the customer. */
-  | 'DELIVERED'
+  DELIVERED: 'DELIVERED',
   /** The payment was declined; the reserved stock is released. */
-  | 'PAYMENT_FAILED'
+  PAYMENT_FAILED: 'PAYMENT_FAILED',
   /** Accepted and published; stock and payment are not settled yet. */
-  | 'PENDING'
+  PENDING: 'PENDING',
   /** Handed to the carrier. */
-  | 'SHIPPED';
+  SHIPPED: 'SHIPPED'
+} as const;
 
+export type OrderStatus = typeof OrderStatus[keyof typeof OrderStatus];
 /** One step of an order's status history. */
 export type OrderStatusChange = {
   __typename?: 'OrderStatusChange';
@@ -214,14 +216,33 @@ export type UserOrdersArgs = {
 /** An expected business failure of a mutation, with a stable code. */
 export type UserError = {
   __typename?: 'UserError';
-  /** A stable SCREAMING_SNAKE identifier of the failure. */
+  /** A stable SCREAMING_SNAKE identifier of the failure: the value of errorCode, as a string. */
   code: Scalars['String']['output'];
+  /** The failure, typed: one of the codes this mutation's subgraph reports. */
+  errorCode: UserErrorCode;
   /** Path of the input field at fault, when one is. */
   field?: Maybe<Array<Scalars['String']['output']>>;
   /** A human-readable explanation. */
   message: Scalars['String']['output'];
 };
 
+/** Why a mutation was refused (UserError.errorCode); each subgraph declares the codes it reports. */
+export const UserErrorCode = {
+  /** The cart holds nothing to order. */
+  EMPTY_CART: 'EMPTY_CART',
+  /** The order cannot move from its status to the one asked for. */
+  INVALID_TRANSITION: 'INVALID_TRANSITION',
+  /** The products involved are priced in more than one currency. */
+  MIXED_CURRENCIES: 'MIXED_CURRENCIES',
+  /** No order has this id. */
+  ORDER_NOT_FOUND: 'ORDER_NOT_FOUND',
+  /** The order total exceeds what an order may cost. */
+  ORDER_TOO_LARGE: 'ORDER_TOO_LARGE',
+  /** A product in the cart is no longer sold; remove it from the cart. */
+  PRODUCT_UNAVAILABLE: 'PRODUCT_UNAVAILABLE'
+} as const;
+
+export type UserErrorCode = typeof UserErrorCode[keyof typeof UserErrorCode];
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -342,6 +363,7 @@ export type ResolversTypes = ResolversObject<{
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<EntityReference>;
   UserError: ResolverTypeWrapper<UserError>;
+  UserErrorCode: UserErrorCode;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -450,6 +472,7 @@ export type UserResolvers<ContextType = OrdersContext, ParentType extends Resolv
 
 export type UserErrorResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  errorCode?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
   field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;

@@ -53,16 +53,18 @@ export type Payment = {
 };
 
 /** Where a payment stands at the payment provider. */
-export type PaymentStatus =
+export const PaymentStatus = {
   /** The amount is held on the card; it is captured when the order ships. */
-  | 'AUTHORIZED'
+  AUTHORIZED: 'AUTHORIZED',
   /** The amount was charged (the order shipped). */
-  | 'CAPTURED'
+  CAPTURED: 'CAPTURED',
   /** The provider refused the payment; see failureReason. */
-  | 'DECLINED'
+  DECLINED: 'DECLINED',
   /** The authorization was released because the order was cancelled. */
-  | 'REFUNDED';
+  REFUNDED: 'REFUNDED'
+} as const;
 
+export type PaymentStatus = typeof PaymentStatus[keyof typeof PaymentStatus];
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 

@@ -87,12 +87,14 @@ export type Query = {
 };
 
 /** What an account may do: customers shop, administrators also manage the catalog and orders. */
-export type Role =
+export const Role = {
   /** An administrator: manages products, stock and every order. */
-  | 'ADMIN'
+  ADMIN: 'ADMIN',
   /** A shopper: manages their own cart and orders. */
-  | 'CUSTOMER';
+  CUSTOMER: 'CUSTOMER'
+} as const;
 
+export type Role = typeof Role[keyof typeof Role];
 /** Details of a new account. */
 export type SignUpInput = {
   /** Email address; compared case-insensitively. */
@@ -121,14 +123,37 @@ export type User = {
 /** An expected business failure of a mutation, with a stable code. */
 export type UserError = {
   __typename?: 'UserError';
-  /** A stable SCREAMING_SNAKE identifier of the failure. */
+  /** A stable SCREAMING_SNAKE identifier of the failure: the value of errorCode, as a string. */
   code: Scalars['String']['output'];
+  /** The failure, typed: one of the codes this mutation's subgraph reports. */
+  errorCode: UserErrorCode;
   /** Path of the input field at fault, when one is. */
   field?: Maybe<Array<Scalars['String']['output']>>;
   /** A human-readable explanation. */
   message: Scalars['String']['output'];
 };
 
+/** Why a mutation was refused (UserError.errorCode); each subgraph declares the codes it reports. */
+export const UserErrorCode = {
+  /** An account with this email address exists already. */
+  EMAIL_TAKEN: 'EMAIL_TAKEN',
+  /** The email or the password is wrong (which one is not told). */
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  /** The email address is not a plausible address or is longer than 254 characters. */
+  INVALID_EMAIL: 'INVALID_EMAIL',
+  /** A name is empty or longer than its input field allows (see the field). */
+  INVALID_NAME: 'INVALID_NAME',
+  /** The refresh token is unknown, expired, revoked or was used already; sign in again. */
+  INVALID_REFRESH_TOKEN: 'INVALID_REFRESH_TOKEN',
+  /** The password is longer than 256 characters. */
+  PASSWORD_TOO_LONG: 'PASSWORD_TOO_LONG',
+  /** Too many failed sign-ins for this email or client address; wait a few minutes. */
+  TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
+  /** The password is shorter than 10 characters or mixes fewer than two kinds of characters. */
+  WEAK_PASSWORD: 'WEAK_PASSWORD'
+} as const;
+
+export type UserErrorCode = typeof UserErrorCode[keyof typeof UserErrorCode];
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
 
@@ -237,6 +262,7 @@ export type ResolversTypes = ResolversObject<{
   User: ResolverTypeWrapper<UserRecord>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   UserError: ResolverTypeWrapper<UserError>;
+  UserErrorCode: UserErrorCode;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -289,6 +315,7 @@ export type UserResolvers<ContextType = UsersContext, ParentType extends Resolve
 
 export type UserErrorResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  errorCode?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
   field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;

@@ -1,0 +1,20 @@
+import type { ConsumedEventHandler, EventConsumerSpec } from '@microshop/events';
+
+/**
+ * The outbox source of every event the orders domain writes: placeOrder's and the worker's rows,
+ * all published by the relay of the orders API process.
+ */
+export const outboxSource = 'orders';
+
+/** Consumer group of the orders worker (the bus prefixes config.namespace). */
+export const ORDERS_WORKER_GROUP = 'orders-worker';
+
+/**
+ * The orders worker's consumer: the saga outcomes that settle an order, stock outcomes (catalog)
+ * and payment outcomes. The orders API process consumes nothing.
+ */
+export function consumers(handlers: { sagaOutcomes: ConsumedEventHandler }): EventConsumerSpec[] {
+  return [
+    { group: ORDERS_WORKER_GROUP, topics: ['catalog', 'payments'], handle: handlers.sagaOutcomes },
+  ];
+}

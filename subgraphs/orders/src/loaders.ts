@@ -1,0 +1,38 @@
+import DataLoader from 'dataloader';
+import { isUuid } from '@microshop/runtime';
+import type {
+  OrderItemRecord,
+  OrderRecord,
+  OrderRepository,
+  OrderStatusChangeRecord,
+} from './order.repository.ts';
+
+/** Per-request batching: one query per field per request, however many orders are listed. */
+export interface OrderLoaders {
+  orderById: DataLoader<string, OrderRecord | null>;
+  itemsByOrderId: DataLoader<string, OrderItemRecord[]>;
+  historyByOrderId: DataLoader<string, OrderStatusChangeRecord[]>;
+}
+
+function groupByOrderId<T extends { orderId: string }>(ids: readonly string[], rows: T[]): T[][] {
+  const groups = new Map<string, T[]>(ids.map((id) => [id, []]));
+  for (const row of rows) groups.get(row.orderId)?.push(row);
+  return ids.map((id) => groups.get(id) ?? []);
+}
+
+export function createOrderLoaders(repository: OrderRepository): OrderLoaders {
+  return {
+    orderById: new DataLoader(async (ids) => {
+      // A malformed id names no order; asking PostgreSQL would fail the uuid cast.
+      const rows = await repository.findByIds(ids.filter(isUuid));
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+    itemsByOrderId: new DataLoader(async (ids) =>
+      groupByOrderId(ids, await repository.itemsOf(ids)),
+    ),
+    historyByOrderId: new DataLoader(async (ids) =>
+      groupByOrderId(ids, await repository.historyOf(ids)),
+    ),
+  };
+}
