@@ -3,8 +3,7 @@ import { sendGraphQLError } from './compose.ts';
 import type { GatewayFeature } from './feature.ts';
 
 type Authentication =
-  | { principal: Principal | null }
-  | { refused: { status: number; message: string; code: string } };
+  { principal: Principal | null } | { refused: { status: number; message: string; code: string } };
 
 /** The caller's identity from `Authorization: Bearer`, or why it is refused. */
 async function authenticate(

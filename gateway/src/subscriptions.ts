@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as GraphQLModule from 'graphql';
@@ -319,7 +318,9 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): {
     );
     if (variables.errors) return [...variables.errors];
     const { live, hub } = served;
-    const key = String(getArgumentValues(fieldDefinition, field, variables.coerced)[live.keyArgument]);
+    const key = String(
+      getArgumentValues(fieldDefinition, field, variables.coerced)[live.keyArgument],
+    );
 
     const requestId = randomUUID();
     const context: RequestContext = {

@@ -74,9 +74,7 @@ describe('the live-field registry', () => {
       const subscription = subscriptionFields[live.field]!;
       expect(subscription.args.map((argument) => argument.name)).toEqual([live.keyArgument]);
       const entity = queryFields[live.entityQuery.field];
-      expect(entity?.args.map((argument) => argument.name)).toContain(
-        live.entityQuery.keyArgument,
-      );
+      expect(entity?.args.map((argument) => argument.name)).toContain(live.entityQuery.keyArgument);
       expect(String(entity?.type).replace(/!$/, '')).toBe(
         String(subscription.type).replace(/!$/, ''),
       );
