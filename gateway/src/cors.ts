@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '@microshop/config';
 import { REQUEST_ID_HEADER } from '@microshop/runtime';
+import type { GatewayFeature } from './feature.ts';
 
 /**
  * CORS for /graphql with an allow-list (`CORS_ORIGINS`; see `config.gateway.cors` for the
@@ -90,5 +91,19 @@ export function createCors(policy: Config['gateway']['cors']): Cors {
       // Lets a browser client read the id to quote in a bug report.
       res.setHeader('access-control-expose-headers', REQUEST_ID_HEADER);
     },
+  };
+}
+
+/** CORS on /graphql (preflights answered here) and the origin check of graphql-ws upgrades. */
+export function corsFeature(policy: Config['gateway']['cors']): GatewayFeature {
+  const cors = createCors(policy);
+  return {
+    name: 'cors',
+    async onGraphQLRequest({ req, res }, next) {
+      if (cors.handlePreflight(req, res)) return;
+      cors.decorate(req, res);
+      await next();
+    },
+    allowsUpgrade: (req) => cors.allowsUpgrade(req),
   };
 }

@@ -1,4 +1,6 @@
 import type { Config, SubgraphName } from '@microshop/config';
+import { sendJson } from '@microshop/runtime';
+import type { GatewayFeature } from './feature.ts';
 
 export interface SubgraphHealth {
   name: SubgraphName;
@@ -29,4 +31,34 @@ export async function checkSubgraphs(
       }
     }),
   );
+}
+
+/**
+ * `/health/live` (the process answers; never depends on the subgraphs) and `/health/ready` (every
+ * subgraph ready, and the gateway not draining: a load balancer stops sending it requests).
+ */
+export function healthFeature(subgraphUrls: Config['subgraphUrls']): GatewayFeature {
+  let draining = () => false;
+  return {
+    name: 'health',
+    async start(runtime) {
+      draining = () => runtime.draining;
+    },
+    routes: {
+      '/health/live': (_req, res) => sendJson(res, 200, { status: 'ok', service: 'gateway' }),
+      '/health/ready': async (_req, res) => {
+        if (draining()) {
+          sendJson(res, 503, { status: 'draining', service: 'gateway' });
+          return;
+        }
+        const subgraphs = await checkSubgraphs(subgraphUrls);
+        const ready = subgraphs.every((subgraph) => subgraph.ready);
+        sendJson(res, ready ? 200 : 503, {
+          status: ready ? 'ok' : 'unavailable',
+          service: 'gateway',
+          subgraphs,
+        });
+      },
+    },
+  };
 }

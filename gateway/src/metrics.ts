@@ -1,6 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ConsumerLag } from '@microshop/events';
 import type { CircuitState } from './circuit-breaker.ts';
+import { metricsReader } from './cluster.ts';
+import type { GatewayFeature } from './feature.ts';
 
 /** How a GraphQL HTTP request ended (see `outcomeOf` in request-log.ts). */
 export type RequestOutcome = 'ok' | 'graphql_error' | 'refused' | 'error' | 'aborted';
@@ -119,5 +121,24 @@ export function createGatewayMetrics(options: { maxOperationNames?: number } = {
     observeCircuitState(subgraph, state) {
       circuitState.set({ subgraph }, CIRCUIT_STATE_VALUES[state]);
     },
+  };
+}
+
+/**
+ * `GET /metrics` (the whole cluster's when the gateway runs as several workers) and the circuit
+ * breakers' gauge. The other features record into the same `metrics`.
+ */
+export function metricsFeature(metrics: GatewayMetrics): GatewayFeature {
+  const readMetrics = metricsReader(metrics.registry);
+  return {
+    name: 'metrics',
+    routes: {
+      '/metrics': async (_req, res) => {
+        const body = await readMetrics();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(body);
+      },
+    },
+    onCircuitStateChange: (subgraph, state) => metrics.observeCircuitState(subgraph, state),
   };
 }

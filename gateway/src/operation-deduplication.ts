@@ -2,9 +2,9 @@ import type {
   GatewayExecutionResult,
   GatewayExecutor,
   GatewayGraphQLRequestContext,
-  GatewayInterface,
 } from '@apollo/server-gateway-interface';
 import type { RequestContext } from '@microshop/runtime';
+import type { GatewayFeature } from './feature.ts';
 import { InFlightByCaller } from './in-flight.ts';
 
 /**
@@ -66,17 +66,7 @@ export function deduplicateExecutions(execute: GatewayExecutor): GatewayExecutor
   };
 }
 
-/** `gateway` whose executor deduplicates identical queries in flight (see deduplicateExecutions). */
-export function deduplicatingGateway(gateway: GatewayInterface): GatewayInterface {
-  return {
-    onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
-    stop: () => gateway.stop(),
-    async load(options) {
-      const loaded = await gateway.load(options);
-      return {
-        ...loaded,
-        executor: loaded.executor && deduplicateExecutions(loaded.executor),
-      };
-    },
-  };
+/** Whole-operation deduplication of identical queries in flight (see deduplicateExecutions). */
+export function operationDeduplicationFeature(): GatewayFeature {
+  return { name: 'operation-deduplication', wrapExecutor: deduplicateExecutions };
 }

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext, HTTPGraphQLRequest } from '@apollo/server';
-import type { ScreenedRequest } from '@microshop/runtime';
+import type { RequestContext, ScreenedRequest } from '@microshop/runtime';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 // The CommonJS entry, which is what Node (and so Apollo Server and graphql-armor) loads for a bare
 // 'graphql'. Under Vite (vitest) a bare 'graphql' resolves to the ESM build instead, and graphql-js
@@ -25,6 +25,7 @@ import {
   type ValidationContext,
   type ValidationRule,
 } from 'graphql/index.js';
+import type { GatewayFeature } from './feature.ts';
 
 /**
  * Every refusal by these limits carries this `extensions.code` (and `extensions.limit`, the name of
@@ -334,4 +335,21 @@ export function batchSizeScreen(maxBatchSize: number) {
           },
         }
       : { accept: request };
+}
+
+/**
+ * The operation limits (refused before planning, in every environment, over HTTP and WebSocket
+ * alike: the subscription server applies the same parse options and rules) and the batch size.
+ */
+export function operationLimitsFeature(
+  limits: OperationLimits,
+  maxBatchSize: number,
+): GatewayFeature {
+  const { parseOptions, validationRules, plugins } = operationLimits<RequestContext>(limits);
+  return {
+    name: 'operation-limits',
+    plugins,
+    apollo: { parseOptions, validationRules, allowBatchedHttpRequests: maxBatchSize > 0 },
+    screen: batchSizeScreen(maxBatchSize),
+  };
 }

@@ -3,8 +3,10 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { HTTPGraphQLRequest, PersistedQueryOptions } from '@apollo/server';
-import type { Cache } from '@microshop/cache';
+import { createCache, type Cache } from '@microshop/cache';
+import type { Config } from '@microshop/config';
 import type { Logger, ScreenedRequest } from '@microshop/runtime';
+import type { GatewayFeature } from './feature.ts';
 
 /**
  * Persisted documents at the gateway, in one of three modes (`PERSISTED_DOCUMENTS`):
@@ -204,4 +206,32 @@ export function admitTrusted(
     return { accept: { ...request, search: `?${search.toString()}` } };
   }
   return { accept: request };
+}
+
+/**
+ * The mode `PERSISTED_DOCUMENTS` chooses: `apq` gives Apollo Server its cache (opened here, closed
+ * last); `trusted` reads the manifest first, so a missing or broken one stops the gateway before it
+ * opens anything, and then screens every document, subscriptions' included; `off` adds nothing.
+ */
+export async function persistedDocumentsFeature(
+  config: Config,
+  logger: Logger,
+): Promise<GatewayFeature> {
+  const { mode, manifestPath } = config.gateway.persistedDocuments;
+  if (mode === 'trusted') {
+    const documents = await TrustedDocuments.load(manifestPath ?? DEFAULT_MANIFEST_PATH);
+    return {
+      name: 'persisted-documents',
+      screen: (request) => admitTrusted(documents, request),
+    };
+  }
+  if (mode === 'apq') {
+    const store = await createCache(config, { logger });
+    return {
+      name: 'persisted-documents',
+      apollo: { persistedQueries: { cache: apqCache(store, logger) } },
+      onClose: () => store.close(),
+    };
+  }
+  return { name: 'persisted-documents' };
 }

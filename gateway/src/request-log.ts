@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger, RequestContext, RequestSummary } from '@microshop/runtime';
+import type { GatewayFeature } from './feature.ts';
 import type { GatewayMetrics, RequestOutcome } from './metrics.ts';
 import type { SubgraphCallObserver } from './subgraph-data-source.ts';
 
@@ -113,4 +114,25 @@ export function subgraphCallObserver(
 /** Milliseconds as logged: to the hundredth, as precise as a log reader needs. */
 function hundredths(ms: number): number {
   return Math.round(ms * 100) / 100;
+}
+
+/**
+ * The request log and the request and subgraph-call metrics: every GraphQL HTTP request gets its
+ * summary first thing, so that refusals by the features after this one are logged too.
+ */
+export function requestLogFeature(
+  logger: Logger,
+  metrics: GatewayMetrics,
+  onSubgraphCall?: SubgraphCallObserver,
+): GatewayFeature {
+  const requestLog = createRequestLog(logger, metrics);
+  return {
+    name: 'request-log',
+    plugins: [requestSummaryPlugin()],
+    async onGraphQLRequest(exchange, next) {
+      exchange.context.summary = requestLog.begin(exchange.requestId, exchange.res);
+      await next();
+    },
+    onSubgraphCall: subgraphCallObserver(metrics, onSubgraphCall),
+  };
 }

@@ -1,4 +1,3 @@
-import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type * as GraphQLModule from 'graphql';
@@ -6,20 +5,23 @@ import type {
   DocumentNode,
   ExecutionResult,
   FieldNode,
-  FormattedExecutionResult,
   GraphQLError as GraphQLErrorType,
+  GraphQLField,
   GraphQLFormattedError,
   GraphQLSchema,
   OperationDefinitionNode,
-  ParseOptions,
-  ValidationRule,
 } from 'graphql';
+import { HeaderMap } from '@apollo/server';
 import { WebSocketServer } from 'ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { bearerToken, type Principal, type TokenVerifier } from '@microshop/auth';
+import type { Config } from '@microshop/config';
 import type { Logger, RequestContext } from '@microshop/runtime';
-import type { OrderStatusHub } from './order-status-hub.ts';
-import { PERSISTED_QUERY_NOT_IN_LIST, type TrustedDocuments } from './persisted-documents.ts';
+import type { ExecuteThroughGateway, GatewayFeature, GatewayRuntime } from './feature.ts';
+import { LIVE_FIELD_FEED, startLiveFieldFeed } from './live-field-feed.ts';
+import type { AnyLiveField, LiveField } from './live-field.ts';
+import type { GatewayMetrics } from './metrics.ts';
+import { SubscriberHub } from './subscriber-hub.ts';
 
 /**
  * graphql's CommonJS build, the one @apollo/gateway builds the schema with and graphql-ws checks
@@ -32,6 +34,7 @@ const {
   Kind,
   OperationTypeNode,
   getArgumentValues,
+  getNamedType,
   getOperationAST,
   getVariableValues,
   parse,
@@ -42,35 +45,28 @@ const {
 type GraphQLError = GraphQLErrorType;
 
 /**
- * GraphQL subscriptions over graphql-ws on the gateway's own /graphql.
+ * GraphQL subscriptions over graphql-ws on the gateway's own /graphql: the live fields.
  *
- * @apollo/gateway cannot execute subscriptions, so the gateway serves the one the supergraph
- * declares, `orderStatusChanged(orderId)`, itself: on every status event of the order it runs the
- * subscriber's selection set as `order(id: $orderId) { ... }` through the gateway's own executor,
- * with the subscriber's token. Federated fields therefore resolve exactly as in a query, and the
- * owner-or-admin rule is the order query's own (FORBIDDEN propagates).
+ * @apollo/gateway cannot execute subscriptions, so the gateway serves the supergraph's
+ * Subscription fields itself, each described by a LiveField: on every event naming a subscriber's
+ * key it runs the subscriber's selection set as the entity query (`order(id: $orderId) { ... }`)
+ * through the gateway's own executor, with the subscriber's token. Federated fields therefore
+ * resolve exactly as in a query, and the access rule is the entity query's own (FORBIDDEN
+ * propagates). Documents meet the gateway's screens, parse options and validation rules, as over
+ * HTTP (operation limits, trusted documents).
  */
 
-/** Runs one operation through the gateway's Apollo Server (planning, subgraphs, error masking). */
-export type ExecuteThroughGateway = (
-  request: { query: string; variables: Record<string, unknown>; operationName?: string },
-  context: RequestContext,
-) => Promise<FormattedExecutionResult>;
+/** A live field and the hub of its subscribers on this instance. */
+interface ServedField {
+  live: AnyLiveField;
+  hub: SubscriberHub;
+}
 
 export interface SubscriptionServerOptions {
-  httpServer: HttpServer;
+  runtime: GatewayRuntime;
   path: string;
-  apiSchema: () => GraphQLSchema;
-  execute: ExecuteThroughGateway;
-  /** The gateway's operation limits, applied to subscription documents as to HTTP ones. */
-  parseOptions: ParseOptions;
-  validationRules: readonly ValidationRule[];
-  /** Trusted-documents mode: only these documents may be subscribed, as over HTTP. */
-  trustedDocuments: TrustedDocuments | undefined;
+  fields: ReadonlyMap<string, ServedField>;
   verifier: TokenVerifier;
-  hub: OrderStatusHub;
-  /** Refuses an upgrade (HTTP 403) from a browser page of a disallowed origin (see Cors). */
-  allowsUpgrade: (req: IncomingMessage) => boolean;
   logger: Logger;
   isProduction: boolean;
   maxSubscriptionsPerConnection: number;
@@ -88,7 +84,8 @@ type ConnectionExtra = Extra & { connection?: ConnectionState };
 
 /** What `onSubscribe` prepares and the subscribe step streams. */
 interface PreparedSubscription {
-  orderId: string;
+  hub: SubscriberHub;
+  key: string;
   query: string;
   variables: Record<string, unknown>;
   operationName: string | undefined;
@@ -96,7 +93,6 @@ interface PreparedSubscription {
   release: () => void;
 }
 
-const SUBSCRIPTION_FIELD = 'orderStatusChanged';
 /** Events that arrive faster than a subscriber's query runs collapse into this many reads. */
 const MAX_PENDING_PUSHES = 8;
 /** On close, a client that has not answered the `1001 Going away` close frame by then is cut. */
@@ -123,27 +119,30 @@ function toGraphQLErrors(errors: readonly GraphQLFormattedError[]): GraphQLError
 }
 
 /**
- * The subscription operation rewritten as the equivalent query: the root field becomes
- * `order(id:)` under the client's response key, so the result has the shape the client asked for.
+ * The subscription operation rewritten as the equivalent query: the root field becomes the entity
+ * query (`order(id:)`) under the client's response key, so the result has the shape the client
+ * asked for.
  */
-export function asOrderQuery(
+export function asEntityQuery(
   document: DocumentNode,
   operation: OperationDefinitionNode,
   field: FieldNode,
+  live: LiveField,
 ): string {
-  const orderField: FieldNode = {
+  const entityField: FieldNode = {
     ...field,
     alias: { kind: Kind.NAME, value: field.alias?.value ?? field.name.value },
-    name: { kind: Kind.NAME, value: 'order' },
-    arguments: (field.arguments ?? []).map((argument) => ({
-      ...argument,
-      name: { kind: Kind.NAME, value: 'id' },
-    })),
+    name: { kind: Kind.NAME, value: live.entityQuery.field },
+    arguments: (field.arguments ?? []).map((argument) =>
+      argument.name.value === live.keyArgument
+        ? { ...argument, name: { kind: Kind.NAME, value: live.entityQuery.keyArgument } }
+        : argument,
+    ),
   };
   const queryOperation: OperationDefinitionNode = {
     ...operation,
     operation: OperationTypeNode.QUERY,
-    selectionSet: { ...operation.selectionSet, selections: [orderField] },
+    selectionSet: { ...operation.selectionSet, selections: [entityField] },
   };
   return print({
     ...document,
@@ -154,14 +153,22 @@ export function asOrderQuery(
   });
 }
 
-const ACCESS_QUERY = 'query OrderStatusChangedAccess($id: ID!) { order(id: $id) { id } }';
+/** Reads nothing but whether the subscriber may see the entity (and whether there is one). */
+function accessQuery(schema: GraphQLSchema, live: LiveField): string {
+  const { field, keyArgument } = live.entityQuery;
+  const argument = schema
+    .getQueryType()
+    ?.getFields()
+    [field]?.args.find((candidate) => candidate.name === keyArgument);
+  if (!argument) throw new Error(`${live.field}: the schema has no Query.${field}(${keyArgument})`);
+  return `query LiveFieldAccess($key: ${String(argument.type)}) { entity: ${field}(${keyArgument}: $key) { __typename } }`;
+}
 
 /**
- * Pushes one result per status change until the client completes, the socket closes or the server
- * ends it (on close, through `open`).
+ * Pushes one result per change of the entity until the client completes, the socket closes or the
+ * server ends it (on close, through `open`).
  */
-function orderStatusStream(
-  hub: OrderStatusHub,
+function liveStream(
   prepared: PreparedSubscription,
   execute: ExecuteThroughGateway,
   open: Set<OpenStream>,
@@ -186,7 +193,7 @@ function orderStatusStream(
     },
   };
   open.add(stream);
-  const unwatch = hub.watch(prepared.orderId, () => {
+  const unwatch = prepared.hub.watch(prepared.key, () => {
     pending = Math.min(pending + 1, MAX_PENDING_PUSHES);
     wake?.();
   });
@@ -224,14 +231,28 @@ function orderStatusStream(
   };
 }
 
+/** The document a subscription payload names, once the gateway's screens let it through. */
+function screenedQuery(runtime: GatewayRuntime, payload: object): string | GraphQLError {
+  const screened = runtime.screen({
+    method: 'POST',
+    headers: new HeaderMap([['content-type', 'application/json']]),
+    search: '',
+    body: payload,
+  });
+  if ('refuse' in screened) return clientError(screened.refuse.message, screened.refuse.code);
+  const query = (screened.accept.body as { query?: unknown }).query;
+  return typeof query === 'string' ? query : clientError('Send a query', 'BAD_REQUEST');
+}
+
 export function startSubscriptionServer(options: SubscriptionServerOptions): {
   close(): Promise<void>;
 } {
+  const { runtime } = options;
   const wsServer = new WebSocketServer({
-    server: options.httpServer,
+    server: runtime.httpServer,
     path: options.path,
     verifyClient: ({ req }, accept) => {
-      if (options.allowsUpgrade(req)) accept(true);
+      if (runtime.allowsUpgrade(req)) accept(true);
       else accept(false, 403, 'Origin not allowed');
     },
   });
@@ -250,21 +271,12 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): {
     | { schema: GraphQLSchema; document: DocumentNode; prepared: PreparedSubscription }
     | GraphQLError[]
   > {
-    const schema = options.apiSchema();
-    const query = options.trustedDocuments
-      ? options.trustedDocuments.resolve(payload)
-      : payload.query;
-    if (query === undefined) {
-      return [
-        clientError(
-          'Only the persisted documents of this API may be executed',
-          PERSISTED_QUERY_NOT_IN_LIST,
-        ),
-      ];
-    }
+    const schema = runtime.apiSchema();
+    const query = screenedQuery(runtime, payload);
+    if (query instanceof GraphQLError) return [query];
     let document: DocumentNode;
     try {
-      document = parse(query, options.parseOptions);
+      document = parse(query, runtime.parseOptions);
     } catch (error) {
       return [
         error instanceof GraphQLError ? error : clientError('Syntax error', 'GRAPHQL_PARSE_FAILED'),
@@ -272,7 +284,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): {
     }
     const validationErrors = validate(schema, document, [
       ...specifiedRules,
-      ...options.validationRules,
+      ...runtime.validationRules,
     ]);
     if (validationErrors.length > 0) return [...validationErrors];
     const operation = getOperationAST(document, payload.operationName);
@@ -282,15 +294,13 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): {
     }
     const [field] = operation.selectionSet.selections;
     if (operation.selectionSet.selections.length !== 1 || field?.kind !== Kind.FIELD) {
-      return [
-        clientError(
-          `Select ${SUBSCRIPTION_FIELD} directly at the subscription root`,
-          'BAD_REQUEST',
-        ),
-      ];
+      return [clientError('Select one field directly at the subscription root', 'BAD_REQUEST')];
     }
-    const fieldDefinition = schema.getSubscriptionType()?.getFields()[field.name.value];
-    if (field.name.value !== SUBSCRIPTION_FIELD || !fieldDefinition) {
+    const served = options.fields.get(field.name.value);
+    const fieldDefinition: GraphQLField<unknown, unknown> | undefined = schema
+      .getSubscriptionType()
+      ?.getFields()[field.name.value];
+    if (!served || !fieldDefinition) {
       return [clientError(`Subscription ${field.name.value} is not supported`, 'BAD_REQUEST')];
     }
     if (connection.active.size >= options.maxSubscriptionsPerConnection) {
@@ -307,26 +317,27 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): {
       payload.variables ?? {},
     );
     if (variables.errors) return [...variables.errors];
-    const { orderId } = getArgumentValues(fieldDefinition, field, variables.coerced) as {
-      orderId: string;
-    };
+    const { live, hub } = served;
+    const key = String(
+      getArgumentValues(fieldDefinition, field, variables.coerced)[live.keyArgument],
+    );
 
     const requestId = randomUUID();
     const context: RequestContext = {
       requestId,
-      log: options.logger.child({ requestId, subscription: id, orderId }),
+      log: options.logger.child({ requestId, subscription: id, field: live.field, key }),
       principal: connection.principal,
       authorization: connection.authorization,
       clientAddress: connection.clientAddress,
     };
-    // Refuse at once what the order query would refuse on every push (not signed in, not the owner).
-    const access = await options.execute(
-      { query: ACCESS_QUERY, variables: { id: orderId } },
+    // Refuse at once what the entity query would refuse on every push (not signed in, not the owner).
+    const access = await runtime.execute(
+      { query: accessQuery(schema, live), variables: { key } },
       context,
     );
     if (access.errors?.length) return toGraphQLErrors(access.errors);
-    if (!(access.data as { order?: unknown } | undefined)?.order) {
-      return [clientError('Order not found', 'NOT_FOUND')];
+    if (!(access.data as { entity?: unknown } | undefined)?.entity) {
+      return [clientError(`${getNamedType(fieldDefinition.type).name} not found`, 'NOT_FOUND')];
     }
 
     connection.active.add(id);
@@ -336,8 +347,9 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): {
       schema,
       document,
       prepared: {
-        orderId,
-        query: asOrderQuery(document, operation, field),
+        hub,
+        key,
+        query: asEntityQuery(document, operation, field, live),
         variables: payload.variables ?? {},
         operationName: payload.operationName ?? undefined,
         context,
@@ -393,12 +405,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): {
         };
       },
       subscribe: (args) =>
-        orderStatusStream(
-          options.hub,
-          args.contextValue as PreparedSubscription,
-          options.execute,
-          openStreams,
-        ),
+        liveStream(args.contextValue as PreparedSubscription, runtime.execute, openStreams),
     },
     wsServer,
   );
@@ -418,6 +425,45 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): {
       // Closes the sockets and the WebSocket server, once every client has answered or been cut.
       await disposable.dispose();
       clearTimeout(cut);
+    },
+  };
+}
+
+const MAX_SUBSCRIPTIONS_PER_CONNECTION = 20;
+
+/**
+ * The live fields: graphql-ws on /graphql for every field of `registry`, fed by one event consumer
+ * for all of them. At shutdown the feed stops first, then every subscription is ended.
+ */
+export function liveFieldsFeature(
+  registry: readonly AnyLiveField[],
+  deps: { config: Config; logger: Logger; verifier: TokenVerifier; metrics: GatewayMetrics },
+): GatewayFeature {
+  const fields = new Map(registry.map((live) => [live.field, { live, hub: new SubscriberHub() }]));
+  const logger = deps.logger.child({ component: 'subscriptions' });
+  let server: { close(): Promise<void> } | undefined;
+  let feed: { close(): Promise<void> } | undefined;
+  return {
+    name: 'live-fields',
+    async start(runtime) {
+      server = startSubscriptionServer({
+        runtime,
+        path: '/graphql',
+        fields,
+        verifier: deps.verifier,
+        logger,
+        isProduction: deps.config.isProduction,
+        maxSubscriptionsPerConnection: MAX_SUBSCRIPTIONS_PER_CONNECTION,
+        onActiveSubscriptionsChange: (delta) => deps.metrics.activeSubscriptions.inc(delta),
+      });
+      feed = await startLiveFieldFeed(deps.config, [...fields.values()], {
+        logger: deps.logger,
+        onLag: (lag) => deps.metrics.observeConsumerLag(LIVE_FIELD_FEED, lag),
+      });
+    },
+    async onDrain() {
+      await feed?.close();
+      await server?.close();
     },
   };
 }

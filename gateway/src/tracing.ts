@@ -1,5 +1,7 @@
 import type { SubgraphName } from '@microshop/config';
-import { inSpan, SpanKind, tracerOf } from '@microshop/telemetry';
+import { operationSpanPlugin, type RequestContext } from '@microshop/runtime';
+import { inHttpServerSpan, inSpan, SpanKind, tracerOf, type Tracer } from '@microshop/telemetry';
+import type { GatewayFeature } from './feature.ts';
 
 export { traceHeaders } from '@microshop/telemetry';
 
@@ -17,4 +19,17 @@ export function inSubgraphCallSpan<T>(subgraph: SubgraphName, call: () => Promis
     { kind: SpanKind.CLIENT, attributes: { 'microshop.subgraph': subgraph } },
     call,
   );
+}
+
+/**
+ * A SERVER span per GraphQL HTTP request (continuing the client's `traceparent`), named after its
+ * operation once resolved; the subgraph calls' CLIENT spans (above) are its children.
+ */
+export function tracingFeature(tracer: Tracer): GatewayFeature {
+  return {
+    name: 'tracing',
+    plugins: [operationSpanPlugin<RequestContext>()],
+    onGraphQLRequest: ({ req, res, requestId }, next) =>
+      inHttpServerSpan(tracer, req, res, { 'microshop.request_id': requestId }, next),
+  };
 }

@@ -1,27 +1,21 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@microshop/config';
-import { createCors } from '../src/cors.ts';
+import { corsFeature } from '../src/cors.ts';
+import { serveFeatures, type ServedFeatures } from './serve-features.ts';
 
 /**
- * The CORS defaults, per environment, on a node:http server wired as the gateway wires /graphql:
- * development lets local front ends and the hosted Sandbox in; production lets nobody in unless
- * CORS_ORIGINS lists it. (gateway/test/cors.e2e.test.ts covers an allow-list on the whole gateway.)
+ * The CORS feature alone, per environment, on a node:http server through the gateway's own HTTP
+ * handler: development lets local front ends and the hosted Sandbox in; production lets nobody in
+ * unless CORS_ORIGINS lists it. (gateway/test/cors.e2e.test.ts covers an allow-list on the whole
+ * gateway, WebSocket upgrades included.)
  */
 
-const servers: Server[] = [];
+const servers: ServedFeatures[] = [];
 
 async function serverFor(env: NodeJS.ProcessEnv): Promise<string> {
-  const cors = createCors(loadConfig(env).gateway.cors);
-  const server = createServer((req, res) => {
-    if (cors.handlePreflight(req, res)) return;
-    cors.decorate(req, res);
-    res.end('{}');
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const served = await serveFeatures([corsFeature(loadConfig(env).gateway.cors)]);
+  servers.push(served);
+  return served.url;
 }
 
 const production = { NODE_ENV: 'production', DATABASE_URL: 'postgresql://db/shop' };
@@ -34,7 +28,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const server of servers) await new Promise((resolve) => server.close(resolve));
+  for (const served of servers) await served.close();
 });
 
 async function preflightStatus(url: string, origin: string) {
@@ -105,5 +99,17 @@ describe('CORS_ORIGINS', () => {
     ]) {
       expect(() => loadConfig({ CORS_ORIGINS: value }), value).toThrow(/CORS_ORIGINS/);
     }
+  });
+});
+
+describe('WebSocket upgrades', () => {
+  const upgrade = (origin: string | undefined) =>
+    ({ headers: { host: 'api.shop.example', ...(origin ? { origin } : {}) } }) as never;
+
+  it('lets allowed origins, the gateway’s own pages and non-browsers upgrade; no one else', () => {
+    const cors = corsFeature(loadConfig(production).gateway.cors);
+    expect(cors.allowsUpgrade?.(upgrade(undefined))).toBe(true);
+    expect(cors.allowsUpgrade?.(upgrade('https://api.shop.example'))).toBe(true);
+    expect(cors.allowsUpgrade?.(upgrade('https://evil.example'))).toBe(false);
   });
 });

@@ -3,8 +3,10 @@ import {
   ANONYMOUS_OPERATION,
   OTHER_OPERATION,
   createGatewayMetrics,
+  metricsFeature,
   type GatewayMetrics,
 } from '../src/metrics.ts';
+import { serveFeatures } from './serve-features.ts';
 
 async function series(metrics: GatewayMetrics, name: string) {
   const metric = (await metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
@@ -79,5 +81,23 @@ describe('gateway metrics', () => {
       'gateway_event_consumer_lag{consumer="feed",topic="orders",partition="2"} 0',
     );
     expect(text).toContain('gateway_event_consumer_lag{consumer="feed",topic="orders"} 4');
+  });
+});
+
+describe('metricsFeature', () => {
+  it('serves the registry on GET /metrics, circuit states included', async () => {
+    const metrics = createGatewayMetrics();
+    const feature = metricsFeature(metrics);
+    feature.onCircuitStateChange?.('payments', 'open');
+    const served = await serveFeatures([feature]);
+    try {
+      const response = await fetch(new URL('/metrics', served.url));
+      expect(response.headers.get('content-type')).toBe(metrics.registry.contentType);
+      expect(await response.text()).toMatch(
+        /^gateway_subgraph_circuit_state\{subgraph="payments"\} 2$/m,
+      );
+    } finally {
+      await served.close();
+    }
   });
 });

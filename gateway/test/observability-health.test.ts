@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '@microshop/config';
-import { checkSubgraphs } from '../src/health.ts';
+import type { GatewayRuntime } from '../src/feature.ts';
+import { checkSubgraphs, healthFeature } from '../src/health.ts';
+import { serveFeatures } from './serve-features.ts';
 
 /**
  * The gateway's readiness: every subgraph's own /health/ready, asked over real HTTP. A subgraph
@@ -71,5 +73,29 @@ describe('gateway readiness', () => {
       orders: false,
       payments: true,
     });
+  });
+});
+
+describe('healthFeature', () => {
+  it('is live whatever the subgraphs; ready only when they are, and never while draining', async () => {
+    const urls = { users: ready, catalog: ready, cart: ready, orders: ready, payments: ready };
+    const feature = healthFeature(urls);
+    const served = await serveFeatures([feature]);
+    const origin = new URL(served.url).origin;
+    const runtime = { draining: false };
+    try {
+      expect((await fetch(`${origin}/health/live`)).status).toBe(200);
+      const readiness = await fetch(`${origin}/health/ready`);
+      expect(readiness.status).toBe(200);
+      expect(await readiness.json()).toMatchObject({ status: 'ok', service: 'gateway' });
+
+      await feature.start?.(runtime as GatewayRuntime);
+      runtime.draining = true;
+      const draining = await fetch(`${origin}/health/ready`);
+      expect(draining.status).toBe(503);
+      expect(await draining.json()).toEqual({ status: 'draining', service: 'gateway' });
+    } finally {
+      await served.close();
+    }
   });
 });

@@ -6,7 +6,10 @@ import type {
   GatewayGraphQLRequestContext,
 } from '@apollo/server-gateway-interface';
 import type { RequestSummary } from '@microshop/runtime';
-import { deduplicateExecutions } from '../src/operation-deduplication.ts';
+import { operationDeduplicationFeature } from '../src/operation-deduplication.ts';
+
+// The executor wrapper the feature gives the composition.
+const deduplicateExecutions = operationDeduplicationFeature().wrapExecutor!;
 
 /**
  * Whole-operation deduplication, on an executor that records its calls and answers when told to:

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, HeaderMap } from '@apollo/server';
 import { Lexer, Source, TokenKind, getIntrospectionQuery } from 'graphql';
 import {
   DEFAULT_OPERATION_LIMITS,
   OPERATION_LIMIT_EXCEEDED,
   operationLimits,
+  operationLimitsFeature,
   type OperationLimits,
 } from '../src/operation-limits.ts';
 import { DEFAULT_MANIFEST_PATH } from '../src/persisted-documents.ts';
@@ -116,9 +117,16 @@ type Response = {
   errors: readonly Record<string, any>[];
 };
 
+/** An Apollo Server with what the operation-limits feature gives the gateway's. */
 function serverWith(limits: OperationLimits): ApolloServer {
-  const { parseOptions, validationRules, plugins } = operationLimits(limits);
-  return new ApolloServer({ typeDefs, resolvers, parseOptions, validationRules, plugins });
+  const { apollo, plugins } = operationLimitsFeature(limits, 0);
+  return new ApolloServer({
+    typeDefs,
+    resolvers,
+    parseOptions: apollo?.parseOptions,
+    validationRules: [...(apollo?.validationRules ?? [])],
+    plugins: [...(plugins ?? [])] as never,
+  });
 }
 
 const servers: ApolloServer[] = [];
@@ -468,5 +476,33 @@ describe('the storefront operations of the typed client', () => {
       );
       expect(refusals, query).toEqual([]);
     }
+  });
+});
+
+describe('the batch size', () => {
+  const batch = (size: number) => ({
+    method: 'POST',
+    headers: new HeaderMap(),
+    search: '',
+    body: Array.from({ length: size }, () => ({ query: '{ categories { id } }' })),
+  });
+
+  it('turns batching on with a maximum, and refuses a larger batch whole', () => {
+    const feature = operationLimitsFeature(DEFAULT_OPERATION_LIMITS, 3);
+    expect(feature.apollo?.allowBatchedHttpRequests).toBe(true);
+    expect(feature.screen?.(batch(3))).toEqual({ accept: batch(3) });
+    expect(feature.screen?.(batch(4))).toEqual({
+      refuse: {
+        status: 400,
+        message: 'A batch may hold at most 3 operations',
+        code: OPERATION_LIMIT_EXCEEDED,
+      },
+    });
+  });
+
+  it('leaves batching off at 0', () => {
+    expect(
+      operationLimitsFeature(DEFAULT_OPERATION_LIMITS, 0).apollo?.allowBatchedHttpRequests,
+    ).toBe(false);
   });
 });

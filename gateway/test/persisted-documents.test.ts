@@ -14,6 +14,7 @@ import {
   TrustedDocuments,
   admitTrusted,
   apqCache,
+  persistedDocumentsFeature,
 } from '../src/persisted-documents.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -179,5 +180,57 @@ describe('the APQ cache over the embedded (in-memory) cache port', () => {
     const large = `query Large {${' '.repeat(APQ_MAX_DOCUMENT_BYTES)} me { id } }`;
     await apq.set(`apq:${sha256(large)}`, large);
     expect(await apq.get(`apq:${sha256(large)}`)).toBeUndefined();
+  });
+});
+
+describe('persistedDocumentsFeature', () => {
+  const post = (body: unknown) => ({ method: 'POST', headers: new HeaderMap(), search: '', body });
+  const logger = createLogger('gateway', { logLevel: 'silent' });
+
+  it('apq: gives Apollo Server the cache and closes it last', async () => {
+    const feature = await persistedDocumentsFeature(
+      loadConfig({ PERSISTED_DOCUMENTS: 'apq' }),
+      logger,
+    );
+    const cache = feature.apollo?.persistedQueries?.cache;
+    await cache?.set(`apq:${sha256(ME)}`, ME);
+    expect(await cache?.get(`apq:${sha256(ME)}`)).toBe(ME);
+    expect(feature.screen).toBeUndefined();
+    await feature.onClose?.();
+  });
+
+  it('trusted: screens every document against the manifest', async () => {
+    const manifest = await manifestFile({ [`sha256:${sha256(ME)}`]: ME });
+    const feature = await persistedDocumentsFeature(
+      loadConfig({ PERSISTED_DOCUMENTS: 'trusted', PERSISTED_DOCUMENTS_MANIFEST: manifest }),
+      logger,
+    );
+    expect(feature.apollo?.persistedQueries).toBeUndefined();
+    expect(feature.screen?.(post({ documentId: `sha256:${sha256(ME)}` }))).toEqual({
+      accept: post({ query: ME }),
+    });
+    expect(feature.screen?.(post({ query: CATEGORIES }))).toMatchObject({
+      refuse: { status: 400, code: PERSISTED_QUERY_NOT_IN_LIST },
+    });
+  });
+
+  it('trusted: a broken manifest stops the gateway before it starts', async () => {
+    await expect(
+      persistedDocumentsFeature(
+        loadConfig({
+          PERSISTED_DOCUMENTS: 'trusted',
+          PERSISTED_DOCUMENTS_MANIFEST: join(directory, 'missing.json'),
+        }),
+        logger,
+      ),
+    ).rejects.toThrow(/PERSISTED_DOCUMENTS=trusted cannot read/);
+  });
+
+  it('off: adds nothing, so Apollo Server keeps APQ off', async () => {
+    const feature = await persistedDocumentsFeature(
+      loadConfig({ PERSISTED_DOCUMENTS: 'off' }),
+      logger,
+    );
+    expect(feature).toEqual({ name: 'persisted-documents' });
   });
 });

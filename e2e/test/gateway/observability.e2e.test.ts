@@ -252,7 +252,7 @@ describe('gateway observability', () => {
     ).toBe(1);
   });
 
-  it('reports the lag of its order-status feed once it has consumed a status change', async () => {
+  it('reports the lag of its live-field feed once it has consumed a status change', async () => {
     const bus = await createEventBus(stack.config, { db: stack.db.prisma, logger: silent });
     try {
       const orderId = randomUUID();
@@ -270,7 +270,7 @@ describe('gateway observability', () => {
     }
     const feedLag = await eventually(async () => {
       const samples = await metricSamples('gateway_event_consumer_lag', {
-        consumer: 'order-status-feed',
+        consumer: 'live-field-feed',
         topic: 'orders',
       });
       return samples.length > 0 && samples.every((sample) => sample.value === 0)

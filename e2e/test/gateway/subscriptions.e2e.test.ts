@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
+import { ProductChangedDocument, type ProductChangedSubscription } from '@microshop/client';
 import { createLogger, type RunningServer } from '@microshop/runtime';
 import {
   addToCart,
@@ -14,8 +15,10 @@ import { signInAdmin, startStack, type Stack } from '@microshop/e2e';
 import { startGateway } from '@microshop/gateway';
 
 /**
- * orderStatusChanged over graphql-ws through the gateway: pushes carry the subscriber's whole
- * selection set resolved across subgraphs, and only the owner (or an admin) may subscribe.
+ * The live fields over graphql-ws through the gateway. orderStatusChanged: pushes carry the
+ * subscriber's whole selection set resolved across subgraphs, and only the owner (or an admin) may
+ * subscribe. productChanged: the stock the order saga reserves is pushed to that product's
+ * subscribers, and to no one else's.
  */
 
 let stack: Stack;
@@ -32,11 +35,12 @@ afterAll(async () => {
   await stack?.close();
 });
 
-function connect(token: string, gatewayUrl = stack.gatewayUrl): Client {
+/** A graphql-ws client; anonymous without a token. */
+function connect(token: string | undefined, gatewayUrl = stack.gatewayUrl): Client {
   const client = createClient({
     url: gatewayUrl.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${token}` },
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
     retryAttempts: 0,
   });
   clients.push(client);
@@ -255,5 +259,65 @@ describe('orderStatusChanged over graphql-ws', () => {
       client.on('closed', (event) => resolve(event as { code: number })),
     );
     expect(closed.code).toBe(4403);
+  });
+});
+
+describe('productChanged over graphql-ws', () => {
+  // The typed client's own operation (clients/typescript/operations/catalog.graphql).
+  const WATCH_PRODUCT = String(ProductChangedDocument);
+  const watchProduct = (token: string | undefined, productId: string) =>
+    subscribe<ProductChangedSubscription>(connect(token), WATCH_PRODUCT, { productId });
+
+  it("pushes the stock an order reserves to that product's subscribers only", async () => {
+    const bought = await createProduct(stack, adminToken, {
+      name: 'Live kettle',
+      initialStock: 10,
+    });
+    const untouched = await createProduct(stack, adminToken, {
+      name: 'Quiet kettle',
+      initialStock: 10,
+    });
+    const customer = await signUpUser(stack);
+
+    const before = await activeSubscriptions();
+    const watcher = watchProduct(customer.accessToken, bought);
+    const anonymousWatcher = watchProduct(undefined, bought);
+    const bystander = watchProduct(customer.accessToken, untouched);
+    await expect.poll(activeSubscriptions, { timeout: 10_000, interval: 50 }).toBe(before + 3);
+
+    // Three units through the saga: the catalog's reservation is the stock change.
+    await addToCart(stack, customer.accessToken, bought, 3);
+    await placeOrder(stack, customer.accessToken);
+    for (const subscription of [watcher, anonymousWatcher]) {
+      const push = await subscription.next((result) => result.data?.productChanged.stock === 7);
+      expect(push.errors).toBeUndefined();
+      expect(push.data?.productChanged).toMatchObject({
+        id: bought,
+        name: 'Live kettle',
+        stock: 7,
+        inStock: true,
+      });
+    }
+
+    // The bystander's first push is its own product's change: nothing came before it.
+    const adjusted = await graphql(
+      stack.gatewayUrl,
+      'mutation Adjust($id: ID!) { adjustStock(productId: $id, delta: 5) { userErrors { code } } }',
+      { id: untouched },
+      adminToken,
+    );
+    expect(adjusted.data).toEqual({ adjustStock: { userErrors: [] } });
+    await bystander.next((result) => result.data?.productChanged.stock === 15);
+    expect(bystander.results.map((result) => result.data?.productChanged)).toEqual([
+      expect.objectContaining({ id: untouched, name: 'Quiet kettle', stock: 15 }),
+    ]);
+  });
+
+  it('refuses a product that does not exist with NOT_FOUND', async () => {
+    const subscription = watchProduct(undefined, '00000000-0000-4000-8000-000000000000');
+    expect(await subscription.ended).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'NOT_FOUND' }) }),
+    ]);
+    expect(subscription.results).toEqual([]);
   });
 });

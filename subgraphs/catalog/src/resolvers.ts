@@ -1,3 +1,4 @@
+import { GraphQLError } from 'graphql';
 import type { Resolvers } from './generated/resolvers-types.ts';
 
 export const resolvers: Resolvers = {
@@ -21,6 +22,17 @@ export const resolvers: Resolvers = {
     adjustStock: (_parent, { productId, delta }, ctx) =>
       ctx.products.adjustStock(ctx, productId, delta),
     createCategory: (_parent, { input }, ctx) => ctx.products.createCategory(ctx, input),
+  },
+  Subscription: {
+    // Declared here so it is part of the supergraph; the gateway serves it over graphql-ws.
+    productChanged: {
+      subscribe: () => {
+        throw new GraphQLError(
+          'productChanged is served by the gateway over graphql-ws, not by the catalog subgraph',
+          { extensions: { code: 'BAD_REQUEST' } },
+        );
+      },
+    },
   },
   ProductConnection: {
     edges: (page) =>

@@ -231,6 +231,13 @@ export type CategoriesQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type CategoriesQuery = { categories: Array<{ id: string, slug: string, name: string }> };
 
+export type ProductChangedSubscriptionVariables = Exact<{
+  productId: string | number;
+}>;
+
+
+export type ProductChangedSubscription = { productChanged: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } };
+
 export type UserErrorFieldsFragment = { code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null };
 
 export type MoneyFieldsFragment = { amount: number, currency: string };
@@ -867,6 +874,31 @@ export const CategoriesDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"sha256:3ecc50b53c102988dc2f720cfd25588071686b56d8d8e8baf8dd0d3226fb3581"}) as unknown as TypedDocumentString<CategoriesQuery, CategoriesQueryVariables>;
+export const ProductChangedDocument = new TypedDocumentString(`
+    subscription ProductChanged($productId: ID!) {
+  productChanged(productId: $productId) {
+    ...ProductSummary
+  }
+}
+    fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment ProductSummary on Product {
+  id
+  sku
+  name
+  price {
+    ...MoneyFields
+  }
+  inStock
+  stock
+  category {
+    id
+    slug
+    name
+  }
+}`, {"hash":"sha256:f76746fe77f1d2f98bf15388d5fb2b616070155ad4dd9cf540cde2be2ea26c36"}) as unknown as TypedDocumentString<ProductChangedSubscription, ProductChangedSubscriptionVariables>;
 export const PlaceOrderDocument = new TypedDocumentString(`
     mutation PlaceOrder($input: PlaceOrderInput!) {
   placeOrder(input: $input) {

@@ -243,6 +243,17 @@ export type QuerySearchProductsArgs = {
   query: Scalars['String']['input'];
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Every change of one product, pushed over graphql-ws by the gateway: its stock as orders reserve, release or ship units and as admins adjust it, and any other admin change (price, name, active). Anyone may subscribe. To learn the product before subscribing, query product(id). */
+  productChanged: Product;
+};
+
+
+export type SubscriptionProductChangedArgs = {
+  productId: Scalars['ID']['input'];
+};
+
 /** Changes to a product; omitted fields stay as they are. */
 export type UpdateProductInput = {
   /** Offer the product for sale (true) or withdraw it (false). */
@@ -416,6 +427,7 @@ export type ResolversTypes = ResolversObject<{
   ProductPayload: ResolverTypeWrapper<Omit<ProductPayload, 'product'> & { product?: Maybe<ResolversTypes['Product']> }>;
   ProductSearchResult: ResolverTypeWrapper<Omit<ProductSearchResult, 'edges'> & { edges: Array<ResolversTypes['ProductEdge']> }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateProductInput: UpdateProductInput;
   UserError: ResolverTypeWrapper<UserError>;
   UserErrorCode: UserErrorCode;
@@ -443,6 +455,7 @@ export type ResolversParentTypes = ResolversObject<{
   ProductPayload: Omit<ProductPayload, 'product'> & { product?: Maybe<ResolversParentTypes['Product']> };
   ProductSearchResult: Omit<ProductSearchResult, 'edges'> & { edges: Array<ResolversParentTypes['ProductEdge']> };
   Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
   UpdateProductInput: UpdateProductInput;
   UserError: UserError;
 }>;
@@ -528,6 +541,10 @@ export type QueryResolvers<ContextType = CatalogContext, ParentType extends Reso
   searchProducts?: Resolver<ResolversTypes['ProductSearchResult'], ParentType, ContextType, RequireFields<QuerySearchProductsArgs, 'first' | 'query'>>;
 }>;
 
+export type SubscriptionResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  productChanged?: SubscriptionResolver<ResolversTypes['Product'], "productChanged", ParentType, ContextType, RequireFields<SubscriptionProductChangedArgs, 'productId'>>;
+}>;
+
 export type UserErrorResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = ResolversObject<{
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   errorCode?: Resolver<ResolversTypes['UserErrorCode'], ParentType, ContextType>;
@@ -549,6 +566,7 @@ export type Resolvers<ContextType = CatalogContext> = ResolversObject<{
   ProductPayload?: ProductPayloadResolvers<ContextType>;
   ProductSearchResult?: ProductSearchResultResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
 }>;
 

@@ -3,22 +3,26 @@ import type { Config } from '@microshop/config';
 import { createPrismaClient } from '@microshop/db';
 import { createEventBus, topicOf, type ConsumerLag } from '@microshop/events';
 import type { Logger } from '@microshop/runtime';
-import type { OrderStatusHub } from './order-status-hub.ts';
+import { keyOf, type AnyLiveField } from './live-field.ts';
+import type { SubscriberHub } from './subscriber-hub.ts';
+
+/** The lag gauge's `consumer` label for this feed. */
+export const LIVE_FIELD_FEED = 'live-field-feed';
 
 /**
- * Feeds the hub with every OrderStatusChanged event. Each gateway instance consumes in a consumer
- * group of its own, starting from the latest event, so every instance sees every status change
- * and serves the subscribers whose sockets it holds, however many instances run.
+ * Feeds each live field's hub with its events: one consumer per gateway instance for all of them,
+ * in a consumer group of its own, starting from the latest event, so every instance sees every
+ * change and serves the subscribers whose sockets it holds, however many instances run.
  *
  * The bus is used directly rather than through startEventConsumer: a push changes no state here,
  * so there is nothing to record as processed, and a redelivered event only re-sends the current
- * order to its subscribers.
+ * entity to its subscribers.
  */
-export async function startOrderStatusFeed(
+export async function startLiveFieldFeed(
   config: Config,
+  fields: ReadonlyArray<{ live: AnyLiveField; hub: SubscriberHub }>,
   deps: {
     logger: Logger;
-    hub: OrderStatusHub;
     /** How far behind the feed is, whenever the bus knows it (for the lag gauge). */
     onLag?: (lag: ConsumerLag) => void;
   },
@@ -28,20 +32,23 @@ export async function startOrderStatusFeed(
       'The gateway needs DATABASE_URL for its event bus: run `npm start` (it passes it) or set it',
     );
   }
-  const logger = deps.logger.child({ component: 'order-status-feed' });
+  const logger = deps.logger.child({ component: LIVE_FIELD_FEED });
   // The Postgres-log bus reads through it; with Kafka it stays unconnected.
   const db = createPrismaClient(config.database.url, { maxConnections: 2 });
   const bus = await createEventBus(config, { db, logger });
   const subscription = await bus.subscribe({
     group: `gateway-${randomUUID()}`,
     ephemeral: true,
-    topics: [topicOf.OrderStatusChanged],
+    topics: [...new Set(fields.map(({ live }) => topicOf[live.eventType]))],
     startFrom: 'latest',
-    // A missed push is recovered by reading order(id); retrying a push helps no one.
+    // A missed push is recovered by reading the entity; retrying a push helps no one.
     retry: { attempts: 1 },
     onLag: deps.onLag,
     handler: async (event) => {
-      if (event.type === 'OrderStatusChanged') deps.hub.notify(event.payload.orderId);
+      for (const { live, hub } of fields) {
+        const key = keyOf(live, event);
+        if (key !== undefined) hub.notify(key);
+      }
     },
   });
   return {
