@@ -27,6 +27,8 @@ export interface MixResult {
   byKind: Record<string, number>;
   /** The first few failures, so a run with errors says what they were. */
   errorSamples: string[];
+  /** When the measured run began and ended (monotonic clock, µs): a CPU profile's window. */
+  window: [fromUs: number, toUs: number];
 }
 
 function post(
@@ -98,6 +100,8 @@ async function runFor(
     errors += 1;
     if (errorSamples.length < 5) errorSamples.push(fault);
   };
+  const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+  const fromUs = monotonicUs();
   const startedAt = performance.now();
   const endsAt = startedAt + seconds * 1000;
   const loop = async () => {
@@ -127,6 +131,7 @@ async function runFor(
     errors,
     byKind,
     errorSamples,
+    window: [fromUs, monotonicUs()],
   };
 }
 

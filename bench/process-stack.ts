@@ -108,11 +108,8 @@ export async function startProcessStack(options: ProcessStackOptions): Promise<P
     const environment = (overrides: NodeJS.ProcessEnv = {}) => ({ ...base, ...overrides });
     const nodeArgs = (label: string, script: string) => [
       ...(options.profileDir
-        ? [
-            '--cpu-prof',
-            `--cpu-prof-dir=${options.profileDir}`,
-            `--cpu-prof-name=${label}.cpuprofile`,
-          ]
+        ? // A directory per process: tsx's loader thread writes a profile of its own beside the main one.
+          ['--cpu-prof', `--cpu-prof-dir=${join(options.profileDir, label)}`]
         : []),
       '--import',
       'tsx',

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -15,6 +15,8 @@ interface ProfileNode {
 
 interface CpuProfile {
   nodes: ProfileNode[];
+  /** Monotonic clock, µs: the same clock as process.hrtime in any process of the machine. */
+  startTime: number;
   samples?: number[];
   timeDeltas?: number[];
 }
@@ -39,13 +41,19 @@ function shortUrl(url: string): string {
   return workspace ? workspace[0].slice(1) : url;
 }
 
-/** Self time of every sampled frame, in ms (samples spaced by timeDeltas). */
-function selfTimes(profile: CpuProfile): Map<ProfileNode, number> {
+/** Monotonic µs intervals; samples outside all of them (start-up, preparation) are left out. */
+export type Windows = readonly (readonly [number, number])[];
+
+/** Self time of every sampled frame within `windows`, in ms (samples spaced by timeDeltas). */
+function selfTimes(profile: CpuProfile, windows: Windows): Map<ProfileNode, number> {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const times = new Map<ProfileNode, number>();
   const samples = profile.samples ?? [];
   const deltas = profile.timeDeltas ?? [];
+  let at = profile.startTime;
   for (let index = 0; index < samples.length; index += 1) {
+    at += deltas[index] ?? 0;
+    if (windows.length && !windows.some(([from, to]) => at >= from && at <= to)) continue;
     const node = byId.get(samples[index]!);
     if (!node) continue;
     times.set(node, (times.get(node) ?? 0) + (deltas[index] ?? 0) / 1000);
@@ -55,8 +63,8 @@ function selfTimes(profile: CpuProfile): Map<ProfileNode, number> {
 
 const IDLE = new Set(['(idle)', '(program)', '(garbage collector)']);
 
-export function summariseProfile(profile: CpuProfile, top = 15): string {
-  const times = selfTimes(profile);
+export function summariseProfile(profile: CpuProfile, windows: Windows = [], top = 15): string {
+  const times = selfTimes(profile, windows);
   let total = 0;
   let busy = 0;
   const byFrame = new Map<string, number>();
@@ -82,7 +90,7 @@ export function summariseProfile(profile: CpuProfile, top = 15): string {
           `  ${percent(ms).padStart(6)}  ${Math.round(ms).toString().padStart(7)} ms  ${name}`,
       );
   return [
-    `  busy ${Math.round(busy)} ms of ${Math.round(total)} ms sampled; self time, share of busy:`,
+    `  busy ${Math.round(busy)} ms of ${Math.round(total)} ms sampled${windows.length ? ' under measured load' : ''}; self time, share of busy:`,
     '  by package:',
     ...rows(byPackage),
     '  by function:',
@@ -90,14 +98,23 @@ export function summariseProfile(profile: CpuProfile, top = 15): string {
   ].join('\n');
 }
 
-/** Every `*.cpuprofile` in `directory`, each summarised under its file name. */
-export function summariseProfiles(directory: string, top = 15): string {
-  return readdirSync(directory)
-    .filter((file) => file.endsWith('.cpuprofile'))
+/**
+ * One summary per subdirectory of `directory` (one per process): its largest `*.cpuprofile`, the
+ * main thread's (a process under tsx also profiles its loader thread, which does little).
+ */
+export function summariseProfiles(directory: string, windows: Windows = [], top = 15): string {
+  return readdirSync(directory, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
     .sort()
-    .map((file) => {
-      const profile = JSON.parse(readFileSync(join(directory, file), 'utf8')) as CpuProfile;
-      return `${file}\n${summariseProfile(profile, top)}`;
+    .flatMap((label) => {
+      const files = readdirSync(join(directory, label))
+        .filter((file) => file.endsWith('.cpuprofile'))
+        .map((file) => join(directory, label, file))
+        .sort((left, right) => statSync(right).size - statSync(left).size);
+      if (!files[0]) return [];
+      const profile = JSON.parse(readFileSync(files[0], 'utf8')) as CpuProfile;
+      return [`${label} (${files[0]})\n${summariseProfile(profile, windows, top)}`];
     })
     .join('\n\n');
 }
@@ -109,5 +126,5 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
     process.stderr.write('usage: tsx bench/profile-summary.ts <directory of .cpuprofile> [top]\n');
     process.exit(64);
   }
-  process.stdout.write(`${summariseProfiles(directory, Number(top ?? 15))}\n`);
+  process.stdout.write(`${summariseProfiles(directory, [], Number(top ?? 15))}\n`);
 }

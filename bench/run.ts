@@ -295,7 +295,14 @@ async function main(): Promise<void> {
   }
   if (profileDir) {
     log(`V8 CPU profiles of every process: ${profileDir}`);
-    process.stdout.write(`${summariseProfiles(profileDir)}\n`);
+    process.stdout.write(
+      `${summariseProfiles(
+        profileDir,
+        Object.values(report.mixed.results).flatMap((cell) =>
+          'window' in cell ? [cell.window] : [],
+        ),
+      )}\n`,
+    );
   }
   process.stdout.write(`${markdown(report)}\n`);
   // A subset is a look at one comparison, not the record.
