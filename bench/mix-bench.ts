@@ -16,7 +16,7 @@ export const MIX_TARGET_LABELS: Record<MixTargetKey, string> = {
   c: '@apollo/gateway + @apollo/server',
   d: 'Hive Gateway',
   e: 'MicroShop gateway (defaults)',
-  e0: 'MicroShop gateway, RESPONSE_CACHE=false (deduplication on)',
+  e0: 'MicroShop gateway, SUBGRAPH_DEDUPLICATION=false OPERATION_DEDUPLICATION=false',
 };
 
 export type MixCell = (MixResult & { mix: string }) | { skipped: string };
@@ -77,7 +77,12 @@ export async function mixedLoad(
   await cell('c', MIXES.shop, () => targets.start('c', 'apollo', targets.supergraphFile));
   await cell('d', MIXES.shop, () => targets.start('d', 'hive', targets.supergraphFile));
   await cell('e', MIXES.shop, () => targets.startMicroShop('e', {}));
-  await cell('e0', MIXES.shop, () => targets.startMicroShop('e0', { RESPONSE_CACHE: 'false' }));
+  await cell('e0', MIXES.shop, () =>
+    targets.startMicroShop('e0', {
+      SUBGRAPH_DEDUPLICATION: 'false',
+      OPERATION_DEDUPLICATION: 'false',
+    }),
+  );
   return results;
 }
 
