@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import {
   availableParallelism,
   cpus,
@@ -10,39 +10,45 @@ import {
 } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import {
-  addToCart,
-  freePort,
-  graphql,
-  placeOrder,
-  signUpUser,
-  spawnServerProcess,
-} from '@microshop/testing';
-import { gatewayProcessEnvironment, startStack, type Stack } from '@microshop/e2e';
-import { GATEWAY_MAIN } from '@microshop/gateway';
-import { seedDemoCatalog } from '@microshop/catalog';
+import { addToCart, graphql, placeOrder, signUpUser } from '@microshop/testing';
 import { measure, type LoadResult, type LoadSettings } from './load.ts';
+import {
+  mixedLoad,
+  mixMarkdown,
+  mixRatios,
+  MIX_TARGET_LABELS,
+  type MixResults,
+} from './mix-bench.ts';
+import { MIXES, MIX_USERS, prepareMix, seedBenchCatalog } from './mix.ts';
+import { startProcessStack, PROCESS_SETTINGS } from './process-stack.ts';
+import { summariseProfiles } from './profile-summary.ts';
 import { QUERIES as ALL_QUERIES, type BenchQuery } from './queries.ts';
-import { supergraphAt, type RunningTarget } from './targets.ts';
+import { targetsOver, type Targets } from './target-processes.ts';
+import type { RunningTarget } from './targets.ts';
 
 /**
- * `npm run bench`: the same queries against the same running subgraphs through (a) a bare
- * node:http server (the ceiling), (b) the catalog subgraph directly, (c) stock @apollo/gateway,
- * (d) Hive Gateway and (e) MicroShop's gateway with its defaults, then MicroShop's gateway with
- * subgraph deduplication off (e0) and as a node:cluster of `--workers` (eN), one after the other
- * with the same load. Every target but (b) is a process of its own. Needs DATABASE_URL (and
- * whatever other backends the environment names, as for e2e tests). Writes
- * bench/results/<date>.json and prints a markdown table; `--queries` / `--targets` run a subset
- * (printed, not written).
+ * `npm run bench`: the subgraphs and the orders worker each in a process of their own (production
+ * settings, logs at info), then every target in a process of its own, started and stopped in
+ * turn: first the mixed load (many shoppers, every request its own variables; see mix.ts), then
+ * the identical-query table (one fixed query per cell, the same token, answers equal to stock
+ * Apollo's byte for byte). Targets: (a) a bare node:http server (the ceiling), (b) subgraphs
+ * directly, (c) stock @apollo/gateway, (d) Hive Gateway, (e) MicroShop's gateway with its
+ * defaults, and MicroShop's gateway with an optimisation off (e0) or as a node:cluster (eN).
+ * Needs DATABASE_URL (and whatever other backends the environment names, as for e2e tests).
+ * Writes bench/results/<date>.json (`mix`: mix-<date>.json) and prints markdown tables;
+ * `--queries` / `--targets` run a subset and `--profile` writes V8 CPU profiles of every process
+ * and prints their top frames (both printed, not written).
  */
 
-/** `npm run bench -- search|saga [...]` runs bench/search.ts or bench/saga.ts instead (their own flags follow the name). */
+/** `npm run bench -- mix|search|saga [...]`: the mixed load alone, or bench/search.ts, bench/saga.ts. */
 const scenario = process.argv[2]?.startsWith('-') === false ? process.argv[2] : undefined;
 
 const { values: flags } = parseArgs({
-  args: scenario ? [] : process.argv.slice(2),
+  args: scenario && scenario !== 'mix' ? [] : process.argv.slice(scenario ? 3 : 2),
   options: {
     connections: { type: 'string', default: '10' },
+    /** Connections of the mixed load: many shoppers at once. */
+    'mix-connections': { type: 'string', default: '32' },
     workers: { type: 'string', default: String(availableParallelism()) },
     /** Comma-separated subsets, for a quick look at one comparison (the report says which ran). */
     queries: { type: 'string', default: '' },
@@ -57,12 +63,15 @@ const settings: LoadSettings = {
   warmupSeconds: Number(flags.warmup),
   durationSeconds: Number(flags.duration),
 };
+const mixSettings = { ...settings, connections: Number(flags['mix-connections']) };
 
 const workers = Number(flags.workers);
 const subset = (list: string) => list.split(',').filter(Boolean);
 const QUERIES = subset(flags.queries).length
   ? ALL_QUERIES.filter((query) => subset(flags.queries).includes(query.name))
   : ALL_QUERIES;
+const chosenTargets = subset(flags.targets);
+const runs = (key: string) => chosenTargets.length === 0 || chosenTargets.includes(key);
 type TargetKey = 'a' | 'b' | 'c' | 'd' | 'e' | 'e0' | 'eN';
 const TARGET_LABELS: Record<TargetKey, string> = {
   a: 'node:http, fixed body (ceiling)',
@@ -90,12 +99,12 @@ function log(message: string): void {
 }
 
 async function asUser<T>(
-  stack: Stack,
+  gateway: Gateway,
   token: string,
   query: string,
   variables: Record<string, unknown> = {},
 ) {
-  const response = await graphql<T>(stack.gatewayUrl, query, variables, token);
+  const response = await graphql<T>(gateway.gatewayUrl, query, variables, token);
   if (response.errors?.length || !response.data) {
     throw new Error(
       `${query.trim().split('\n')[0]}: ${JSON.stringify(response.errors ?? response)}`,
@@ -104,30 +113,32 @@ async function asUser<T>(
   return response.data;
 }
 
+type Gateway = { gatewayUrl: string };
+
 /**
  * A customer with an order behind them (confirmed by the saga, so it no longer changes) and three
  * products in the cart, so the storefront and deep queries have something to resolve.
  */
-async function prepareCustomer(stack: Stack): Promise<string> {
-  const { accessToken } = await signUpUser(stack, 'Bench Customer');
+async function prepareCustomer(gateway: Gateway): Promise<string> {
+  const { accessToken } = await signUpUser(gateway, 'Bench Customer');
   const { products } = await asUser<{ products: { edges: { node: { id: string } }[] } }>(
-    stack,
+    gateway,
     accessToken,
     '{ products(first: 3, filter: { inStockOnly: true }) { edges { node { id } } } }',
   );
   const fillCart = async () => {
     for (const { node } of products.edges) {
-      await addToCart(stack, accessToken, node.id);
+      await addToCart(gateway, accessToken, node.id);
     }
   };
   await fillCart();
-  const orderId = await placeOrder(stack, accessToken);
+  const orderId = await placeOrder(gateway, accessToken);
   const settled = await waitFor(async () => {
     const { order, me } = await asUser<{
       order: { status: string } | null;
       me: { cart: { items: unknown[] } };
     }>(
-      stack,
+      gateway,
       accessToken,
       'query ($id: ID!) { order(id: $id) { status } me { cart { items { quantity } } } }',
       { id: orderId },
@@ -168,6 +179,90 @@ async function check(
   return { body: text, data: parsed.data };
 }
 
+/** The identical-query table: one fixed query, one token, every answer equal to stock Apollo's. */
+async function identicalQueries(targets: Targets): Promise<Results> {
+  const prep = await targets.startMicroShop('prepare', {});
+  const token = await prepareCustomer({ gatewayUrl: prep.url }).finally(() => prep.close());
+  const headersFor = (query: BenchQuery) => ({
+    'content-type': 'application/json',
+    ...(query.signedIn ? { authorization: `Bearer ${token}` } : {}),
+  });
+  const bodyOf = (query: BenchQuery) => JSON.stringify({ query: query.query });
+
+  const results: Results = Object.fromEntries(QUERIES.map((query) => [query.name, {}]));
+  const references = new Map<string, Reference>();
+
+  async function bench(key: TargetKey, target: RunningTarget, queries: readonly BenchQuery[]) {
+    for (const query of queries) {
+      const headers = headersFor(query);
+      let cell: Cell;
+      try {
+        const reference = references.get(query.name);
+        const checked = await check(
+          target.url,
+          bodyOf(query),
+          headers,
+          key === 'a' ? undefined : reference,
+        );
+        if (!reference) references.set(query.name, checked);
+        log(`(${key}) ${TARGET_LABELS[key]} — ${query.name}`);
+        cell = await measure(
+          { url: target.url, body: bodyOf(query), headers, expectBody: checked.body },
+          settings,
+        );
+      } catch (error) {
+        cell = { skipped: error instanceof Error ? error.message : String(error) };
+        log(`(${key}) ${query.name} skipped: ${cell.skipped}`);
+      }
+      results[query.name]![key] = cell;
+    }
+  }
+
+  // Stock Apollo first: its answers are the reference the others must match byte for byte in data.
+  // (c) always runs: its answers are what the others are checked against.
+  const apollo = await targets.start('c', 'apollo', targets.supergraphFile);
+  await bench('c', apollo, QUERIES).finally(() => apollo.close());
+
+  for (const query of runs('a') ? QUERIES : []) {
+    const reference = references.get(query.name);
+    if (!reference) {
+      results[query.name]!.a = { skipped: 'no reference answer from stock @apollo/gateway' };
+      continue;
+    }
+    const bare = await targets.start(
+      'a',
+      'bare',
+      targets.inputFile(`${query.name}.json`, reference.body),
+    );
+    await bench('a', bare, [query]).finally(() => bare.close());
+  }
+
+  if (runs('b')) {
+    await bench(
+      'b',
+      { url: targets.stack.subgraphUrls.catalog, close: async () => undefined },
+      QUERIES.filter((query) => query.catalogOnly),
+    );
+  }
+
+  if (runs('d')) {
+    const hive = await targets.start('d', 'hive', targets.supergraphFile);
+    await bench('d', hive, QUERIES).finally(() => hive.close());
+  }
+  for (const [key, microShopSettings] of MICROSHOP_SETTINGS) {
+    if (!runs(key)) continue;
+    const gateway = await targets.startMicroShop(key, microShopSettings);
+    await bench(key, gateway, QUERIES).finally(() => gateway.close());
+  }
+  return results;
+}
+
+const MICROSHOP_SETTINGS: [TargetKey, NodeJS.ProcessEnv][] = [
+  ['e', {}],
+  ['e0', { SUBGRAPH_DEDUPLICATION: 'false', OPERATION_DEDUPLICATION: 'false' }],
+  ['eN', { GATEWAY_WORKERS: String(workers) }],
+];
+
 async function main(): Promise<void> {
   if (!process.env.DATABASE_URL) {
     log('npm run bench needs DATABASE_URL (a PostgreSQL server), like the e2e tests.');
@@ -179,145 +274,47 @@ async function main(): Promise<void> {
       `warning: the machine is busy (1-minute load ${loadBefore.toFixed(1)} on ${cpus().length} cores); figures will be low`,
     );
   }
-  log('starting the subgraphs and MicroShop gateway...');
-  const stack = await startStack();
+  const profileDir = flags.profile
+    ? join(tmpdir(), `microshop-bench-profiles-${new Date().toISOString().replace(/[:.]/g, '-')}`)
+    : undefined;
+  log('starting the subgraphs (one process each) and seeding the benchmark catalog...');
+  const stack = await startProcessStack({
+    seed: (db) => seedBenchCatalog(db.prisma),
+    profileDir,
+  });
+  let report;
   try {
-    await seedDemoCatalog(stack.db.prisma);
-    const token = await prepareCustomer(stack);
-    const supergraph = supergraphAt(
-      readFileSync(new URL('../schema/supergraph.graphql', import.meta.url), 'utf8'),
-      stack.config.subgraphUrls,
-    );
-    const headersFor = (query: BenchQuery) => ({
-      'content-type': 'application/json',
-      ...(query.signedIn ? { authorization: `Bearer ${token}` } : {}),
-    });
-    const bodyOf = (query: BenchQuery) => JSON.stringify({ query: query.query });
-
-    const results: Results = Object.fromEntries(QUERIES.map((query) => [query.name, {}]));
-    const references = new Map<string, Reference>();
-
-    const chosenTargets = subset(flags.targets);
-    const runs = (key: TargetKey) => chosenTargets.length === 0 || chosenTargets.includes(key);
-
-    async function bench(key: TargetKey, target: RunningTarget, queries: readonly BenchQuery[]) {
-      for (const query of queries) {
-        const headers = headersFor(query);
-        let cell: Cell;
-        try {
-          const reference = references.get(query.name);
-          const checked = await check(
-            target.url,
-            bodyOf(query),
-            headers,
-            key === 'a' ? undefined : reference,
-          );
-          if (!reference) references.set(query.name, checked);
-          log(`(${key}) ${TARGET_LABELS[key]} — ${query.name}`);
-          cell = await measure(
-            { url: target.url, body: bodyOf(query), headers, expectBody: checked.body },
-            settings,
-          );
-        } catch (error) {
-          cell = { skipped: error instanceof Error ? error.message : String(error) };
-          log(`(${key}) ${query.name} skipped: ${cell.skipped}`);
-        }
-        results[query.name]![key] = cell;
-      }
-    }
-
-    // Every target but (b) runs in a process of its own (the subgraphs stay in this one), so no
-    // gateway shares its thread with the subgraphs and each gets the same share of the machine.
-    const inputFile = (name: string, content: string) => {
-      const path = join(tmpdir(), `microshop-bench-${process.pid}-${name}`);
-      writeFileSync(path, content);
-      return path;
-    };
-    const supergraphFile = inputFile('supergraph.graphql', supergraph);
-    const profileArgs = (key: TargetKey) =>
-      flags.profile
-        ? ['--cpu-prof', `--cpu-prof-dir=${join(tmpdir(), `microshop-bench-profiles-${key}`)}`]
-        : [];
-    const spawnTarget = async (
-      key: TargetKey,
-      script: string,
-      environmentFor: (port: number) => NodeJS.ProcessEnv,
-    ) => {
-      const port = await freePort();
-      const server = await spawnServerProcess({
-        args: [...profileArgs(key), '--import', 'tsx', script],
-        env: environmentFor(port),
-        port,
-        logFile: join(tmpdir(), `microshop-bench-${key}.log`),
-      });
-      return {
-        url: `http://127.0.0.1:${port}/graphql`,
-        close: async () => void (await server.stop()),
-      };
-    };
-    const targetProcess = new URL('./target-process.ts', import.meta.url).pathname;
-    const startTarget = (key: TargetKey, kind: 'bare' | 'apollo' | 'hive', input: string) =>
-      spawnTarget(key, targetProcess, (port) => ({
-        ...process.env,
-        BENCH_TARGET: kind,
-        BENCH_PORT: String(port),
-        BENCH_INPUT_FILE: input,
-      }));
-    const startMicroShop = (key: TargetKey, settings: NodeJS.ProcessEnv) =>
-      spawnTarget(key, GATEWAY_MAIN, (port) => gatewayProcessEnvironment(stack, port, settings));
-
-    // Stock Apollo first: its answers are the reference the others must match byte for byte in data.
-    // (c) always runs: its answers are what the others are checked against.
-    const apollo = await startTarget('c', 'apollo', supergraphFile);
-    await bench('c', apollo, QUERIES).finally(() => apollo.close());
-
-    for (const query of runs('a') ? QUERIES : []) {
-      const reference = references.get(query.name);
-      if (!reference) {
-        results[query.name]!.a = { skipped: 'no reference answer from stock @apollo/gateway' };
-        continue;
-      }
-      const bare = await startTarget('a', 'bare', inputFile(`${query.name}.json`, reference.body));
-      await bench('a', bare, [query]).finally(() => bare.close());
-    }
-
-    if (runs('b')) {
-      await bench(
-        'b',
-        { url: stack.config.subgraphUrls.catalog, close: async () => undefined },
-        QUERIES.filter((query) => query.catalogOnly),
-      );
-    }
-
-    if (runs('d')) {
-      const hive = await startTarget('d', 'hive', supergraphFile);
-      await bench('d', hive, QUERIES).finally(() => hive.close());
-    }
-    const microShopSettings: [TargetKey, NodeJS.ProcessEnv][] = [
-      ['e', {}],
-      ['e0', { SUBGRAPH_DEDUPLICATION: 'false', OPERATION_DEDUPLICATION: 'false' }],
-      ['eN', { GATEWAY_WORKERS: String(workers) }],
-    ];
-    for (const [key, settings] of microShopSettings) {
-      if (!runs(key)) continue;
-      const gateway = await startMicroShop(key, settings);
-      await bench(key, gateway, QUERIES).finally(() => gateway.close());
-    }
-
-    const report = buildReport(results);
-    process.stdout.write(`${markdown(report)}\n`);
-    // A subset is a look at one comparison, not the record.
-    if (flags.queries || flags.targets) {
-      log('a partial run: not written to bench/results/');
-    } else {
-      const date = new Date().toISOString().slice(0, 10);
-      const resultsDir = new URL('./results/', import.meta.url);
-      mkdirSync(resultsDir, { recursive: true });
-      writeFileSync(new URL(`${date}.json`, resultsDir), `${JSON.stringify(report, null, 2)}\n`);
-      log(`written to bench/results/${date}.json`);
-    }
+    const targets = targetsOver(stack);
+    log(`signing up ${MIX_USERS} shoppers and reading the catalog...`);
+    const fixture = await prepareMix(stack.subgraphUrls);
+    const mix = await mixedLoad(targets, fixture, { settings: mixSettings, runs, log });
+    const identical = scenario === 'mix' ? undefined : await identicalQueries(targets);
+    report = buildReport(mix, identical);
   } finally {
     await stack.close();
+  }
+  if (profileDir) {
+    log(`V8 CPU profiles of every process: ${profileDir}`);
+    process.stdout.write(
+      `${summariseProfiles(
+        profileDir,
+        Object.values(report.mixed.results).flatMap((cell) =>
+          'window' in cell ? [cell.window] : [],
+        ),
+      )}\n`,
+    );
+  }
+  process.stdout.write(`${markdown(report)}\n`);
+  // A subset is a look at one comparison, not the record.
+  if (flags.queries || flags.targets || flags.profile) {
+    log('a partial or profiled run: not written to bench/results/');
+  } else {
+    const stamp = new Date().toISOString().slice(0, 10);
+    const name = scenario === 'mix' ? `mix-${stamp}.json` : `${stamp}.json`;
+    const resultsDir = new URL('./results/', import.meta.url);
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(new URL(name, resultsDir), `${JSON.stringify(report, null, 2)}\n`);
+    log(`written to bench/results/${name}`);
   }
 }
 
@@ -340,7 +337,7 @@ function ratio(
   return Math.round((numerator.rps / denominator.rps) * 100) / 100;
 }
 
-function buildReport(results: Results) {
+function buildReport(mix: MixResults, identical: Results | undefined) {
   return {
     date: new Date().toISOString(),
     machine: {
@@ -354,38 +351,54 @@ function buildReport(results: Results) {
     },
     settings: {
       ...settings,
+      mixConnections: mixSettings.connections,
+      processes: PROCESS_SETTINGS,
       topology:
-        'subgraphs (and the orders worker) in the benchmark process, autocannon in a worker thread of it; each target in a process of its own, started and stopped in turn; PostgreSQL, Redis and Kafka local',
+        'each subgraph and the orders worker in a process of its own, each target in a process of its own (started and stopped in turn), the load generator in the benchmark process (mixed load) or a worker thread of it (autocannon); PostgreSQL, Redis, Kafka and OpenSearch local',
       gatewayWorkers: workers,
     },
-    targets: TARGET_LABELS,
-    queries: QUERIES.map(({ name, description, query }) => ({ name, description, query })),
-    results,
-    ratios: Object.fromEntries(
-      Object.entries(results).map(([query, cells]) => [
-        query,
-        {
-          'e/c': ratio(cells, 'e', 'c'),
-          'e/d': ratio(cells, 'e', 'd'),
-          'e/a': ratio(cells, 'e', 'a'),
-          'e0/c': ratio(cells, 'e0', 'c'),
-          'e0/d': ratio(cells, 'e0', 'd'),
-          'eN/c': ratio(cells, 'eN', 'c'),
-        },
-      ]),
-    ),
+    mixed: {
+      targets: MIX_TARGET_LABELS,
+      mixes: Object.values(MIXES),
+      results: mix,
+      ratios: mixRatios(mix),
+    },
+    identical: identical && {
+      targets: TARGET_LABELS,
+      queries: QUERIES.map(({ name, description, query }) => ({ name, description, query })),
+      results: identical,
+      ratios: Object.fromEntries(
+        Object.entries(identical).map(([query, cells]) => [
+          query,
+          {
+            'e/c': ratio(cells, 'e', 'c'),
+            'e/d': ratio(cells, 'e', 'd'),
+            'e/a': ratio(cells, 'e', 'a'),
+            'e0/c': ratio(cells, 'e0', 'c'),
+            'e0/d': ratio(cells, 'e0', 'd'),
+            'eN/c': ratio(cells, 'eN', 'c'),
+          },
+        ]),
+      ),
+    },
   };
 }
 
 function markdown(report: ReturnType<typeof buildReport>): string {
   const lines = [
     `Machine: ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memoryGb} GB, ${report.machine.os}, Node ${report.machine.node}; 1-minute load ${report.machine.loadAverage1mBefore} before, ${report.machine.loadAverage1mAfter} after.`,
-    `Load: autocannon, ${settings.connections} connections, ${settings.durationSeconds} s after a ${settings.warmupSeconds} s warm-up, per cell.`,
+    '',
+    mixMarkdown(report.mixed.results, mixSettings),
+  ];
+  if (!report.identical) return lines.join('\n');
+  lines.push(
+    '',
+    `Identical queries (one fixed query and token per cell, in-flight deduplication's best case): autocannon, ${settings.connections} connections, ${settings.durationSeconds} s after a ${settings.warmupSeconds} s warm-up, per cell.`,
     '',
     '| query | target | rps | p50 (ms) | p99 (ms) | errors |',
     '| --- | --- | ---: | ---: | ---: | ---: |',
-  ];
-  for (const [query, cells] of Object.entries(report.results)) {
+  );
+  for (const [query, cells] of Object.entries(report.identical.results)) {
     for (const key of Object.keys(TARGET_LABELS) as TargetKey[]) {
       const cell = cells[key];
       if (!cell) continue;
@@ -403,7 +416,7 @@ function markdown(report: ReturnType<typeof buildReport>): string {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   const show = (value: number | null) => (value === null ? '–' : `${value}×`);
-  for (const [query, ratios] of Object.entries(report.ratios)) {
+  for (const [query, ratios] of Object.entries(report.identical.ratios)) {
     lines.push(
       `| ${query} | ${show(ratios['e/c'])} | ${show(ratios['e/d'])} | ${show(ratios['e/a'])} | ${show(ratios['e0/c'])} | ${show(ratios['e0/d'])} | ${show(ratios['eN/c'])} |`,
     );
@@ -416,8 +429,8 @@ if (scenario === 'search') {
   await runSearchBench(process.argv.slice(3));
 } else if (scenario === 'saga') {
   await import('./saga.ts');
-} else if (scenario) {
-  log(`unknown scenario "${scenario}": \`npm run bench\` or \`npm run bench -- search|saga\``);
+} else if (scenario && scenario !== 'mix') {
+  log(`unknown scenario "${scenario}": \`npm run bench\` or \`npm run bench -- mix|search|saga\``);
   process.exit(64);
 } else {
   await main();

@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 /**
  * `npm run start:service -- <name>`: runs one MicroShop process in the foreground, as `npm start`
@@ -10,7 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export interface ServiceDefinition {
-  /** The process entry point, relative to the repository root. */
+  /** The process entry point: a package's `./main` (or `./worker-main`) export. */
   entry: string;
   /** Which `config.ports` entry it listens on; the orders worker serves no HTTP. */
   port?: 'gateway' | 'users' | 'catalog' | 'cart' | 'orders' | 'payments';
@@ -18,16 +17,21 @@ export interface ServiceDefinition {
 
 /** Every process of the supergraph, in the order `npm start` lists them. */
 export const SERVICES = {
-  users: { entry: 'subgraphs/users/src/main.ts', port: 'users' },
-  catalog: { entry: 'subgraphs/catalog/src/main.ts', port: 'catalog' },
-  cart: { entry: 'subgraphs/cart/src/main.ts', port: 'cart' },
-  orders: { entry: 'subgraphs/orders/src/main.ts', port: 'orders' },
-  'orders-worker': { entry: 'subgraphs/orders/src/worker-main.ts' },
-  payments: { entry: 'subgraphs/payments/src/main.ts', port: 'payments' },
-  gateway: { entry: 'gateway/src/main.ts', port: 'gateway' },
+  users: { entry: '@microshop/users/main', port: 'users' },
+  catalog: { entry: '@microshop/catalog/main', port: 'catalog' },
+  cart: { entry: '@microshop/cart/main', port: 'cart' },
+  orders: { entry: '@microshop/orders/main', port: 'orders' },
+  'orders-worker': { entry: '@microshop/orders/worker-main' },
+  payments: { entry: '@microshop/payments/main', port: 'payments' },
+  gateway: { entry: '@microshop/gateway/main', port: 'gateway' },
 } as const satisfies Record<string, ServiceDefinition>;
 
 export type ServiceName = keyof typeof SERVICES;
+
+/** The file a child process runs for `name` (node takes a path, not a package specifier). */
+export function entryPath(name: ServiceName): string {
+  return fileURLToPath(import.meta.resolve(SERVICES[name].entry));
+}
 
 export function isServiceName(name: string | undefined): name is ServiceName {
   return name !== undefined && Object.hasOwn(SERVICES, name);
@@ -39,7 +43,7 @@ async function main(): Promise<void> {
     console.error(`Usage: npm run start:service -- <${Object.keys(SERVICES).join('|')}>`);
     process.exit(64); // EX_USAGE
   }
-  await import(pathToFileURL(join(repoRoot, SERVICES[name].entry)).href);
+  await import(SERVICES[name].entry);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

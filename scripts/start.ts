@@ -9,7 +9,13 @@ import {
   startEmbeddedPostgres,
   type EmbeddedPostgres,
 } from '@microshop/db';
-import { repoRoot, SERVICES, type ServiceDefinition, type ServiceName } from './start-service.ts';
+import {
+  entryPath,
+  repoRoot,
+  SERVICES,
+  type ServiceDefinition,
+  type ServiceName,
+} from './start-service.ts';
 
 /**
  * `npm start`: the whole supergraph on one machine. Starts the embedded PostgreSQL unless
@@ -123,16 +129,12 @@ class Supervised {
     const startedAt = Date.now();
     // Its own process group: a terminal's Ctrl-C reaches only the supervisor, which then stops
     // the children in order instead of every process racing to shut down at once.
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(repoRoot, SERVICES[this.name].entry)],
-      {
-        cwd: repoRoot,
-        env: this.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      },
-    );
+    const child = spawn(process.execPath, ['--import', 'tsx', entryPath(this.name)], {
+      cwd: repoRoot,
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     this.child = child;
     const prefix = `[${this.name}]`.padEnd(NAME_WIDTH + 2);
     for (const stream of [child.stdout, child.stderr]) {

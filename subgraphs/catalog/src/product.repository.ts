@@ -82,11 +82,32 @@ export function unitsByProduct(items: readonly ProductUnits[]): ProductUnits[] {
 export class ProductRepository {
   constructor(private readonly db: Db | Tx) {}
 
-  /** Every product of `ids` in ONE query (what the per-request DataLoader batches into). */
-  async findByIds(ids: readonly string[], client: Db | Tx = this.db): Promise<ProductRecord[]> {
+  /**
+   * The products of `ids` with their categories, in ONE raw statement: the hot read of product
+   * pages and of every `Product` reference from other subgraphs. Prisma's findMany would cost a
+   * query compilation and a second query for the categories (see bench/README.md, issue 12).
+   */
+  async findByIdsWithCategories(
+    ids: readonly string[],
+  ): Promise<Array<ProductRecord & { category: CategoryRecord | null }>> {
     const valid = ids.filter(isUuid);
     if (valid.length === 0) return [];
-    return client.product.findMany({ where: { id: { in: valid } } });
+    const rows = await this.db.$queryRaw<
+      Array<ProductRecord & { categorySlug: string | null; categoryName: string | null }>
+    >`
+      SELECT p.id::text AS id, p.sku, p.name, p.description, p.price_amount AS "priceAmount",
+             p.currency::text AS currency, p.category_id::text AS "categoryId", p.active,
+             p.on_hand AS "onHand", p.reserved, p.created_at AS "createdAt",
+             p.updated_at AS "updatedAt", c.slug AS "categorySlug", c.name AS "categoryName"
+      FROM products p LEFT JOIN categories c ON c.id = p.category_id
+      WHERE p.id = ANY(${valid}::uuid[])`;
+    return rows.map(({ categorySlug, categoryName, ...product }) => ({
+      ...product,
+      category:
+        product.categoryId && categorySlug !== null && categoryName !== null
+          ? { id: product.categoryId, slug: categorySlug, name: categoryName }
+          : null,
+    }));
   }
 
   async findCategoriesByIds(ids: readonly string[]): Promise<CategoryRecord[]> {

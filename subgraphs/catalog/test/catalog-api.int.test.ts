@@ -323,13 +323,18 @@ describe('federation', () => {
     expect(await statementsFor(1)).toBe(1);
     expect(await statementsFor(10)).toBe(1);
     expect(await statementsFor(100)).toBe(1);
-    // With categories: one more query for all of them, still independent of N.
+    // With categories: they come with the products, in the same single query.
     harness.statements.length = 0;
-    await harness.graphql(
+    const withCategories = await harness.graphql<{
+      _entities: Array<{ category: { slug: string } }>;
+    }>(
       `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Product { category { slug } } } }`,
       { representations: ids.map((id) => ({ __typename: 'Product', id })) },
     );
-    expect(harness.statements).toHaveLength(2);
+    expect(withCategories.data?._entities.map((entity) => entity.category.slug)).toEqual(
+      ids.map((_, n) => (n % 2 ? 'odd' : 'even')),
+    );
+    expect(harness.statements).toHaveLength(1);
   });
 
   it('returns null for references to unknown or malformed ids', async () => {

@@ -1,0 +1,135 @@
+import { measureMix, type MixResult } from './mix-load.ts';
+import { MIXES, mixRequests, type Mix, type MixFixture } from './mix.ts';
+import type { RunningTarget } from './targets.ts';
+import type { Targets } from './target-processes.ts';
+
+/** The mixed-load table's rows: which target, under which share of the mix. */
+export type MixTargetKey =
+  'a' | 'b-product' | 'b-catalog' | 'b-cart' | 'b-users' | 'c' | 'd' | 'e' | 'e0';
+
+export const MIX_TARGET_LABELS: Record<MixTargetKey, string> = {
+  a: 'node:http, fixed product answer (ceiling)',
+  'b-product': 'catalog subgraph direct, product(id:) only',
+  'b-catalog': "catalog subgraph direct, the mix's catalog share",
+  'b-cart': "cart subgraph direct, the mix's cart share",
+  'b-users': "users subgraph direct, the mix's me share",
+  c: '@apollo/gateway + @apollo/server',
+  d: 'Hive Gateway',
+  e: 'MicroShop gateway (defaults)',
+  e0: 'MicroShop gateway, SUBGRAPH_DEDUPLICATION=false OPERATION_DEDUPLICATION=false',
+};
+
+export type MixCell = (MixResult & { mix: string }) | { skipped: string };
+export type MixResults = Partial<Record<MixTargetKey, MixCell>>;
+
+export interface MixSettings {
+  connections: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+}
+
+/**
+ * Every target under the same seeded sequence of requests, one after the other: the gateways
+ * under the whole mix, each subgraph directly under its own share of it, and a bare node:http
+ * server answering one product page (what the machine can do with no GraphQL at all).
+ */
+export async function mixedLoad(
+  targets: Targets,
+  fixture: MixFixture,
+  options: {
+    settings: MixSettings;
+    runs(key: string): boolean;
+    log(message: string): void;
+  },
+): Promise<MixResults> {
+  const results: MixResults = {};
+  const cell = async (key: MixTargetKey, mix: Mix, start: () => Promise<RunningTarget>) => {
+    if (!options.runs(key) && !options.runs(key.split('-')[0]!)) return;
+    options.log(`(${key}) ${MIX_TARGET_LABELS[key]} — ${mix.name}`);
+    let target: RunningTarget | undefined;
+    try {
+      target = await start();
+      const result = await measureMix(target.url, mixRequests(mix, fixture), options.settings);
+      results[key] = { mix: mix.name, ...result };
+      if (result.errors) options.log(`  ${result.errors} errors, e.g. ${result.errorSamples[0]}`);
+    } catch (error) {
+      results[key] = { skipped: error instanceof Error ? error.message : String(error) };
+      options.log(`  skipped: ${results[key].skipped}`);
+    } finally {
+      await target?.close();
+    }
+  };
+  const direct = (url: string) => async () => ({ url, close: async () => undefined });
+  const { subgraphUrls } = targets.stack;
+
+  const productAnswer = await fetch(subgraphUrls.catalog, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: mixRequests(MIXES.catalogProduct, fixture)().body,
+  }).then((response) => response.text());
+  await cell('a', MIXES.catalogProduct, () =>
+    targets.start('a', 'bare', targets.inputFile('product.json', productAnswer)),
+  );
+  await cell('b-product', MIXES.catalogProduct, direct(subgraphUrls.catalog));
+  await cell('b-catalog', MIXES.catalogShare, direct(subgraphUrls.catalog));
+  await cell('b-cart', MIXES.cartShare, direct(subgraphUrls.cart));
+  await cell('b-users', MIXES.usersShare, direct(subgraphUrls.users));
+  await cell('c', MIXES.shop, () => targets.start('c', 'apollo', targets.supergraphFile));
+  await cell('d', MIXES.shop, () => targets.start('d', 'hive', targets.supergraphFile));
+  await cell('e', MIXES.shop, () => targets.startMicroShop('e', {}));
+  await cell('e0', MIXES.shop, () =>
+    targets.startMicroShop('e0', {
+      SUBGRAPH_DEDUPLICATION: 'false',
+      OPERATION_DEDUPLICATION: 'false',
+    }),
+  );
+  return results;
+}
+
+function rpsOf(cell: MixCell | undefined): number | undefined {
+  return cell && !('skipped' in cell) && cell.rps > 0 ? cell.rps : undefined;
+}
+
+/** top / bottom in requests per second, two decimals; null when either did not run. */
+export function mixRatio(results: MixResults, top: MixTargetKey, bottom: MixTargetKey) {
+  const numerator = rpsOf(results[top]);
+  const denominator = rpsOf(results[bottom]);
+  return numerator && denominator ? Math.round((numerator / denominator) * 100) / 100 : null;
+}
+
+export function mixRatios(results: MixResults) {
+  return {
+    'e/c': mixRatio(results, 'e', 'c'),
+    'e/d': mixRatio(results, 'e', 'd'),
+    'e0/c': mixRatio(results, 'e0', 'c'),
+    'b-product/a': mixRatio(results, 'b-product', 'a'),
+  };
+}
+
+export function mixMarkdown(results: MixResults, settings: MixSettings): string {
+  const lines = [
+    `Mixed load: ${settings.connections} connections, ${settings.durationSeconds} s after a ${settings.warmupSeconds} s warm-up, per cell; every request its own variables (and token), every answer checked.`,
+    '',
+    '| target | load | rps | p50 (ms) | p99 (ms) | errors |',
+    '| --- | --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const key of Object.keys(MIX_TARGET_LABELS) as MixTargetKey[]) {
+    const cell = results[key];
+    if (!cell) continue;
+    const label = `(${key}) ${MIX_TARGET_LABELS[key]}`;
+    lines.push(
+      'skipped' in cell
+        ? `| ${label} | – | – | – | – | skipped: ${cell.skipped.replaceAll('|', '/').slice(0, 120)} |`
+        : `| ${label} | ${cell.mix} | ${cell.rps} | ${cell.p50Ms} | ${cell.p99Ms} | ${cell.errors} |`,
+    );
+  }
+  const ratios = mixRatios(results);
+  const show = (value: number | null) => (value === null ? '–' : `${value}×`);
+  lines.push(
+    '',
+    '| e/c | e/d | e0/c | b-product/a |',
+    '| ---: | ---: | ---: | ---: |',
+    `| ${show(ratios['e/c'])} | ${show(ratios['e/d'])} | ${show(ratios['e0/c'])} | ${show(ratios['b-product/a'])} |`,
+  );
+  return lines.join('\n');
+}
