@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import type { Config } from '@microshop/config';
 import { Prisma, PrismaClient } from './generated/prisma/client.ts';
 
@@ -45,20 +46,45 @@ export interface PrismaClientOptions {
   maxConnections?: number;
 }
 
+/** The node-postgres pool under each client made here, for the reads `queryPrepared` serves. */
+const poolOfClient = new WeakMap<object, pg.Pool>();
+
 /**
  * A Prisma client over node-postgres (no Rust engine). A `?schema=` in the URL applies to
  * Prisma's generated queries and, through search_path, to raw SQL as well.
  */
 export function createPrismaClient(url: string, options: PrismaClientOptions = {}): PrismaClient {
   const { connectionString, schema } = parseDatabaseUrl(url);
-  const adapter = new PrismaPg(
-    {
-      connectionString,
-      max: options.maxConnections ?? 10,
-      // public stays on the path for extensions (pg_trgm...), which exist once per database.
-      ...(schema ? { options: `-c search_path="${schema}",public` } : {}),
-    },
-    schema ? { schema } : undefined,
-  );
-  return new PrismaClient({ adapter });
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.maxConnections ?? 10,
+    // public stays on the path for extensions (pg_trgm...), which exist once per database.
+    ...(schema ? { options: `-c search_path="${schema}",public` } : {}),
+  });
+  const adapter = new PrismaPg(pool, { ...(schema ? { schema } : {}), disposeExternalPool: true });
+  const client = new PrismaClient({ adapter });
+  poolOfClient.set(client, pool);
+  return client;
+}
+
+/** A read statement with a name of its own: PostgreSQL plans it once per connection. */
+export interface PreparedStatement {
+  name: string;
+  text: string;
+  values: unknown[];
+}
+
+/**
+ * Rows of a hot read, as a named prepared statement on the client's own pool: Prisma's raw-query
+ * path (argument serialisation, its own result decoding) cost more CPU than the query itself on a
+ * product page. Columns come back as node-postgres types them (cast in SQL to what the caller
+ * wants). Inside a transaction, or on a client not made here, the statement runs through Prisma.
+ */
+export async function queryPrepared<TRow>(
+  db: Db | Tx,
+  statement: PreparedStatement,
+): Promise<TRow[]> {
+  const pool = poolOfClient.get(db);
+  if (!pool) return db.$queryRawUnsafe<TRow[]>(statement.text, ...statement.values);
+  return (await pool.query<TRow & pg.QueryResultRow>(statement)).rows;
 }

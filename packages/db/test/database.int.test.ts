@@ -8,6 +8,7 @@ import { requireBackend } from '@microshop/testing';
 import {
   applyMigrations,
   createPrismaClient,
+  queryPrepared,
   readMigrations,
   startEmbeddedPostgres,
 } from '../src/index.ts';
@@ -86,6 +87,21 @@ describe.each(Object.keys(backends))('database port: %s', (name) => {
       });
       const rows = await prisma.$queryRaw<{ value: number }[]>`SELECT value FROM contract_probe`;
       expect(rows).toEqual([{ value: 2 }]);
+
+      // A prepared read sees the same schema and rows on the pool, and inside a transaction.
+      const atLeast = (min: number) => ({
+        name: 'contract-probe-at-least',
+        text: 'SELECT value, now()::timestamptz AS at FROM contract_probe WHERE value >= $1',
+        values: [min],
+      });
+      const prepared = await queryPrepared<{ value: number; at: Date }>(prisma, atLeast(1));
+      expect(prepared).toEqual([{ value: 2, at: expect.any(Date) }]);
+      expect(await queryPrepared(prisma, atLeast(3))).toEqual([]);
+      const inTransaction = await prisma.$transaction(async (tx) => {
+        await tx.$executeRaw`INSERT INTO contract_probe VALUES (5)`;
+        return queryPrepared<{ value: number }>(tx, atLeast(3));
+      });
+      expect(inTransaction).toEqual([{ value: 5, at: expect.any(Date) }]);
     } finally {
       await prisma.$disconnect();
     }

@@ -1,4 +1,4 @@
-import type { Db, Prisma, Tx } from '@microshop/db';
+import { queryPrepared, type Db, type Prisma, type Tx } from '@microshop/db';
 import { isUuid, type ListPosition } from '@microshop/runtime';
 
 /** A product row as resolvers receive it (the GraphQL mapper of `Product`). */
@@ -92,15 +92,19 @@ export class ProductRepository {
   ): Promise<Array<ProductRecord & { category: CategoryRecord | null }>> {
     const valid = ids.filter(isUuid);
     if (valid.length === 0) return [];
-    const rows = await this.db.$queryRaw<
-      Array<ProductRecord & { categorySlug: string | null; categoryName: string | null }>
-    >`
-      SELECT p.id::text AS id, p.sku, p.name, p.description, p.price_amount AS "priceAmount",
-             p.currency::text AS currency, p.category_id::text AS "categoryId", p.active,
-             p.on_hand AS "onHand", p.reserved, p.created_at AS "createdAt",
-             p.updated_at AS "updatedAt", c.slug AS "categorySlug", c.name AS "categoryName"
-      FROM products p LEFT JOIN categories c ON c.id = p.category_id
-      WHERE p.id = ANY(${valid}::uuid[])`;
+    const rows = await queryPrepared<
+      ProductRecord & { categorySlug: string | null; categoryName: string | null }
+    >(this.db, {
+      name: 'catalog-products-with-categories',
+      text: `
+        SELECT p.id::text AS id, p.sku, p.name, p.description, p.price_amount AS "priceAmount",
+               p.currency::text AS currency, p.category_id::text AS "categoryId", p.active,
+               p.on_hand AS "onHand", p.reserved, p.created_at AS "createdAt",
+               p.updated_at AS "updatedAt", c.slug AS "categorySlug", c.name AS "categoryName"
+        FROM products p LEFT JOIN categories c ON c.id = p.category_id
+        WHERE p.id = ANY($1::uuid[])`,
+      values: [valid],
+    });
     return rows.map(({ categorySlug, categoryName, ...product }) => ({
       ...product,
       category:
