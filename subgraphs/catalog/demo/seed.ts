@@ -489,8 +489,11 @@ const TRAITS = [
   'that travels well',
 ];
 
-/** A small deterministic PRNG (mulberry32): the same N gives the same catalog on every machine. */
-function random(seed: number): () => number {
+/**
+ * A small deterministic PRNG (mulberry32): the same N gives the same catalog on every machine, and
+ * the benchmark gives every target the same sequence of requests.
+ */
+export function seededRandom(seed: number): () => number {
   let state = seed;
   return () => {
     state = (state + 0x6d2b79f5) | 0;
@@ -516,7 +519,7 @@ export async function seedGeneratedCatalog(
   const batchSize = options.batchSize ?? 5_000;
   const repository = new ProductRepository(db);
   const categories = GENERATED_CATEGORIES.map(([slug, name]) => ({ slug, name }));
-  const next = random(20261125);
+  const next = seededRandom(20261125);
   let created = 0;
   for (let start = 0; start < count; start += batchSize) {
     const size = Math.min(batchSize, count - start);
