@@ -357,6 +357,12 @@ const DEMO_CATALOG: Record<string, { name: string; products: DemoProduct[] }> = 
 };
 
 /**
+ * `npm start` seeds right after starting a cold embedded PostgreSQL, often on a busy machine: the
+ * inserts and their outbox rows can outlast Prisma's 5 s default, which failed the whole start.
+ */
+const SEED_TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 60_000 };
+
+/**
  * Seeds the demo catalog (6 categories, 54 products) when its rows are missing. Each new
  * product gets a ProductChanged event in the same transaction, so the search index follows
  * through the outbox like for any other write.
@@ -384,7 +390,7 @@ export async function seedDemoCatalog(
     );
     await appendToOutbox(tx, outboxSource, productChanged(created));
     return { created: created.length };
-  });
+  }, SEED_TRANSACTION_OPTIONS);
 }
 
 // ---------------------------------------------------------------- generated (benchmark) catalog
