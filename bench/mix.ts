@@ -1,6 +1,6 @@
 import { addToCart, graphql, signUpUser } from '@microshop/testing';
 import type { Db } from '@microshop/db';
-import { seedGeneratedCatalog } from '@microshop/catalog';
+import { seedGeneratedCatalog, seededRandom } from '@microshop/catalog';
 import type { MixRequest } from './mix-load.ts';
 
 /**
@@ -113,17 +113,6 @@ export async function prepareMix(subgraphUrls: {
     tokens.push(accessToken);
   }
   return { productIds, cursors, words, tokens };
-}
-
-/** mulberry32: every target gets the same sequence of requests from the same seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type RequestMaker = (fixture: MixFixture, random: () => number) => MixRequest;

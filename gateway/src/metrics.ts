@@ -60,20 +60,23 @@ export function createGatewayMetrics(options: { maxOperationNames?: number } = {
     labelNames: ['operation', 'outcome', 'status'] as const,
     registers: [registry],
   });
-  const requestDuration = new Histogram({
-    name: 'gateway_http_request_duration_seconds',
-    help: 'Time to answer a GraphQL HTTP request, by operation name and outcome',
-    labelNames: ['operation', 'outcome'] as const,
-    buckets: SECONDS_BUCKETS,
-    registers: [registry],
-  });
-  const subgraphDuration = new Histogram({
-    name: 'gateway_subgraph_request_duration_seconds',
-    help: 'Time of one call from the gateway to a subgraph, by subgraph and outcome (its _count counts the calls)',
-    labelNames: ['subgraph', 'outcome'] as const,
-    buckets: SECONDS_BUCKETS,
-    registers: [registry],
-  });
+  // Both durations are in seconds on the same buckets, so a request's time and its subgraph
+  // calls' times compare bucket by bucket.
+  const secondsHistogram = <Label extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly Label[],
+  ) => new Histogram({ name, help, labelNames, buckets: SECONDS_BUCKETS, registers: [registry] });
+  const requestDuration = secondsHistogram(
+    'gateway_http_request_duration_seconds',
+    'Time to answer a GraphQL HTTP request, by operation name and outcome',
+    ['operation', 'outcome'],
+  );
+  const subgraphDuration = secondsHistogram(
+    'gateway_subgraph_request_duration_seconds',
+    'Time of one call from the gateway to a subgraph, by subgraph and outcome (its _count counts the calls)',
+    ['subgraph', 'outcome'],
+  );
   const consumerLag = new Gauge({
     name: 'gateway_event_consumer_lag',
     help: 'Events the gateway has yet to consume, as last known, by consumer, topic and partition (Kafka only)',

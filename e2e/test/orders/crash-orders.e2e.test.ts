@@ -29,6 +29,7 @@ const PER_WAVE = 5;
 const ORDERS = USERS * PER_WAVE * 2;
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
+const workerMain = fileURLToPath(import.meta.resolve('@microshop/orders/worker-main'));
 
 let stack: Stack | undefined;
 let adminToken: string;
@@ -51,22 +52,18 @@ afterAll(async () => {
 
 /** `npm run start:worker` of orders against this stack's schema and namespace. */
 function startWorkerProcess(): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'subgraphs/orders/src/worker-main.ts'],
-    {
-      cwd: repoRoot,
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: stack!.db.url,
-        NAMESPACE: stack!.config.namespace,
-        KAFKA_BROKERS: kafkaBrokers,
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+  const child = spawn(process.execPath, ['--import', 'tsx', workerMain], {
+    cwd: repoRoot,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: stack!.db.url,
+      NAMESPACE: stack!.config.namespace,
+      KAFKA_BROKERS: kafkaBrokers,
     },
-  );
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;

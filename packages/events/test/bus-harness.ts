@@ -1,9 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Kafka } from 'kafkajs';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig, type Config } from '@microshop/config';
 import type { Db } from '@microshop/db';
 import { createLogger, type Logger } from '@microshop/runtime';
-import { requireBackend, type TestDatabase } from '@microshop/testing';
+import {
+  createTestDatabase,
+  requireBackend,
+  testNamespace,
+  type TestDatabase,
+} from '@microshop/testing';
 import {
   createEventBus,
   deadLetterTopic,
@@ -71,6 +77,62 @@ export async function createBusHarness(
   return name === 'kafka'
     ? kafkaHarness(config, bus, namespace)
     : postgresHarness(config, bus, database.prisma, namespace);
+}
+
+/** What one implementation's describe block tests with; set by the hooks of `useBusHarness`. */
+export interface BusFixture {
+  readonly database: TestDatabase;
+  readonly harness: BusHarness;
+  /** Closes `closable` after the block's tests, before the harness and the database. */
+  closeAfterAll<T extends Closable>(closable: T): T;
+}
+
+interface Closable {
+  close(): Promise<void>;
+}
+
+/**
+ * Registers in the calling describe block a fresh database and a harness of `implementation` in
+ * a namespace of its own before the tests, and their closing after them.
+ */
+export function useBusHarness(
+  implementation: BusHarness['name'],
+  namespacePrefix: string,
+  logger: Logger,
+): BusFixture {
+  let database: TestDatabase | undefined;
+  let harness: BusHarness | undefined;
+  const closing: Closable[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    harness = await createBusHarness(
+      implementation,
+      database,
+      testNamespace(namespacePrefix),
+      logger,
+    );
+  });
+  afterAll(async () => {
+    await Promise.all(closing.map((closable) => closable.close()));
+    await harness?.close();
+    await database?.drop();
+  });
+  const setUp = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the bus harness is set up in beforeAll');
+    return value;
+  };
+  return {
+    get database() {
+      return setUp(database);
+    },
+    get harness() {
+      return setUp(harness);
+    },
+    closeAfterAll(closable) {
+      closing.push(closable);
+      return closable;
+    },
+  };
 }
 
 function postgresHarness(config: Config, bus: EventBus, db: Db, namespace: string): BusHarness {

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, testNamespace, type TestDatabase } from '@microshop/testing';
-import { createEvent, type ConsumerLag, type Subscription } from '../src/index.ts';
-import {
-  createBusHarness,
-  eventually,
-  implementations,
-  testLogger,
-  type BusHarness,
-} from './bus-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { createEvent, type ConsumerLag } from '../src/index.ts';
+import { eventually, implementations, testLogger, useBusHarness } from './bus-harness.ts';
 
 /**
  * The `onLag` hook on both buses: a group held up by its handler reports the events it has yet to
@@ -20,25 +13,12 @@ const logger = testLogger();
 
 for (const implementation of implementations) {
   describe(`consumer lag: ${implementation}`, () => {
-    let database: TestDatabase;
-    let harness: BusHarness;
-    let subscription: Subscription | undefined;
-
-    beforeAll(async () => {
-      database = await createTestDatabase();
-      harness = await createBusHarness(implementation, database, testNamespace('lag'), logger);
-    });
-
-    afterAll(async () => {
-      await subscription?.close();
-      await harness?.close();
-      await database?.drop();
-    });
+    const fixture = useBusHarness(implementation, 'lag', logger);
 
     it('reports the backlog of a held-up group, then 0 once it has consumed it', async () => {
       // One key: one Kafka partition, so one series of reports to follow.
       const orderId = randomUUID();
-      await harness.bus.publish(
+      await fixture.harness.bus.publish(
         Array.from({ length: EVENTS }, (_, index) =>
           createEvent('OrderStatusChanged', orderId, {
             orderId,
@@ -56,15 +36,17 @@ for (const implementation of implementations) {
       });
       let handled = 0;
       const reports: ConsumerLag[] = [];
-      subscription = await harness.bus.subscribe({
-        group: 'held-up',
-        topics: ['orders'],
-        onLag: (lag) => reports.push(lag),
-        handler: async () => {
-          await held;
-          handled += 1;
-        },
-      });
+      fixture.closeAfterAll(
+        await fixture.harness.bus.subscribe({
+          group: 'held-up',
+          topics: ['orders'],
+          onLag: (lag) => reports.push(lag),
+          handler: async () => {
+            await held;
+            handled += 1;
+          },
+        }),
+      );
 
       const whileHeld = await eventually(async () => reports.at(-1));
       expect(whileHeld.topic).toBe('orders');

@@ -1,19 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, testNamespace, type TestDatabase } from '@microshop/testing';
-import {
-  createEvent,
-  startEventConsumer,
-  type DomainEvent,
-  type Subscription,
-} from '../src/index.ts';
-import {
-  createBusHarness,
-  implementations,
-  testLogger,
-  waitFor,
-  type BusHarness,
-} from './bus-harness.ts';
+import { describe, expect, it } from 'vitest';
+import { createEvent, startEventConsumer, type DomainEvent } from '../src/index.ts';
+import { implementations, testLogger, waitFor, useBusHarness } from './bus-harness.ts';
 
 /**
  * replayDeadLetters on both buses (real PostgreSQL, real Kafka), each in a namespace and database
@@ -26,45 +14,32 @@ const logger = testLogger();
 
 for (const implementation of implementations) {
   describe(`dead-letter replay: ${implementation}`, () => {
-    let database: TestDatabase;
-    let harness: BusHarness;
-    const subscriptions: Subscription[] = [];
-
-    beforeAll(async () => {
-      database = await createTestDatabase();
-      harness = await createBusHarness(implementation, database, testNamespace('dl'), logger);
-    });
-
-    afterAll(async () => {
-      await Promise.all(subscriptions.map((subscription) => subscription.close()));
-      await harness?.close();
-      await database?.drop();
-    });
+    const fixture = useBusHarness(implementation, 'dl', logger);
 
     it('publishes each dead letter to its topic again, once', async () => {
       const orderId = randomUUID();
       let broken = true;
       const fulfilled: string[] = [];
       const audited: string[] = [];
-      const consume = (group: string, handle: (event: DomainEvent) => void) =>
-        startEventConsumer({
-          bus: harness.bus,
-          db: database.prisma,
-          logger,
-          group,
-          topics: ['orders'],
-          retry: { attempts: 2, initialDelayMs: 10 },
-          handle: async (_tx, event) => handle(event),
-        });
-      subscriptions.push(
-        await consume('fulfilment', (event) => {
-          if (broken) throw new Error('fulfilment is broken');
-          fulfilled.push(event.id);
-        }),
-        await consume('audit', (event) => {
-          audited.push(event.id);
-        }),
-      );
+      const consume = async (group: string, handle: (event: DomainEvent) => void) =>
+        fixture.closeAfterAll(
+          await startEventConsumer({
+            bus: fixture.harness.bus,
+            db: fixture.database.prisma,
+            logger,
+            group,
+            topics: ['orders'],
+            retry: { attempts: 2, initialDelayMs: 10 },
+            handle: async (_tx, event) => handle(event),
+          }),
+        );
+      await consume('fulfilment', (event) => {
+        if (broken) throw new Error('fulfilment is broken');
+        fulfilled.push(event.id);
+      });
+      await consume('audit', (event) => {
+        audited.push(event.id);
+      });
 
       const placed = createEvent('OrderStatusChanged', orderId, {
         orderId,
@@ -73,27 +48,33 @@ for (const implementation of implementations) {
         to: 'PENDING',
         reason: 'placed',
       });
-      await harness.bus.publish([placed]);
-      await harness.injectRaw('orders', orderId, { id: 'not-a-uuid', type: 'OrderPlaced' });
+      await fixture.harness.bus.publish([placed]);
+      await fixture.harness.injectRaw('orders', orderId, { id: 'not-a-uuid', type: 'OrderPlaced' });
       // The failing event after its retries, and the invalid envelope at once, by both groups.
-      await harness.deadLetters(3);
+      await fixture.harness.deadLetters(3);
       await waitFor(audited, (ids) => ids.length >= 1);
       expect(fulfilled).toEqual([]);
 
       broken = false;
-      expect(await harness.bus.replayDeadLetters()).toEqual({ replayed: 1, unreplayable: 2 });
+      expect(await fixture.harness.bus.replayDeadLetters()).toEqual({
+        replayed: 1,
+        unreplayable: 2,
+      });
       await waitFor(fulfilled, (ids) => ids.length >= 1);
       expect(fulfilled).toEqual([placed.id]);
 
       // Nothing new to replay; the audit group, which had handled the event, skipped it.
-      const again = await harness.bus.replayDeadLetters();
+      const again = await fixture.harness.bus.replayDeadLetters();
       expect(again.replayed).toBe(0);
-      const processed = await database.prisma.processedEvent.findMany({
+      const processed = await fixture.database.prisma.processedEvent.findMany({
         where: { eventId: placed.id },
         select: { consumer: true },
       });
       expect(processed.map((row) => row.consumer).sort()).toEqual(
-        [`${harness.bus.namespace}audit`, `${harness.bus.namespace}fulfilment`].sort(),
+        [
+          `${fixture.harness.bus.namespace}audit`,
+          `${fixture.harness.bus.namespace}fulfilment`,
+        ].sort(),
       );
       expect(audited).toEqual([placed.id]);
       expect(fulfilled).toEqual([placed.id]);

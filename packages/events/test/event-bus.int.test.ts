@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, testNamespace, type TestDatabase } from '@microshop/testing';
+import { describe, expect, it } from 'vitest';
 import {
   createEvent,
   type DomainEvent,
@@ -8,10 +7,10 @@ import {
   type Subscription,
 } from '../src/index.ts';
 import {
-  createBusHarness,
   implementations,
   testLogger,
   waitFor,
+  useBusHarness,
   type BusHarness,
 } from './bus-harness.ts';
 
@@ -49,27 +48,12 @@ const logger = testLogger();
 
 for (const implementation of implementations) {
   describe(`EventBus contract: ${implementation}`, () => {
-    let database: TestDatabase;
-    let harness: BusHarness;
-    const open: Subscription[] = [];
-
-    beforeAll(async () => {
-      database = await createTestDatabase();
-      harness = await createBusHarness(implementation, database, testNamespace('ev'), logger);
-    });
-
-    afterAll(async () => {
-      await Promise.all(open.map((subscription) => subscription.close()));
-      await harness?.close();
-      await database?.drop();
-    });
+    const fixture = useBusHarness(implementation, 'ev', logger);
 
     async function subscribe(
       ...args: Parameters<BusHarness['bus']['subscribe']>
     ): Promise<Subscription> {
-      const subscription = await harness.bus.subscribe(...args);
-      open.push(subscription);
-      return subscription;
+      return fixture.closeAfterAll(await fixture.harness.bus.subscribe(...args));
     }
 
     it('delivers published events, validated and intact, to a subscriber of their topics', async () => {
@@ -108,7 +92,7 @@ for (const implementation of implementations) {
         paymentId: 'pay-1',
         reason: 'no',
       });
-      await harness.bus.publish([placed, reserved, declined]);
+      await fixture.harness.bus.publish([placed, reserved, declined]);
 
       await waitFor(received.events, (events) => events.length >= 2);
       expect(received.events).toHaveLength(2);
@@ -128,8 +112,8 @@ for (const implementation of implementations) {
       await Promise.all(
         orders.map(async (orderId) => {
           for (let round = 0; round < rounds; round += 2) {
-            await harness.bus.publish([statusEvent(orderId, String(round))]);
-            await harness.bus.publish([statusEvent(orderId, String(round + 1))]);
+            await fixture.harness.bus.publish([statusEvent(orderId, String(round))]);
+            await fixture.harness.bus.publish([statusEvent(orderId, String(round + 1))]);
           }
         }),
       );
@@ -152,7 +136,7 @@ for (const implementation of implementations) {
       const second = recorder(keys);
       await subscribe({ group: 'fan-out-a', topics: ['orders'], handler: first.handler });
       await subscribe({ group: 'fan-out-b', topics: ['orders'], handler: second.handler });
-      await harness.bus.publish(events);
+      await fixture.harness.bus.publish(events);
       const ids = events.map((event) => event.id).sort();
       await waitFor(first.events, (seen) => seen.length >= 5);
       await waitFor(second.events, (seen) => seen.length >= 5);
@@ -176,14 +160,14 @@ for (const implementation of implementations) {
       await subscribe({ group: 'shared', topics: ['orders'], handler: instanceB.handler });
       const idsOf = (events: DomainEvent[]) => events.map((event) => event.id).sort();
 
-      await harness.bus.publish(first);
+      await fixture.harness.bus.publish(first);
       const both = () => [...instanceA.events, ...instanceB.events];
       await waitFor(both(), () => both().length >= first.length);
       expect(idsOf(both())).toEqual(idsOf(first));
 
       await a.close();
       const handledByA = instanceA.events.length;
-      await harness.bus.publish(second);
+      await fixture.harness.bus.publish(second);
       await waitFor(instanceB.events, () => both().length >= first.length + second.length);
       expect(instanceA.events).toHaveLength(handledByA);
       expect(idsOf(both())).toEqual(idsOf([...first, ...second]));
@@ -191,7 +175,7 @@ for (const implementation of implementations) {
 
     it('starts a new group after what was already published when asked for the latest only', async () => {
       const orderId = randomUUID(); // one key: 'before' would arrive first if it were delivered
-      await harness.bus.publish([statusEvent(orderId, 'before')]);
+      await fixture.harness.bus.publish([statusEvent(orderId, 'before')]);
       const received = recorder([orderId]);
       await subscribe({
         group: 'latest-only',
@@ -199,7 +183,7 @@ for (const implementation of implementations) {
         startFrom: 'latest',
         handler: received.handler,
       });
-      await harness.bus.publish([statusEvent(orderId, 'after')]);
+      await fixture.harness.bus.publish([statusEvent(orderId, 'after')]);
       await waitFor(received.events, (events) => events.length >= 1);
       expect(received.events.map(reasonOf)).toEqual(['after']);
     });
@@ -215,12 +199,12 @@ for (const implementation of implementations) {
         topics: ['orders'],
         handler: firstRun.handler,
       });
-      await harness.bus.publish([e1, e2]);
+      await fixture.harness.bus.publish([e1, e2]);
       await waitFor(firstRun.events, (events) => events.length >= 2);
       await first.close();
 
       // Second run: e3 is handled when the consumer stops, and fails because of it.
-      await harness.bus.publish([e3, e4]);
+      await fixture.harness.bus.publish([e3, e4]);
       const secondRun: DomainEvent[] = [];
       let interrupt: (error: Error) => void = () => undefined;
       const second = await subscribe({
@@ -251,26 +235,26 @@ for (const implementation of implementations) {
       const orderId = randomUUID();
       const lasting = recorder([orderId]);
       const passing = recorder([orderId]);
-      const lastingSubscription = await harness.bus.subscribe({
+      const lastingSubscription = await fixture.harness.bus.subscribe({
         group: 'lasting',
         topics: ['orders'],
         handler: lasting.handler,
       });
-      const passingSubscription = await harness.bus.subscribe({
+      const passingSubscription = await fixture.harness.bus.subscribe({
         group: 'passing',
         ephemeral: true,
         topics: ['orders'],
         handler: passing.handler,
       });
-      await harness.bus.publish([statusEvent(orderId, 'seen')]);
+      await fixture.harness.bus.publish([statusEvent(orderId, 'seen')]);
       await waitFor(lasting.events, (events) => events.length >= 1);
       await waitFor(passing.events, (events) => events.length >= 1);
-      const namespace = harness.bus.namespace;
-      expect(await harness.hasGroup(`${namespace}passing`)).toBe(true);
+      const namespace = fixture.harness.bus.namespace;
+      expect(await fixture.harness.hasGroup(`${namespace}passing`)).toBe(true);
 
       await Promise.all([lastingSubscription.close(), passingSubscription.close()]);
-      expect(await harness.hasGroup(`${namespace}lasting`)).toBe(true);
-      expect(await harness.hasGroup(`${namespace}passing`)).toBe(false);
+      expect(await fixture.harness.hasGroup(`${namespace}lasting`)).toBe(true);
+      expect(await fixture.harness.hasGroup(`${namespace}passing`)).toBe(false);
     });
 
     it('retries a failing handler, then dead-letters the event and moves on', async () => {
@@ -292,13 +276,13 @@ for (const implementation of implementations) {
           handled.push(reason);
         },
       });
-      await harness.bus.publish([flaky, poison, after]);
+      await fixture.harness.bus.publish([flaky, poison, after]);
       await waitFor(handled, (reasons) => reasons.length >= 2);
 
       expect(handled).toEqual(['flaky', 'after']);
       expect(attempts.get('flaky')).toEqual([1, 2, 3]);
       expect(attempts.get('poison')).toEqual([1, 2, 3]);
-      const [letter] = await harness.deadLetters(1);
+      const [letter] = await fixture.harness.deadLetters(1);
       expect(letter).toMatchObject({ key: orderId, error: 'cannot handle poison', attempts: 3 });
       expect(letter?.value).toMatchObject({ id: poison.id, type: 'OrderStatusChanged' });
     });
@@ -307,17 +291,17 @@ for (const implementation of implementations) {
       const key = randomUUID();
       const received = recorder([key]);
       await subscribe({ group: 'invalid', topics: ['orders'], handler: received.handler });
-      await harness.injectRaw('orders', key, {
+      await fixture.harness.injectRaw('orders', key, {
         id: 'not-a-uuid',
         type: 'OrderPlaced',
         payload: {},
       });
       const valid = statusEvent(key, 'valid');
-      await harness.bus.publish([valid]);
+      await fixture.harness.bus.publish([valid]);
       await waitFor(received.events, (events) => events.length >= 1);
 
       expect(received.events.map((event) => event.id)).toEqual([valid.id]);
-      const letters = await harness.deadLetters(2);
+      const letters = await fixture.harness.deadLetters(2);
       const letter = letters.find((candidate) => candidate.key === key && candidate.attempts === 0);
       expect(letter?.error).toMatch(/invalid envelope/);
       expect(letter?.value).toEqual({ id: 'not-a-uuid', type: 'OrderPlaced', payload: {} });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, testNamespace, type TestDatabase } from '@microshop/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   appendToOutbox,
   createEvent,
@@ -8,16 +7,8 @@ import {
   type DomainEvent,
   type EventBus,
   type OutboxRelay,
-  type Subscription,
 } from '../src/index.ts';
-import {
-  createBusHarness,
-  eventually,
-  implementations,
-  testLogger,
-  waitFor,
-  type BusHarness,
-} from './bus-harness.ts';
+import { eventually, implementations, testLogger, waitFor, useBusHarness } from './bus-harness.ts';
 
 function statusEvent(orderId: string, reason: string): DomainEvent {
   return createEvent('OrderStatusChanged', orderId, {
@@ -33,16 +24,12 @@ const logger = testLogger();
 
 for (const implementation of implementations) {
   describe(`outbox relay over ${implementation}`, () => {
-    let database: TestDatabase;
-    let harness: BusHarness;
+    const fixture = useBusHarness(implementation, 'ob', logger);
     const received: DomainEvent[] = [];
-    const closing: (OutboxRelay | Subscription)[] = [];
 
     beforeAll(async () => {
-      database = await createTestDatabase();
-      harness = await createBusHarness(implementation, database, testNamespace('ob'), logger);
-      closing.push(
-        await harness.bus.subscribe({
+      fixture.closeAfterAll(
+        await fixture.harness.bus.subscribe({
           group: 'observer',
           topics: ['orders', 'catalog'],
           handler: async (event) => {
@@ -52,34 +39,28 @@ for (const implementation of implementations) {
       );
     });
 
-    afterAll(async () => {
-      await Promise.all(closing.map((closable) => closable.close()));
-      await harness?.close();
-      await database?.drop();
-    });
-
     async function relay(
       source: string,
-      bus: EventBus = harness.bus,
+      bus: EventBus = fixture.harness.bus,
       batchSize?: number,
     ): Promise<OutboxRelay> {
       // A poll far longer than any test: promptness has to come from NOTIFY.
       const started = await startOutboxRelay({
-        db: database.prisma,
+        db: fixture.database.prisma,
         bus,
         source,
         logger,
         pollIntervalMs: 60_000,
         ...(batchSize ? { batchSize } : {}),
       });
-      closing.push(started);
+      fixture.closeAfterAll(started);
       return started;
     }
 
     /** Waits until every row of `source` is stamped published. */
     const allSent = (source: string) =>
       eventually(async () => {
-        const unsent = await database.prisma.outboxEvent.count({
+        const unsent = await fixture.database.prisma.outboxEvent.count({
           where: { source, publishedAt: null },
         });
         return unsent === 0 ? true : undefined;
@@ -95,18 +76,22 @@ for (const implementation of implementations) {
       ) as [DomainEvent, DomainEvent, DomainEvent, DomainEvent];
       const rolledBack = statusEvent(orderId, 'rolled back');
       const otherSource = createEvent('StockReserved', orderId, { orderId, items: [] });
-      await database.prisma.$transaction((tx) => appendToOutbox(tx, 'orders', [a1, a2, a3]));
+      await fixture.database.prisma.$transaction((tx) =>
+        appendToOutbox(tx, 'orders', [a1, a2, a3]),
+      );
       await expect(
-        database.prisma.$transaction(async (tx) => {
+        fixture.database.prisma.$transaction(async (tx) => {
           await appendToOutbox(tx, 'orders', [rolledBack]);
           throw new Error('the state change failed');
         }),
       ).rejects.toThrow('the state change failed');
-      await database.prisma.$transaction((tx) => appendToOutbox(tx, 'catalog', [otherSource]));
+      await fixture.database.prisma.$transaction((tx) =>
+        appendToOutbox(tx, 'catalog', [otherSource]),
+      );
 
       await relay('orders');
       const appendedAt = Date.now();
-      await database.prisma.$transaction((tx) => appendToOutbox(tx, 'orders', [a4]));
+      await fixture.database.prisma.$transaction((tx) => appendToOutbox(tx, 'orders', [a4]));
       await waitFor(received, () => receivedOf([orderId]).length >= 4);
       expect(Date.now() - appendedAt).toBeLessThan(5_000);
 
@@ -114,7 +99,9 @@ for (const implementation of implementations) {
       // Stamped when the relay's transaction commits, just after the bus acknowledged the
       // publish. The catalog row is another relay's: still unsent.
       await allSent('orders');
-      const rows = await database.prisma.outboxEvent.findMany({ orderBy: { sequence: 'asc' } });
+      const rows = await fixture.database.prisma.outboxEvent.findMany({
+        orderBy: { sequence: 'asc' },
+      });
       expect(rows.map((row) => [row.id, row.source, row.publishedAt !== null])).toEqual([
         [a1.id, 'orders', true],
         [a2.id, 'orders', true],
@@ -128,7 +115,7 @@ for (const implementation of implementations) {
       const orders = Array.from({ length: 6 }, () => randomUUID());
       const rounds = 8;
       const appendRound = (round: number) =>
-        database.prisma.$transaction((tx) =>
+        fixture.database.prisma.$transaction((tx) =>
           appendToOutbox(
             tx,
             'payments-relay-test',
@@ -138,8 +125,8 @@ for (const implementation of implementations) {
       for (let round = 0; round < rounds / 2; round += 1) await appendRound(round);
       // Small batches, so the two relays interleave many times.
       await Promise.all([
-        relay('payments-relay-test', harness.bus, 4),
-        relay('payments-relay-test', harness.bus, 4),
+        relay('payments-relay-test', fixture.harness.bus, 4),
+        relay('payments-relay-test', fixture.harness.bus, 4),
       ]);
       for (let round = rounds / 2; round < rounds; round += 1) await appendRound(round);
 
@@ -162,21 +149,21 @@ for (const implementation of implementations) {
       let calls = 0;
       const unsentDuringOutage: number[] = [];
       const flakyBus: EventBus = {
-        ...harness.bus,
+        ...fixture.harness.bus,
         publish: async (batch) => {
           calls += 1;
           if (calls <= 2) {
             unsentDuringOutage.push(
-              await database.prisma.outboxEvent.count({
+              await fixture.database.prisma.outboxEvent.count({
                 where: { source: 'flaky', publishedAt: null },
               }),
             );
             throw new Error('broker unavailable');
           }
-          await harness.bus.publish(batch);
+          await fixture.harness.bus.publish(batch);
         },
       };
-      await database.prisma.$transaction((tx) => appendToOutbox(tx, 'flaky', events));
+      await fixture.database.prisma.$transaction((tx) => appendToOutbox(tx, 'flaky', events));
       await relay('flaky', flakyBus);
 
       await waitFor(received, () => receivedOf([orderId]).length >= 2);

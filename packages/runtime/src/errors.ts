@@ -49,6 +49,22 @@ export function serviceUnavailable(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.SERVICE_UNAVAILABLE } });
 }
 
+/**
+ * The resolver of a Subscription field a subgraph declares only so that it is part of the
+ * supergraph: the gateway serves it over graphql-ws, so a subscription sent to the subgraph
+ * itself is refused.
+ */
+export function servedByGateway(field: string, subgraph: string): { subscribe: () => never } {
+  return {
+    subscribe: () => {
+      throw new GraphQLError(
+        `${field} is served by the gateway over graphql-ws, not by the ${subgraph} subgraph`,
+        { extensions: { code: ErrorCode.BAD_REQUEST } },
+      );
+    },
+  };
+}
+
 const PUBLIC_CODES = new Set<string>([
   ErrorCode.UNAUTHENTICATED,
   ErrorCode.FORBIDDEN,

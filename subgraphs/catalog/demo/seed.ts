@@ -357,6 +357,12 @@ const DEMO_CATALOG: Record<string, { name: string; products: DemoProduct[] }> = 
 };
 
 /**
+ * `npm start` seeds right after starting a cold embedded PostgreSQL, often on a busy machine: the
+ * inserts and their outbox rows can outlast Prisma's 5 s default, which failed the whole start.
+ */
+const SEED_TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 60_000 };
+
+/**
  * Seeds the demo catalog (6 categories, 54 products) when its rows are missing. Each new
  * product gets a ProductChanged event in the same transaction, so the search index follows
  * through the outbox like for any other write.
@@ -384,7 +390,7 @@ export async function seedDemoCatalog(
     );
     await appendToOutbox(tx, outboxSource, productChanged(created));
     return { created: created.length };
-  });
+  }, SEED_TRANSACTION_OPTIONS);
 }
 
 // ---------------------------------------------------------------- generated (benchmark) catalog
@@ -489,8 +495,11 @@ const TRAITS = [
   'that travels well',
 ];
 
-/** A small deterministic PRNG (mulberry32): the same N gives the same catalog on every machine. */
-function random(seed: number): () => number {
+/**
+ * A small deterministic PRNG (mulberry32): the same N gives the same catalog on every machine, and
+ * the benchmark gives every target the same sequence of requests.
+ */
+export function seededRandom(seed: number): () => number {
   let state = seed;
   return () => {
     state = (state + 0x6d2b79f5) | 0;
@@ -516,7 +525,7 @@ export async function seedGeneratedCatalog(
   const batchSize = options.batchSize ?? 5_000;
   const repository = new ProductRepository(db);
   const categories = GENERATED_CATEGORIES.map(([slug, name]) => ({ slug, name }));
-  const next = random(20261125);
+  const next = seededRandom(20261125);
   let created = 0;
   for (let start = 0; start < count; start += batchSize) {
     const size = Math.min(batchSize, count - start);

@@ -2,4 +2,4 @@
 // benchmarks use of it.
 export { start } from './start.ts';
 export { reindex } from './search.service.ts';
-export { seedDemoCatalog, seedGeneratedCatalog } from '../demo/seed.ts';
+export { seedDemoCatalog, seedGeneratedCatalog, seededRandom } from '../demo/seed.ts';

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { servedByGateway } from '@microshop/runtime';
 import type { Resolvers } from './generated/resolvers-types.ts';
 
 export const resolvers: Resolvers = {
@@ -24,15 +24,7 @@ export const resolvers: Resolvers = {
     createCategory: (_parent, { input }, ctx) => ctx.products.createCategory(ctx, input),
   },
   Subscription: {
-    // Declared here so it is part of the supergraph; the gateway serves it over graphql-ws.
-    productChanged: {
-      subscribe: () => {
-        throw new GraphQLError(
-          'productChanged is served by the gateway over graphql-ws, not by the catalog subgraph',
-          { extensions: { code: 'BAD_REQUEST' } },
-        );
-      },
-    },
+    productChanged: servedByGateway('productChanged', 'catalog'),
   },
   ProductConnection: {
     edges: (page) =>

@@ -1,5 +1,4 @@
-import { GraphQLError } from 'graphql';
-import { DateTimeScalar, ErrorCode } from '@microshop/runtime';
+import { DateTimeScalar, servedByGateway } from '@microshop/runtime';
 import type { Resolvers } from './generated/resolvers-types.ts';
 
 const DEFAULT_PAGE_SIZE = 20;
@@ -19,15 +18,7 @@ export const resolvers: Resolvers = {
   },
 
   Subscription: {
-    // Declared here so it is part of the supergraph; the gateway serves it over graphql-ws.
-    orderStatusChanged: {
-      subscribe: () => {
-        throw new GraphQLError(
-          'orderStatusChanged is served by the gateway over graphql-ws, not by the orders subgraph',
-          { extensions: { code: ErrorCode.BAD_REQUEST } },
-        );
-      },
-    },
+    orderStatusChanged: servedByGateway('orderStatusChanged', 'orders'),
   },
 
   User: {
