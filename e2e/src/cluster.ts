@@ -133,14 +133,21 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       JWT_PRIVATE_KEY: JSON.stringify(privateJwk),
       JWKS_URL: `${subgraphProxies.users.origin}/.well-known/jwks.json`,
       ...Object.fromEntries(
-        SUBGRAPH_NAMES.map((name) => [URL_VARIABLE[name], `${subgraphProxies[name].origin}/graphql`]),
+        SUBGRAPH_NAMES.map((name) => [
+          URL_VARIABLE[name],
+          `${subgraphProxies[name].origin}/graphql`,
+        ]),
       ),
       ...options.overrides,
     };
     const logFile = (service: ClusterService, index: number) =>
       join(tmpdir(), `microshop-${namespace}-${service}-${index}.log`);
     const launch = async (instance: Instance) => {
-      const args = ['--import', 'tsx', fileURLToPath(import.meta.resolve(ENTRIES[instance.service]))];
+      const args = [
+        '--import',
+        'tsx',
+        fileURLToPath(import.meta.resolve(ENTRIES[instance.service])),
+      ];
       const file = logFile(instance.service, instance.index);
       if (instance.port === undefined) {
         instance.process = spawnNodeProcess({ args, env: base, logFile: file });
@@ -152,7 +159,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         env: { ...base, [portVariable]: String(instance.port) },
         port: instance.port,
         logFile: file,
-        timeoutMs: 120_000,
+        timeoutMs: 240_000,
       });
     };
     // All at once: none needs another to start (each calls the others only when asked to).
