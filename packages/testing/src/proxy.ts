@@ -1,4 +1,4 @@
-import { Agent, createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { createProxyServer } from 'http-proxy-3';
@@ -29,7 +29,9 @@ export async function startRoundRobinProxy(
   targets: readonly string[],
   port = 0,
 ): Promise<RoundRobinProxy> {
-  const proxy = createProxyServer({ agent: new Agent({ keepAlive: true }), xfwd: true });
+  // A connection per request to the instances: no idle keep-alive socket that an instance closes
+  // just as the proxy reuses it (a spurious ECONNRESET of a request that never arrived).
+  const proxy = createProxyServer({ xfwd: true });
   let turn = 0;
   const nextTarget = () => targets[turn++ % targets.length]!;
   const server = createServer((request, response) => {
