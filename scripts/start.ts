@@ -226,6 +226,10 @@ async function waitUntilReady(config: Config, child: Supervised): Promise<void> 
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const config = loadConfigOrExit();
+  if (instances > 1 && (config.eventBus.kind !== 'kafka' || config.redis.kind !== 'redis')) {
+    say('--instances needs KAFKA_BROKERS and REDIS_URL (e.g. from scripts/infra/up)');
+    process.exit(64); // EX_USAGE
+  }
   let database: EmbeddedPostgres | undefined;
   let databaseUrl: string;
   const databasePort = config.database.kind === 'embedded' ? config.database.port : 0;
@@ -237,10 +241,6 @@ async function main(): Promise<void> {
     databaseUrl = config.database.url;
   }
 
-  if (instances > 1 && (config.eventBus.kind !== 'kafka' || config.redis.kind !== 'redis')) {
-    say('--instances needs KAFKA_BROKERS and REDIS_URL (e.g. from scripts/infra/up)');
-    process.exit(64); // EX_USAGE
-  }
   const children: Supervised[] = [];
   const proxies: RoundRobinProxy[] = [];
   let stopping: Promise<void> | undefined;
