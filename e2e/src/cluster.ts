@@ -162,8 +162,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         timeoutMs: 240_000,
       });
     };
-    // All at once: none needs another to start (each calls the others only when asked to).
-    await Promise.all(all.map(launch));
+    // The first instance of every service at once (none calls another to start), then the
+    // others: a first start sets up what instances share, and two catalogs building the first
+    // search index of a namespace at once delete each other's new index version.
+    await Promise.all(all.filter(({ index }) => index === 0).map(launch));
+    await Promise.all(all.filter(({ index }) => index > 0).map(launch));
 
     const find = (service: ClusterService, index: number) => {
       const instance = all.find((each) => each.service === service && each.index === index);
