@@ -179,7 +179,7 @@ async function waitForStableGroup(group: string, members: number): Promise<strin
 describe('every service as two instances', () => {
   it(
     'settles 300 orders once each through both gateways across SIGKILLs and a rebalance',
-    { timeout: 300_000 },
+    { timeout: 600_000 },
     async () => {
       const db = cluster.db.prisma;
       const workerGroup = `${cluster.namespace}orders-worker`;
