@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { loadConfigOrExit, type Config } from '@microshop/config';
 import {
   applyMigrations,
@@ -9,6 +10,7 @@ import {
   startEmbeddedPostgres,
   type EmbeddedPostgres,
 } from '@microshop/db';
+import { startRoundRobinProxy, type RoundRobinProxy } from '@microshop/testing';
 import {
   entryPath,
   repoRoot,
@@ -23,6 +25,13 @@ import {
  * every service as its own supervised child process (prefixed logs, restart with backoff) and
  * prints the gateway URL once everything answers. SIGINT/SIGTERM stop the children (SIGTERM, then
  * SIGKILL after a grace period) and then PostgreSQL.
+ *
+ * `npm run start:cluster` (`--instances=N`, N > 1): N processes of every service, instance i of a
+ * service listening on its configured port + 100 * i, and on the configured port itself a
+ * round-robin proxy in front of them (the stand-in for a load balancer), so every URL a caller is
+ * given (the gateway's subgraph URLs, the JWKS URL, a client's gateway URL) reaches every
+ * instance in turn. It needs Kafka and Redis (KAFKA_BROKERS, REDIS_URL): the embedded event log
+ * and the in-process cache serve one instance only.
  */
 
 const READY_TIMEOUT_MS = 60_000;
@@ -32,7 +41,18 @@ const MAX_RESTART_DELAY_MS = 30_000;
 /** A child that ran this long before crashing is restarted without accumulated backoff. */
 const STABLE_AFTER_MS = 30_000;
 
-const NAME_WIDTH = Math.max(...Object.keys(SERVICES).map((name) => name.length));
+/** Instance i of a service listens on its configured port + this * i (`--instances` > 1). */
+const INSTANCE_PORT_STEP = 100;
+
+const { values: options } = parseArgs({ options: { instances: { type: 'string', default: '1' } } });
+const instances = Number(options.instances);
+if (!Number.isInteger(instances) || instances < 1 || instances > 9) {
+  console.error(`--instances: expected 1 to 9, got "${options.instances}"`);
+  process.exit(64); // EX_USAGE
+}
+
+const NAME_WIDTH =
+  Math.max(...Object.keys(SERVICES).map((name) => name.length)) + (instances > 1 ? 2 : 0);
 
 function say(message: string): void {
   process.stdout.write(`${'[microshop]'.padEnd(NAME_WIDTH + 2)} ${message}\n`);
@@ -122,6 +142,10 @@ class Supervised {
 
   constructor(
     readonly name: ServiceName,
+    /** `name`, or `name#i` for instance i of several. */
+    readonly label: string,
+    /** Where it answers /health/ready; the orders worker serves no HTTP. */
+    readonly port: number | undefined,
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
@@ -136,7 +160,7 @@ class Supervised {
       detached: true,
     });
     this.child = child;
-    const prefix = `[${this.name}]`.padEnd(NAME_WIDTH + 2);
+    const prefix = `[${this.label}]`.padEnd(NAME_WIDTH + 2);
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) =>
         process.stdout.write(`${prefix} ${line}\n`),
@@ -150,7 +174,7 @@ class Supervised {
         if (Date.now() - startedAt > STABLE_AFTER_MS) this.failures = 0;
         const delay = Math.min(MAX_RESTART_DELAY_MS, 500 * 2 ** this.failures);
         this.failures += 1;
-        say(`${this.name} exited (${signal ?? `code ${code}`}); restarting in ${delay} ms`);
+        say(`${this.label} exited (${signal ?? `code ${code}`}); restarting in ${delay} ms`);
         setTimeout(() => {
           if (!this.stopping) this.start();
         }, delay).unref();
@@ -173,18 +197,16 @@ class Supervised {
       sleep(STOP_GRACE_MS).then(() => false),
     ]);
     if (!stopped) {
-      say(`${this.name} did not stop within ${STOP_GRACE_MS} ms; killing it`);
+      say(`${this.label} did not stop within ${STOP_GRACE_MS} ms; killing it`);
       child.kill('SIGKILL');
       await this.exited;
     }
   }
 }
 
-async function waitUntilReady(config: Config, name: ServiceName): Promise<void> {
-  const service: ServiceDefinition = SERVICES[name];
-  if (!service.port) return;
-  const port = config.ports[service.port];
-  const url = `http://${config.host}:${port}/health/ready`;
+async function waitUntilReady(config: Config, child: Supervised): Promise<void> {
+  if (child.port === undefined) return;
+  const url = `http://${config.host}:${child.port}/health/ready`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     try {
@@ -196,12 +218,18 @@ async function waitUntilReady(config: Config, name: ServiceName): Promise<void> 
     }
     await sleep(200);
   }
-  throw new Error(`${name} did not become ready at ${url} within ${READY_TIMEOUT_MS / 1000} s`);
+  throw new Error(
+    `${child.label} did not become ready at ${url} within ${READY_TIMEOUT_MS / 1000} s`,
+  );
 }
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
   const config = loadConfigOrExit();
+  if (instances > 1 && (config.eventBus.kind !== 'kafka' || config.redis.kind !== 'redis')) {
+    say('--instances needs KAFKA_BROKERS and REDIS_URL (e.g. from scripts/infra/up)');
+    process.exit(64); // EX_USAGE
+  }
   let database: EmbeddedPostgres | undefined;
   let databaseUrl: string;
   const databasePort = config.database.kind === 'embedded' ? config.database.port : 0;
@@ -214,6 +242,7 @@ async function main(): Promise<void> {
   }
 
   const children: Supervised[] = [];
+  const proxies: RoundRobinProxy[] = [];
   let stopping: Promise<void> | undefined;
   let firstSignalAt = 0;
   const shutdown = (signal: string, exitCode = 0) => {
@@ -229,6 +258,7 @@ async function main(): Promise<void> {
     firstSignalAt = Date.now();
     say(`${signal}: stopping`);
     stopping = (async () => {
+      await Promise.all(proxies.map((proxy) => proxy.close()));
       await Promise.all(children.map((child) => child.stop()));
       await stopDatabase(database, databasePort);
       say('stopped');
@@ -246,18 +276,39 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    // Partitions bound how many members of a group get work: room for each instance to grow.
+    ...(instances > 1 ? { KAFKA_TOPIC_PARTITIONS: process.env.KAFKA_TOPIC_PARTITIONS ?? '6' } : {}),
+  };
   for (const name of Object.keys(SERVICES) as ServiceName[]) {
-    const child = new Supervised(name, env);
-    children.push(child);
-    child.start();
+    const service: ServiceDefinition = SERVICES[name];
+    const port = service.port && config.ports[service.port];
+    const instancePorts = Array.from({ length: instances }, (_, index) =>
+      port && instances > 1 ? port + INSTANCE_PORT_STEP * (index + 1) : port,
+    );
+    for (const [index, instancePort] of instancePorts.entries()) {
+      const label = instances > 1 ? `${name}#${index + 1}` : name;
+      const portVariable = service.port && `${service.port.toUpperCase()}_PORT`;
+      const child = new Supervised(name, label, instancePort, {
+        ...env,
+        ...(portVariable && instancePort ? { [portVariable]: String(instancePort) } : {}),
+      });
+      children.push(child);
+      child.start();
+    }
+    if (port && instances > 1) {
+      const targets = instancePorts.map((instancePort) => `http://127.0.0.1:${instancePort}`);
+      proxies.push(await startRoundRobinProxy(targets, port));
+    }
   }
 
   // Seeding runs while the services start: none of them needs the demo data to come up.
   try {
     await Promise.all([
       seed(config, databaseUrl),
-      ...children.map((child) => waitUntilReady(config, child.name)),
+      ...children.map((child) => waitUntilReady(config, child)),
     ]);
   } catch (error) {
     say((error as Error).message);
@@ -266,7 +317,7 @@ async function main(): Promise<void> {
   }
   const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
   say(
-    `MicroShop is ready: http://localhost:${config.ports.gateway}/graphql (started in ${seconds} s)`,
+    `MicroShop is ready: http://localhost:${config.ports.gateway}/graphql (${instances} instance(s) of every service, started in ${seconds} s)`,
   );
 }
 

@@ -1,2 +1,3 @@
 export * from './stack.ts';
 export * from './gateway-process.ts';
+export * from './cluster.ts';

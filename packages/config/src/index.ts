@@ -79,6 +79,11 @@ const envSchema = z.object({
    */
   EVENT_RETENTION_HOURS: positiveInt(24 * 365).default(24 * 7),
   KAFKA_CLIENT_ID: z.string().default('microshop'),
+  /**
+   * Partitions of each topic the event bus creates (topics that exist keep theirs): the most
+   * members of one consumer group that get work, since a partition goes to one member at a time.
+   */
+  KAFKA_TOPIC_PARTITIONS: positiveInt(1_000).default(3),
   ELASTICSEARCH_URL: optionalUrl,
   SEARCH_ENGINE: z.enum(['elasticsearch', 'opensearch']).default('elasticsearch'),
   /** Prefix for topics, consumer groups, index names and cache keys: isolates tenants and test files. */
@@ -161,7 +166,8 @@ export type DatabaseBackend =
   { kind: 'postgres'; url: string } | { kind: 'embedded'; port: number; dataDir: string };
 export type RedisBackend = { kind: 'redis'; url: string } | { kind: 'memory' };
 export type EventBusBackend =
-  { kind: 'kafka'; brokers: string[]; clientId: string } | { kind: 'postgres-log' };
+  | { kind: 'kafka'; brokers: string[]; clientId: string; topicPartitions: number }
+  | { kind: 'postgres-log' };
 export type SearchBackend =
   { kind: 'elasticsearch' | 'opensearch'; url: string } | { kind: 'postgres' };
 /**
@@ -292,7 +298,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       : { kind: 'embedded', port: env.EMBEDDED_POSTGRES_PORT, dataDir: env.DATA_DIR },
     redis: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL } : { kind: 'memory' },
     eventBus: kafkaBrokers?.length
-      ? { kind: 'kafka', brokers: kafkaBrokers, clientId: env.KAFKA_CLIENT_ID }
+      ? {
+          kind: 'kafka',
+          brokers: kafkaBrokers,
+          clientId: env.KAFKA_CLIENT_ID,
+          topicPartitions: env.KAFKA_TOPIC_PARTITIONS,
+        }
       : { kind: 'postgres-log' },
     eventRetentionMs: env.EVENT_RETENTION_HOURS * 60 * 60 * 1000,
     search: env.ELASTICSEARCH_URL

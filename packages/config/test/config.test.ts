@@ -38,6 +38,7 @@ describe('loadConfig', () => {
       kind: 'kafka',
       brokers: ['k1:9092', 'k2:9092'],
       clientId: 'microshop',
+      topicPartitions: 3,
     });
     expect(config.search).toEqual({ kind: 'opensearch', url: 'http://search:9200' });
   });
@@ -47,10 +48,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ KAFKA_BROKERS: ' ' }).eventBus.kind).toBe('postgres-log');
   });
 
+  it('takes the partitions of the topics the bus creates from KAFKA_TOPIC_PARTITIONS', () => {
+    const config = loadConfig({ KAFKA_BROKERS: 'k1:9092', KAFKA_TOPIC_PARTITIONS: '6' });
+    expect(config.eventBus).toMatchObject({ kind: 'kafka', topicPartitions: 6 });
+  });
+
   it.each([
     [{ GATEWAY_PORT: 'abc' }, 'GATEWAY_PORT'],
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
     [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS'],
+    [{ KAFKA_TOPIC_PARTITIONS: '0' }, 'KAFKA_TOPIC_PARTITIONS'],
     [{ SEARCH_ENGINE: 'solr' }, 'SEARCH_ENGINE'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ NODE_ENV: 'production' }, 'DATABASE_URL'],

@@ -34,6 +34,7 @@ export async function createEventBus(
     bus = await createKafkaEventBus({
       brokers: config.eventBus.brokers,
       clientId: config.eventBus.clientId,
+      partitions: config.eventBus.topicPartitions,
       namespace,
       logger: eventBusLogger,
       ...(retry ? { retry } : {}),

@@ -43,6 +43,18 @@ interface TopicPosition {
   offset: string;
 }
 const JOIN_TIMEOUT_MS = 60_000;
+
+/** Kafka's answers to a commit from a member the group no longer counts on for that partition. */
+const FENCED_COMMIT_ERRORS = new Set([
+  'UNKNOWN_MEMBER_ID',
+  'ILLEGAL_GENERATION',
+  'REBALANCE_IN_PROGRESS',
+]);
+
+function isFencedCommit(error: unknown): boolean {
+  const type = (error as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && FENCED_COMMIT_ERRORS.has(type);
+}
 const REPLAY_TIMEOUT_MS = 120_000;
 
 /**
@@ -348,7 +360,19 @@ export async function createKafkaEventBus(options: KafkaBusOptions): Promise<Eve
         if (outcome === 'interrupted') return;
         // Kafka's committed offset is the next one to read.
         const next = BigInt(message.offset) + 1n;
-        await consumer.commitOffsets([{ topic, partition, offset: next.toString() }]);
+        try {
+          await consumer.commitOffsets([{ topic, partition, offset: next.toString() }]);
+        } catch (error) {
+          // The partition moved to another member meanwhile (a rebalance): kafkajs gives up on
+          // the consumer for good if this escapes. Left uncommitted, the event goes to the new
+          // owner, whose processed_events check skips it; this member rejoins at its heartbeat.
+          if (!isFencedCommit(error)) throw error;
+          log.warn(
+            { topic, partition, offset: message.offset },
+            'offset commit fenced by a rebalance',
+          );
+          return;
+        }
         reportLag?.(topic, partition, next);
       },
     });

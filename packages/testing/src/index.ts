@@ -4,3 +4,4 @@ export * from './graphql.ts';
 export * from './helpers.ts';
 export * from './process.ts';
 export * from './shop.ts';
+export * from './proxy.ts';
