@@ -112,6 +112,24 @@ describe.each(implementations)('SearchIndex contract: $label', ({ search }) => {
   const ids = async (request: Partial<SearchRequest> & { query: string }) =>
     (await index.search({ first: 50, ...request })).hits.map((hit) => hit.id);
 
+  it('creates the first index once when instances start at once, and they share it', async () => {
+    const config = { ...loadConfig({}), namespace: testNamespace('search-race'), search: search() };
+    const instances = await Promise.all(
+      [1, 2, 3].map(() => createSearchIndex(config, { db: database.prisma, logger })),
+    );
+    try {
+      const created = await Promise.all(instances.map((instance) => instance.ensureIndex()));
+      expect(created.filter(Boolean)).toHaveLength(1);
+      await instances[0]!.upsert(documents.slice(0, 3));
+      await instances[1]!.refresh();
+      const found = await instances[2]!.search({ query: 'wireless headphones', first: 10 });
+      expect(found.hits.map((hit) => hit.id)).toContain(uuid(1));
+    } finally {
+      await instances[0]!.drop();
+      await Promise.all(instances.map((instance) => instance.close()));
+    }
+  });
+
   it('ranks an exact name match first', async () => {
     expect((await ids({ query: 'wireless headphones' }))[0]).toBe(uuid(1));
     expect((await ids({ query: 'Wireless Headphones Case' }))[0]).toBe(uuid(2));

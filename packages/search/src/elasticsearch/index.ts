@@ -108,11 +108,17 @@ export class ElasticsearchIndex implements SearchIndex {
 
   async ensureIndex(): Promise<boolean> {
     if ((await this.currentVersions()).length > 0) return false;
-    const index = await this.createVersion();
+    // Instances that start at once on a new namespace race here. The first version has one fixed
+    // name and is created with its alias in one request, so exactly one of them creates it; the
+    // others are refused and use it (two versions made apart would delete each other on reindex).
+    const index = `${this.alias}-v0`;
     try {
-      await this.es.indices.putAlias({ index, name: this.alias }, this.requestOptions);
+      await this.es.indices.create(
+        { index, settings: indexSettings, mappings: indexMappings, aliases: { [this.alias]: {} } },
+        this.requestOptions,
+      );
     } catch (error) {
-      await this.es.indices.delete({ index }, this.requestOptions).catch(() => undefined);
+      if (isIndexAlreadyThere(error)) return false;
       throw error;
     }
     this.options.logger.info({ index, alias: this.alias }, 'created search index');
@@ -222,4 +228,9 @@ export class ElasticsearchIndex implements SearchIndex {
     const all = new Set([...versions, ...Object.keys(strays)]);
     for (const index of all) await this.es.indices.delete({ index }, this.requestOptions);
   }
+}
+
+function isIndexAlreadyThere(error: unknown): boolean {
+  const body = (error as { meta?: { body?: { error?: { type?: string } } } }).meta?.body;
+  return body?.error?.type === 'resource_already_exists_exception';
 }
