@@ -5,6 +5,7 @@ export default subgraphCodegenConfig({
   mappers: {
     Product: '../product.repository.ts#ProductRecord',
     Category: '../product.repository.ts#CategoryRecord',
+    ProductVariant: '../product.repository.ts#VariantRecord',
     ProductConnection: '../product.service.ts#ProductPage',
   },
 });

@@ -31,6 +31,13 @@ export type Envelope<TType extends string = string, TPayload = unknown> = Omit<
 > & { type: TType; payload: TPayload };
 
 const money = z.object({ amount: z.number().int(), currency: z.string().length(3) });
+/**
+ * The variant of a line's product. Absent in events written before products had variants: such a
+ * line is of the product's single variant, whose id is the product's (see the catalog's variants
+ * migration), which is what `variantOf` answers.
+ */
+const variantId = z.string().optional();
+
 const orderStatus = z.enum([
   'PENDING',
   'CONFIRMED',
@@ -53,6 +60,7 @@ export const eventPayloads = {
       .array(
         z.object({
           productId: z.string(),
+          variantId,
           quantity: z.number().int().positive(),
           unitPrice: money,
           productName: z.string(),
@@ -72,12 +80,19 @@ export const eventPayloads = {
   // catalog
   StockReserved: z.object({
     orderId: z.string(),
-    items: z.array(z.object({ productId: z.string(), quantity: z.number().int().positive() })),
+    items: z.array(
+      z.object({ productId: z.string(), variantId, quantity: z.number().int().positive() }),
+    ),
   }),
   StockRejected: z.object({
     orderId: z.string(),
     unavailable: z.array(
-      z.object({ productId: z.string(), requested: z.number().int(), available: z.number().int() }),
+      z.object({
+        productId: z.string(),
+        variantId,
+        requested: z.number().int(),
+        available: z.number().int(),
+      }),
     ),
     reason: z.string(),
   }),
@@ -87,6 +102,11 @@ export const eventPayloads = {
   PaymentDeclined: z.object({ orderId: z.string(), paymentId: z.string(), reason: z.string() }),
   PaymentRefunded: z.object({ orderId: z.string(), paymentId: z.string(), amount: money }),
 } as const;
+
+/** The variant a line of an event is of (see `variantId` above): its own, or its product's single one. */
+export function variantOf(line: { productId: string; variantId?: string | undefined }): string {
+  return line.variantId ?? line.productId;
+}
 
 export type EventType = keyof typeof eventPayloads;
 export type EventPayload<T extends EventType> = z.infer<(typeof eventPayloads)[T]>;

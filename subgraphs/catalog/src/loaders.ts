@@ -1,10 +1,18 @@
 import DataLoader from 'dataloader';
-import type { CategoryRecord, ProductRecord, ProductRepository } from './product.repository.ts';
+import type {
+  CategoryRecord,
+  ProductRecord,
+  ProductRepository,
+  VariantRecord,
+} from './product.repository.ts';
 
-/** Per-request loaders: every product or category asked for in one tick costs one query. */
+/** Per-request loaders: every product, variant or category asked for in one tick costs one query. */
 export interface CatalogLoaders {
   productById: DataLoader<string, ProductRecord | null>;
   categoryById: DataLoader<string, CategoryRecord | null>;
+  variantById: DataLoader<string, VariantRecord | null>;
+  /** A product's variants, oldest first (none for an unknown product). */
+  variantsByProductId: DataLoader<string, VariantRecord[]>;
 }
 
 function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): Array<T | null> {
@@ -16,17 +24,34 @@ export function createCatalogLoaders(repository: ProductRepository): CatalogLoad
   const categoryById = new DataLoader<string, CategoryRecord | null>(async (ids) =>
     byId(ids, await repository.findCategoriesByIds(ids)),
   );
+  const variantById = new DataLoader<string, VariantRecord | null>(
+    async (ids) => byId(ids, await repository.findVariantsByIds(ids)),
+    { maxBatchSize: 1_000 },
+  );
+  const variantsByProductId = new DataLoader<string, VariantRecord[]>(
+    async (productIds) => {
+      const byProduct = new Map<string, VariantRecord[]>(productIds.map((id) => [id, []]));
+      for (const row of await repository.findVariantsByProductIds(productIds))
+        byProduct.get(row.productId)?.push(row);
+      return productIds.map((productId) => byProduct.get(productId) ?? []);
+    },
+    { maxBatchSize: 1_000 },
+  );
   const productById = new DataLoader<string, ProductRecord | null>(
     async (ids) => {
       const rows = await repository.findByIdsWithCategories(ids);
-      // The categories came with the products: a `category` field then costs no second query.
-      for (const { category } of rows) if (category) categoryById.prime(category.id, category);
+      // The categories and variants came with the products: their fields cost no second query.
+      for (const { category, variants, id } of rows) {
+        if (category) categoryById.prime(category.id, category);
+        variantsByProductId.prime(id, variants);
+        for (const variant of variants) variantById.prime(variant.id, variant);
+      }
       return byId(
         ids,
-        rows.map(({ category: _category, ...product }) => product),
+        rows.map(({ category: _category, variants: _variants, ...product }) => product),
       );
     },
     { maxBatchSize: 1_000 },
   );
-  return { productById, categoryById };
+  return { productById, categoryById, variantById, variantsByProductId };
 }

@@ -7,18 +7,43 @@ export interface ProductRecord {
   sku: string;
   name: string;
   description: string;
+  /** The lowest price of its variants. */
   priceAmount: number;
   currency: string;
   categoryId: string | null;
   active: boolean;
-  onHand: number;
-  reserved: number;
   createdAt: Date;
   updatedAt: Date;
 }
 
-/** A product with its category's slug: what the search index is fed from. */
-export type ProductWithCategory = ProductRecord & { category: { slug: string } | null };
+/** One option value of a variant, e.g. `{ name: 'Size', value: 'M' }`. */
+export interface SelectedOption {
+  name: string;
+  value: string;
+}
+
+/**
+ * A variant row with what it takes from its product (currency, whether it is sold): the GraphQL
+ * mapper of `ProductVariant`.
+ */
+export interface VariantRecord {
+  id: string;
+  productId: string;
+  sku: string;
+  selectedOptions: SelectedOption[];
+  priceAmount: number;
+  currency: string;
+  onHand: number;
+  reserved: number;
+  /** Whether its product is offered for sale. */
+  active: boolean;
+}
+
+/** A product with its category's slug and its variants: what the search index is fed from. */
+export type ProductWithCategory = ProductRecord & {
+  category: { slug: string } | null;
+  variants: Array<Pick<VariantRecord, 'onHand' | 'reserved'>>;
+};
 
 /** A category row (the GraphQL mapper of `Category`). */
 export interface CategoryRecord {
@@ -34,28 +59,47 @@ export interface ProductListFilter {
   inStockOnly?: boolean;
 }
 
-/** The columns of a new product (stock starts as `onHand`, nothing reserved). */
+/** The columns of a new variant (stock starts as `onHand`, nothing reserved). */
+export interface NewVariant {
+  sku: string;
+  selectedOptions: SelectedOption[];
+  priceAmount: number;
+  onHand: number;
+}
+
+/** The columns of a new product; its price is its first variant's. */
 export type NewProduct = Pick<
   ProductRecord,
-  'sku' | 'name' | 'description' | 'priceAmount' | 'currency' | 'categoryId' | 'onHand'
+  'sku' | 'name' | 'description' | 'currency' | 'categoryId'
 >;
 
-/** A product of a bulk load, filed under its category's slug. */
-export type SeedProduct = Omit<NewProduct, 'categoryId'> & { categorySlug: string };
+/** A single-variant product of a bulk load, filed under its category's slug. */
+export type SeedProduct = Omit<NewProduct, 'categoryId'> & {
+  categorySlug: string;
+  priceAmount: number;
+  onHand: number;
+};
 
 export type ProductChanges = Partial<
-  Pick<ProductRecord, 'name' | 'description' | 'priceAmount' | 'categoryId' | 'active'>
+  Pick<ProductRecord, 'name' | 'description' | 'categoryId' | 'active'> & {
+    /** The new price of every variant. */
+    priceAmount: number;
+  }
 >;
 
-/** Units of one product, e.g. one line of an order summed per product. */
-export interface ProductUnits {
+export type VariantChanges = Partial<Pick<NewVariant, 'sku' | 'selectedOptions' | 'priceAmount'>>;
+
+/** Units of one variant, e.g. one line of an order summed per variant. */
+export interface VariantUnits {
+  variantId: string;
   productId: string;
   quantity: number;
 }
 
-/** What the stock of one product can serve now. */
-export interface ProductAvailability {
+/** What the stock of one variant can serve now. */
+export interface VariantAvailability {
   id: string;
+  productId: string;
   available: number;
   active: boolean;
 }
@@ -65,15 +109,40 @@ export type ReservationSettlement = 'RELEASED' | 'COMMITTED';
 
 const CATEGORY_FIELDS = { id: true, slug: true, name: true } as const;
 
-/** Sums quantities per product and sorts by id: row locks are always taken in one global order. */
-export function unitsByProduct(items: readonly ProductUnits[]): ProductUnits[] {
-  const totals = new Map<string, number>();
-  for (const item of items)
-    totals.set(item.productId, (totals.get(item.productId) ?? 0) + item.quantity);
-  return [...totals.entries()]
-    .map(([productId, quantity]) => ({ productId, quantity }))
-    .sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
+/** What a search document is made of, beside the product's own columns. */
+const SEARCH_INCLUDE = {
+  category: { select: { slug: true } },
+  variants: { select: { onHand: true, reserved: true } },
+} as const;
+
+/** Sums quantities per variant and sorts by its id: row locks are always taken in one global order. */
+export function unitsByVariant(items: readonly VariantUnits[]): VariantUnits[] {
+  const totals = new Map<string, VariantUnits>();
+  for (const item of items) {
+    const total = totals.get(item.variantId);
+    totals.set(item.variantId, { ...item, quantity: (total?.quantity ?? 0) + item.quantity });
+  }
+  return [...totals.values()].sort((a, b) =>
+    a.variantId < b.variantId ? -1 : a.variantId > b.variantId ? 1 : 0,
+  );
 }
+
+/**
+ * The options as one canonical string, unique per product (`option_key`): names sorted and
+ * case-folded, so `Size: M, Colour: Red` and `colour: red, size: m` are one combination.
+ */
+export function optionKey(options: readonly SelectedOption[]): string {
+  return options
+    .map((option) => `${option.name.toLowerCase()}=${option.value.toLowerCase()}`)
+    .sort()
+    .join('\u001f');
+}
+
+/** The columns of a variant as VariantRecord, for SQL that joins its product `p` to `v`. */
+const VARIANT_COLUMNS = `
+  v.id::text AS id, v.product_id::text AS "productId", v.sku,
+  v.selected_options AS "selectedOptions", v.price_amount AS "priceAmount",
+  p.currency::text AS currency, v.on_hand AS "onHand", v.reserved, p.active`;
 
 /**
  * The catalog's one data-access layer, the only writer of categories, products (stock included)
@@ -83,24 +152,39 @@ export class ProductRepository {
   constructor(private readonly db: Db | Tx) {}
 
   /**
-   * The products of `ids` with their categories, in ONE raw statement: the hot read of product
-   * pages and of every `Product` reference from other subgraphs. Prisma's findMany would cost a
-   * query compilation and a second query for the categories (see bench/README.md, issue 12).
+   * The products of `ids` with their categories and variants, in ONE raw statement: the hot read
+   * of product pages and of every `Product` reference from other subgraphs. Prisma's findMany
+   * would cost a query compilation and a query per relation (see bench/README.md, issue 12).
    */
-  async findByIdsWithCategories(
-    ids: readonly string[],
-  ): Promise<Array<ProductRecord & { category: CategoryRecord | null }>> {
+  async findByIdsWithCategories(ids: readonly string[]): Promise<
+    Array<
+      ProductRecord & {
+        category: CategoryRecord | null;
+        variants: VariantRecord[];
+      }
+    >
+  > {
     const valid = ids.filter(isUuid);
     if (valid.length === 0) return [];
     const rows = await queryPrepared<
-      ProductRecord & { categorySlug: string | null; categoryName: string | null }
+      ProductRecord & {
+        categorySlug: string | null;
+        categoryName: string | null;
+        variants: VariantRecord[];
+      }
     >(this.db, {
-      name: 'catalog-products-with-categories',
+      name: 'catalog-products-with-categories-and-variants',
       text: `
         SELECT p.id::text AS id, p.sku, p.name, p.description, p.price_amount AS "priceAmount",
                p.currency::text AS currency, p.category_id::text AS "categoryId", p.active,
-               p.on_hand AS "onHand", p.reserved, p.created_at AS "createdAt",
-               p.updated_at AS "updatedAt", c.slug AS "categorySlug", c.name AS "categoryName"
+               p.created_at AS "createdAt", p.updated_at AS "updatedAt",
+               c.slug AS "categorySlug", c.name AS "categoryName",
+               (SELECT coalesce(json_agg(json_build_object(
+                         'id', v.id, 'productId', v.product_id, 'sku', v.sku,
+                         'selectedOptions', v.selected_options, 'priceAmount', v.price_amount,
+                         'currency', p.currency, 'onHand', v.on_hand, 'reserved', v.reserved,
+                         'active', p.active) ORDER BY v.created_at, v.id), '[]')
+                FROM product_variants v WHERE v.product_id = p.id) AS variants
         FROM products p LEFT JOIN categories c ON c.id = p.category_id
         WHERE p.id = ANY($1::uuid[])`,
       values: [valid],
@@ -112,6 +196,33 @@ export class ProductRepository {
           ? { id: product.categoryId, slug: categorySlug, name: categoryName }
           : null,
     }));
+  }
+
+  /** Variants by their ids, with their products' currency and state. */
+  findVariantsByIds(ids: readonly string[]): Promise<VariantRecord[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return Promise.resolve([]);
+    return queryPrepared<VariantRecord>(this.db, {
+      name: 'catalog-variants-by-id',
+      text: `SELECT ${VARIANT_COLUMNS} FROM product_variants v JOIN products p ON p.id = v.product_id
+             WHERE v.id = ANY($1::uuid[])`,
+      values: [valid],
+    });
+  }
+
+  /** The variants of the products, oldest first within each product. */
+  findVariantsByProductIds(
+    productIds: readonly string[],
+    client: Db | Tx = this.db,
+  ): Promise<VariantRecord[]> {
+    const valid = productIds.filter(isUuid);
+    if (valid.length === 0) return Promise.resolve([]);
+    return queryPrepared<VariantRecord>(client, {
+      name: 'catalog-variants-by-product',
+      text: `SELECT ${VARIANT_COLUMNS} FROM product_variants v JOIN products p ON p.id = v.product_id
+             WHERE v.product_id = ANY($1::uuid[]) ORDER BY v.product_id, v.created_at, v.id`,
+      values: [valid],
+    });
   }
 
   async findCategoriesByIds(ids: readonly string[]): Promise<CategoryRecord[]> {
@@ -145,7 +256,9 @@ export class ProductRepository {
       ...(filter.minPrice !== undefined || filter.maxPrice !== undefined
         ? { priceAmount: { gte: filter.minPrice, lte: filter.maxPrice } }
         : {}),
-      ...(filter.inStockOnly ? { onHand: { gt: this.db.product.fields.reserved } } : {}),
+      ...(filter.inStockOnly
+        ? { variants: { some: { onHand: { gt: this.db.productVariant.fields.reserved } } } }
+        : {}),
     };
   }
 
@@ -179,15 +292,20 @@ export class ProductRepository {
     return this.db.product.count({ where: this.listWhere(filter) });
   }
 
+  /** Whether a product or a variant has this sku. */
   async existsWithSku(sku: string): Promise<boolean> {
-    return (await this.db.product.findUnique({ where: { sku }, select: { id: true } })) !== null;
+    const [product, variant] = await Promise.all([
+      this.db.product.findUnique({ where: { sku }, select: { id: true } }),
+      this.db.productVariant.findUnique({ where: { sku }, select: { id: true } }),
+    ]);
+    return product !== null || variant !== null;
   }
 
-  /** A product with its category's slug, for the search index. */
+  /** A product with its category's slug and variants, for the search index. */
   findWithCategory(id: string): Promise<ProductWithCategory | null> {
     return this.db.product.findUnique({
       where: { id },
-      include: { category: { select: { slug: true } } },
+      include: SEARCH_INCLUDE,
     });
   }
 
@@ -203,7 +321,7 @@ export class ProductRepository {
           ...(after ? { id: { gt: after } } : {}),
           ...(changedSince ? { updatedAt: { gte: changedSince } } : {}),
         },
-        include: { category: { select: { slug: true } } },
+        include: SEARCH_INCLUDE,
         orderBy: { id: 'asc' },
         take: size,
       });
@@ -218,41 +336,113 @@ export class ProductRepository {
     return this.db.category.create({ data: category, select: CATEGORY_FIELDS });
   }
 
-  /** @throws a unique violation (isUniqueViolation) when the sku is taken. */
-  createProduct(tx: Tx, product: NewProduct): Promise<ProductRecord> {
-    return tx.product.create({ data: product });
+  /**
+   * A product with its first variant.
+   * @throws a unique violation (isUniqueViolation) when the sku is taken.
+   */
+  createProduct(tx: Tx, product: NewProduct, firstVariant: NewVariant): Promise<ProductRecord> {
+    return tx.product.create({
+      data: {
+        ...product,
+        priceAmount: firstVariant.priceAmount,
+        variants: { create: variantColumns(firstVariant) },
+      },
+    });
   }
 
   /** The product after the changes; null when no product has this id. */
   async updateProduct(tx: Tx, id: string, changes: ProductChanges): Promise<ProductRecord | null> {
     if (!isUuid(id) || !(await tx.product.findUnique({ where: { id }, select: { id: true } })))
       return null;
+    if (changes.priceAmount !== undefined)
+      await tx.productVariant.updateMany({
+        where: { productId: id },
+        data: { priceAmount: changes.priceAmount },
+      });
     return tx.product.update({ where: { id }, data: changes });
   }
 
   /**
-   * Adds `delta` units on hand in one conditional UPDATE: a change that would leave fewer units
-   * than are reserved, or more than `maxOnHand`, is refused atomically, however many reservations
-   * race with it.
+   * Locks the product's row until the transaction ends (variant changes of one product run one
+   * after the other, so the rules across its variants hold) and returns its variants; null when
+   * there is no such product.
+   */
+  async lockProductVariants(tx: Tx, productId: string): Promise<VariantRecord[] | null> {
+    if (!isUuid(productId)) return null;
+    const locked = await tx.$queryRaw<Array<{ id: string }>>`
+      SELECT id::text AS id FROM products WHERE id = ${productId}::uuid FOR UPDATE`;
+    if (locked.length === 0) return null;
+    return this.findVariantsByProductIds([productId], tx);
+  }
+
+  /** @throws a unique violation (isUniqueViolation) when the sku or the option values are taken. */
+  async createVariant(tx: Tx, productId: string, variant: NewVariant): Promise<string> {
+    const { id } = await tx.productVariant.create({
+      data: { productId, ...variantColumns(variant) },
+      select: { id: true },
+    });
+    await this.refreshLowestPrice(tx, productId);
+    return id;
+  }
+
+  /** @throws a unique violation (isUniqueViolation) when the sku or the option values are taken. */
+  async updateVariant(
+    tx: Tx,
+    variant: Pick<VariantRecord, 'id' | 'productId'>,
+    changes: VariantChanges,
+  ): Promise<void> {
+    await tx.productVariant.update({
+      where: { id: variant.id },
+      data: {
+        ...(changes.sku !== undefined ? { sku: changes.sku } : {}),
+        ...(changes.priceAmount !== undefined ? { priceAmount: changes.priceAmount } : {}),
+        ...(changes.selectedOptions !== undefined
+          ? {
+              selectedOptions: changes.selectedOptions as unknown as Prisma.InputJsonValue,
+              optionKey: optionKey(changes.selectedOptions),
+            }
+          : {}),
+      },
+    });
+    if (changes.priceAmount !== undefined) await this.refreshLowestPrice(tx, variant.productId);
+  }
+
+  /** products.price_amount is the lowest variant price: set in the transaction that changes one. */
+  private async refreshLowestPrice(tx: Tx, productId: string): Promise<void> {
+    await tx.$executeRaw`
+      UPDATE products SET price_amount = (
+        SELECT min(price_amount) FROM product_variants WHERE product_id = ${productId}::uuid
+      ), updated_at = now()
+      WHERE id = ${productId}::uuid`;
+  }
+
+  /**
+   * Adds `delta` units on hand of a variant in one conditional UPDATE: a change that would leave
+   * fewer units than are reserved, or more than `maxOnHand`, is refused atomically, however many
+   * reservations race with it.
    */
   async adjustOnHand(
     tx: Tx,
-    id: string,
+    variantId: string,
     delta: number,
     maxOnHand: number,
-  ): Promise<ProductRecord | 'insufficient' | 'not-found'> {
-    if (!isUuid(id)) return 'not-found';
+  ): Promise<'adjusted' | 'insufficient'> {
     const updated = await tx.$executeRaw`
-      UPDATE products SET on_hand = on_hand + ${delta}, updated_at = now()
-      WHERE id = ${id}::uuid AND on_hand + ${delta} >= reserved AND on_hand + ${delta} <= ${maxOnHand}`;
-    if (updated === 1) return tx.product.findUniqueOrThrow({ where: { id } });
-    const exists = await tx.product.findUnique({ where: { id }, select: { id: true } });
-    return exists ? 'insufficient' : 'not-found';
+      UPDATE product_variants SET on_hand = on_hand + ${delta}, updated_at = now()
+      WHERE id = ${variantId}::uuid AND on_hand + ${delta} >= reserved AND on_hand + ${delta} <= ${maxOnHand}`;
+    if (updated === 1) {
+      await tx.$executeRaw`
+        UPDATE products SET updated_at = now()
+        WHERE id = (SELECT product_id FROM product_variants WHERE id = ${variantId}::uuid)`;
+      return 'adjusted';
+    }
+    return 'insufficient';
   }
 
   /**
    * Inserts the categories and products that are missing (by slug and sku; existing rows are
-   * kept as they are) with multi-row statements; returns the ids of the products it created.
+   * kept as they are), each product with one variant of its sku, price and stock, with multi-row
+   * statements; returns the ids of the products it created.
    */
   async insertMissing(
     categories: ReadonlyArray<{ slug: string; name: string }>,
@@ -266,16 +456,24 @@ export class ProductRepository {
     if (products.length === 0) return [];
     const column = <K extends keyof SeedProduct>(key: K) => products.map((product) => product[key]);
     const created = await this.db.$queryRaw<Array<{ id: string }>>`
-      INSERT INTO products (id, sku, name, description, price_amount, currency, category_id, on_hand, updated_at)
-      SELECT gen_random_uuid(), p.sku, p.name, p.description, p.price, p.currency, c.id, p.stock, now()
-      FROM unnest(
-        ${column('sku')}::text[], ${column('name')}::text[], ${column('description')}::text[],
-        ${column('priceAmount')}::int[], ${column('currency')}::text[], ${column('onHand')}::int[],
-        ${column('categorySlug')}::text[]
-      ) AS p(sku, name, description, price, currency, stock, slug)
-      JOIN categories c ON c.slug = p.slug
-      ON CONFLICT (sku) DO NOTHING
-      RETURNING id::text AS id`;
+      WITH input AS (
+        SELECT * FROM unnest(
+          ${column('sku')}::text[], ${column('name')}::text[], ${column('description')}::text[],
+          ${column('priceAmount')}::int[], ${column('currency')}::text[], ${column('onHand')}::int[],
+          ${column('categorySlug')}::text[]
+        ) AS p(sku, name, description, price, currency, stock, slug)
+      ), created AS (
+        INSERT INTO products (id, sku, name, description, price_amount, currency, category_id, updated_at)
+        SELECT gen_random_uuid(), p.sku, p.name, p.description, p.price, p.currency, c.id, now()
+        FROM input p JOIN categories c ON c.slug = p.slug
+        ON CONFLICT (sku) DO NOTHING
+        RETURNING id, sku
+      ), variants AS (
+        INSERT INTO product_variants (id, product_id, sku, price_amount, on_hand, updated_at)
+        SELECT gen_random_uuid(), created.id, created.sku, input.price, input.stock, now()
+        FROM created JOIN input ON input.sku = created.sku
+      )
+      SELECT id::text AS id FROM created`;
     return created.map(({ id }) => id);
   }
 
@@ -285,22 +483,26 @@ export class ProductRepository {
   }
 
   /**
-   * What the products can serve now. With `lock`, their rows stay locked until the transaction
+   * What the variants can serve now. With `lock`, their rows stay locked until the transaction
    * ends, taken in id order (no deadlock between concurrent orders).
    */
   availability(
     tx: Tx,
-    productIds: readonly string[],
+    variantIds: readonly string[],
     lock: boolean,
-  ): Promise<ProductAvailability[]> {
-    const ids = productIds.filter(isUuid);
+  ): Promise<VariantAvailability[]> {
+    const ids = variantIds.filter(isUuid);
     return lock
-      ? tx.$queryRaw<ProductAvailability[]>`
-          SELECT id::text AS id, on_hand - reserved AS available, active
-          FROM products WHERE id = ANY(${ids}::uuid[]) ORDER BY id FOR UPDATE`
-      : tx.$queryRaw<ProductAvailability[]>`
-          SELECT id::text AS id, on_hand - reserved AS available, active
-          FROM products WHERE id = ANY(${ids}::uuid[])`;
+      ? tx.$queryRaw<VariantAvailability[]>`
+          SELECT v.id::text AS id, v.product_id::text AS "productId",
+                 v.on_hand - v.reserved AS available, p.active
+          FROM product_variants v JOIN products p ON p.id = v.product_id
+          WHERE v.id = ANY(${ids}::uuid[]) ORDER BY v.id FOR UPDATE OF v`
+      : tx.$queryRaw<VariantAvailability[]>`
+          SELECT v.id::text AS id, v.product_id::text AS "productId",
+                 v.on_hand - v.reserved AS available, p.active
+          FROM product_variants v JOIN products p ON p.id = v.product_id
+          WHERE v.id = ANY(${ids}::uuid[])`;
   }
 
   /**
@@ -308,16 +510,21 @@ export class ProductRepository {
    * written. Each UPDATE is guarded by the availability, a second guard behind the row locks: if
    * it ever failed, throwing rolls the whole event back instead of over-reserving.
    */
-  async reserve(tx: Tx, orderId: string, lines: readonly ProductUnits[]): Promise<void> {
+  async reserve(tx: Tx, orderId: string, lines: readonly VariantUnits[]): Promise<void> {
     for (const line of lines) {
       const updated = await tx.$executeRaw`
-        UPDATE products SET reserved = reserved + ${line.quantity}, updated_at = now()
-        WHERE id = ${line.productId}::uuid AND on_hand - reserved >= ${line.quantity}`;
+        UPDATE product_variants SET reserved = reserved + ${line.quantity}, updated_at = now()
+        WHERE id = ${line.variantId}::uuid AND on_hand - reserved >= ${line.quantity}`;
       if (updated !== 1)
-        throw new Error(`reservation of ${line.productId} lost its stock under lock`);
+        throw new Error(`reservation of ${line.variantId} lost its stock under lock`);
     }
     await tx.stockReservation.createMany({
-      data: lines.map((line) => ({ orderId, productId: line.productId, quantity: line.quantity })),
+      data: lines.map((line) => ({
+        orderId,
+        productId: line.productId,
+        variantId: line.variantId,
+        quantity: line.quantity,
+      })),
     });
   }
 
@@ -329,19 +536,29 @@ export class ProductRepository {
     tx: Tx,
     orderId: string,
     settlement: ReservationSettlement,
-  ): Promise<ProductUnits[]> {
-    const settled = unitsByProduct(
-      await tx.$queryRaw<ProductUnits[]>`
+  ): Promise<VariantUnits[]> {
+    const settled = unitsByVariant(
+      await tx.$queryRaw<VariantUnits[]>`
         UPDATE stock_reservations SET status = ${settlement}::stock_reservation_status, updated_at = now()
         WHERE order_id = ${orderId} AND status = 'RESERVED'
-        RETURNING product_id::text AS "productId", quantity`,
+        RETURNING variant_id::text AS "variantId", product_id::text AS "productId", quantity`,
     );
     for (const line of settled) {
       const shipped = settlement === 'COMMITTED' ? line.quantity : 0;
       await tx.$executeRaw`
-        UPDATE products SET on_hand = on_hand - ${shipped}, reserved = reserved - ${line.quantity}, updated_at = now()
-        WHERE id = ${line.productId}::uuid`;
+        UPDATE product_variants SET on_hand = on_hand - ${shipped}, reserved = reserved - ${line.quantity}, updated_at = now()
+        WHERE id = ${line.variantId}::uuid`;
     }
     return settled;
   }
+}
+
+function variantColumns(variant: NewVariant) {
+  return {
+    sku: variant.sku,
+    selectedOptions: variant.selectedOptions as unknown as Prisma.InputJsonValue,
+    optionKey: optionKey(variant.selectedOptions),
+    priceAmount: variant.priceAmount,
+    onHand: variant.onHand,
+  };
 }

@@ -14,14 +14,63 @@ import { InvalidCursorError, type Facet, type SearchIndex } from '@microshop/sea
 import { outboxSource, productChanged } from './events.ts';
 import { UserErrorCode } from './generated/resolvers-types.ts';
 import type { CatalogLoaders } from './loaders.ts';
-import type {
-  CategoryRecord,
-  ProductListFilter,
-  ProductRecord,
-  ProductRepository,
+import {
+  optionKey,
+  type CategoryRecord,
+  type ProductListFilter,
+  type ProductRecord,
+  type ProductRepository,
+  type SelectedOption,
+  type VariantRecord,
 } from './product.repository.ts';
 
+/** What a variant without options is called (ProductVariant.title). */
+export const DEFAULT_VARIANT_TITLE = 'Default';
+
+/** A variant's title: its option values joined, e.g. `Red / M`. */
+export function variantTitle(variant: Pick<VariantRecord, 'selectedOptions'>): string {
+  return variant.selectedOptions.length === 0
+    ? DEFAULT_VARIANT_TITLE
+    : variant.selectedOptions.map((option) => option.value).join(' / ');
+}
+
+/** Units of a variant available to sell now; never negative. */
+export function availableUnits(variant: Pick<VariantRecord, 'onHand' | 'reserved'>): number {
+  return Math.max(0, variant.onHand - variant.reserved);
+}
+
+/** A product's options: each name of its variants' options with its distinct values, in variant order. */
+export function productOptions(
+  variants: readonly VariantRecord[],
+): Array<{ name: string; values: string[] }> {
+  const options = new Map<string, string[]>();
+  for (const variant of variants) {
+    for (const { name, value } of variant.selectedOptions) {
+      const values = options.get(name) ?? [];
+      if (!values.includes(value)) values.push(value);
+      options.set(name, values);
+    }
+  }
+  return [...options.entries()].map(([name, values]) => ({ name, values }));
+}
+
+/**
+ * The variant a request means: the named one, which must belong to the product, or, when none is
+ * named, the product's only variant. The cart applies the same rule to its lines.
+ */
+export function chooseVariant(
+  variants: readonly VariantRecord[],
+  variantId: string | null | undefined,
+): VariantRecord | 'not-found' | 'required' {
+  if (variantId) return variants.find((variant) => variant.id === variantId) ?? 'not-found';
+  const [only, ...others] = variants;
+  return only && others.length === 0 ? only : 'required';
+}
+
 const LIMITS = {
+  options: 3,
+  optionName: 50,
+  optionValue: 100,
   sku: 64,
   name: 200,
   description: 10_000,
@@ -46,6 +95,20 @@ export interface CreateProductInput {
   currency: string;
   categorySlug?: string | null;
   initialStock: number;
+  variantOptions?: SelectedOption[] | null;
+}
+
+export interface CreateVariantInput {
+  sku: string;
+  options: SelectedOption[];
+  priceAmount: number;
+  initialStock: number;
+}
+
+export interface UpdateVariantInput {
+  sku?: string | null;
+  options?: SelectedOption[] | null;
+  priceAmount?: number | null;
 }
 
 export interface UpdateProductInput {
@@ -60,6 +123,7 @@ type CatalogUserError = UserError<UserErrorCode>;
 
 export type ProductPayload = { product: ProductRecord | null; userErrors: CatalogUserError[] };
 export type CategoryPayload = { category: CategoryRecord | null; userErrors: CatalogUserError[] };
+export type VariantPayload = { variant: VariantRecord | null; userErrors: CatalogUserError[] };
 
 export interface SearchPage {
   edges: Array<{ cursor: string; node: ProductRecord }>;
@@ -110,6 +174,22 @@ export class ProductService {
 
   categoryOf(product: ProductRecord): Promise<CategoryRecord | null> | null {
     return product.categoryId ? this.loaders.categoryById.load(product.categoryId) : null;
+  }
+
+  /** A variant by id, its product active or not. */
+  variant(id: string): Promise<VariantRecord | null> {
+    return this.loaders.variantById.load(id);
+  }
+
+  /** The product's variants, oldest first (they came with the product when it was loaded by id). */
+  variantsOf(product: Pick<ProductRecord, 'id'>): Promise<VariantRecord[]> {
+    return this.loaders.variantsByProductId.load(product.id);
+  }
+
+  /** Units available to sell now over all the product's variants. */
+  async stockOf(product: Pick<ProductRecord, 'id'>): Promise<number> {
+    const variants = await this.variantsOf(product);
+    return variants.reduce((sum, variant) => sum + availableUnits(variant), 0);
   }
 
   /**
@@ -246,28 +326,10 @@ export class ProductService {
   async createProduct(ctx: RequestContext, input: CreateProductInput): Promise<ProductPayload> {
     requireAdmin(ctx.principal);
     const sku = input.sku.trim();
-    const errors = [
-      ...validateText(
-        { sku },
-        LIMITS.sku,
-        UserErrorCode.INVALID_SKU,
-        /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
-      ),
-      ...validateProductFields(input),
-    ];
-    if (
-      !Number.isInteger(input.initialStock) ||
-      input.initialStock < 0 ||
-      input.initialStock > LIMITS.stock
-    ) {
-      errors.push(
-        userError(
-          UserErrorCode.INVALID_STOCK,
-          `initialStock must be between 0 and ${LIMITS.stock}`,
-          ['input', 'initialStock'],
-        ),
-      );
-    }
+    const errors = [...validateSku(sku), ...validateProductFields(input)];
+    errors.push(...validateInitialStock(input.initialStock));
+    const variantOptions = checkOptions(input.variantOptions ?? [], ['input', 'variantOptions']);
+    errors.push(...variantOptions.errors);
     if (!/^[A-Z]{3}$/.test(input.currency)) {
       errors.push(
         userError(UserErrorCode.INVALID_CURRENCY, 'currency must be an ISO-4217 code such as EUR', [
@@ -287,15 +349,22 @@ export class ProductService {
 
     try {
       const product = await this.db.$transaction(async (tx) => {
-        const created = await this.repository.createProduct(tx, {
-          sku,
-          name: input.name.trim(),
-          description: input.description.trim(),
-          priceAmount: input.priceAmount,
-          currency: input.currency,
-          categoryId: category?.id ?? null,
-          onHand: input.initialStock,
-        });
+        const created = await this.repository.createProduct(
+          tx,
+          {
+            sku,
+            name: input.name.trim(),
+            description: input.description.trim(),
+            currency: input.currency,
+            categoryId: category?.id ?? null,
+          },
+          {
+            sku,
+            selectedOptions: variantOptions.options,
+            priceAmount: input.priceAmount,
+            onHand: input.initialStock,
+          },
+        );
         await this.announce(tx, ctx, created.id);
         return created;
       });
@@ -337,11 +406,15 @@ export class ProductService {
     return { product, userErrors: [] };
   }
 
-  /** Adds or removes units on hand; removing more than is unreserved is refused atomically. */
+  /**
+   * Adds or removes units on hand of one variant (named, or the product's only one); removing
+   * more than is unreserved is refused atomically.
+   */
   async adjustStock(
     ctx: RequestContext,
     productId: string,
     delta: number,
+    variantId?: string | null,
   ): Promise<ProductPayload> {
     requireAdmin(ctx.principal);
     if (!Number.isInteger(delta) || delta === 0 || Math.abs(delta) > LIMITS.stock) {
@@ -356,13 +429,17 @@ export class ProductService {
         ],
       };
     }
+    const variants = await this.repository.findVariantsByProductIds([productId]);
+    if (variants.length === 0)
+      return { product: null, userErrors: [productNotFound(productId, ['productId'])] };
+    const variant = chooseVariant(variants, variantId);
+    if (typeof variant === 'string')
+      return { product: null, userErrors: [variantChoiceError(variant, ['variantId'])] };
     const outcome = await this.db.$transaction(async (tx) => {
-      const adjusted = await this.repository.adjustOnHand(tx, productId, delta, LIMITS.stock);
-      if (typeof adjusted !== 'string') await this.announce(tx, ctx, productId);
+      const adjusted = await this.repository.adjustOnHand(tx, variant.id, delta, LIMITS.stock);
+      if (adjusted === 'adjusted') await this.announce(tx, ctx, productId);
       return adjusted;
     });
-    if (outcome === 'not-found')
-      return { product: null, userErrors: [productNotFound(productId, ['productId'])] };
     if (outcome === 'insufficient') {
       return {
         product: null,
@@ -375,14 +452,213 @@ export class ProductService {
         ],
       };
     }
-    ctx.log.info({ productId, delta }, 'stock adjusted');
-    return { product: outcome, userErrors: [] };
+    ctx.log.info({ productId, variantId: variant.id, delta }, 'stock adjusted');
+    return { product: await this.freshProduct(productId), userErrors: [] };
+  }
+
+  /**
+   * Adds a variant to a product. Under the product's row lock: its options name what the other
+   * variants' name (so a product's options stay one set) in a combination none of them has.
+   */
+  async createProductVariant(
+    ctx: RequestContext,
+    productId: string,
+    input: CreateVariantInput,
+  ): Promise<VariantPayload> {
+    requireAdmin(ctx.principal);
+    const sku = input.sku.trim();
+    const options = checkOptions(input.options, ['input', 'options']);
+    const errors = [
+      ...validateSku(sku),
+      ...validateProductFields({ priceAmount: input.priceAmount }),
+      ...validateInitialStock(input.initialStock),
+      ...options.errors,
+    ];
+    if (errors.length === 0 && (await this.repository.existsWithSku(sku)))
+      errors.push(skuTaken(sku));
+    if (errors.length > 0) return { variant: null, userErrors: errors };
+    return this.writeVariant(ctx, productId, sku, async (tx, variants) => {
+      const placed = placeOptions(variants, options.options);
+      if (!Array.isArray(placed)) return placed;
+      return this.repository.createVariant(tx, productId, {
+        sku,
+        selectedOptions: placed,
+        priceAmount: input.priceAmount,
+        onHand: input.initialStock,
+      });
+    });
+  }
+
+  /** Changes a variant's sku, options (by the rules of createProductVariant) or price. */
+  async updateProductVariant(
+    ctx: RequestContext,
+    id: string,
+    input: UpdateVariantInput,
+  ): Promise<VariantPayload> {
+    requireAdmin(ctx.principal);
+    const sku = input.sku?.trim();
+    const options = input.options ? checkOptions(input.options, ['input', 'options']) : null;
+    const errors = [
+      ...(sku !== undefined ? validateSku(sku) : []),
+      ...validateProductFields({ priceAmount: input.priceAmount }),
+      ...(options?.errors ?? []),
+    ];
+    const current = await this.repository.findVariantsByIds([id]);
+    const variant = current[0];
+    if (!variant) errors.push(variantChoiceError('not-found', ['id']));
+    if (errors.length === 0 && sku && sku !== variant?.sku && (await this.repository.existsWithSku(sku)))
+      errors.push(skuTaken(sku));
+    if (!variant || errors.length > 0) return { variant: null, userErrors: errors };
+    return this.writeVariant(ctx, variant.productId, sku ?? variant.sku, async (tx, variants) => {
+      const others = variants.filter((other) => other.id !== variant.id);
+      const placed = options ? placeOptions(others, options.options) : undefined;
+      if (placed !== undefined && !Array.isArray(placed)) return placed;
+      await this.repository.updateVariant(tx, variant, {
+        ...(sku !== undefined ? { sku } : {}),
+        ...(placed !== undefined ? { selectedOptions: placed } : {}),
+        ...(input.priceAmount != null ? { priceAmount: input.priceAmount } : {}),
+      });
+      return variant.id;
+    });
+  }
+
+  /**
+   * One variant write in one transaction under the product's row lock, with its ProductChanged;
+   * `write` answers the variant's id or why it refused. A sku taken by a concurrent write is
+   * told as SKU_TAKEN.
+   */
+  private async writeVariant(
+    ctx: RequestContext,
+    productId: string,
+    sku: string,
+    write: (tx: Tx, variants: VariantRecord[]) => Promise<string | CatalogUserError>,
+  ): Promise<VariantPayload> {
+    let outcome: string | CatalogUserError;
+    try {
+      outcome = await this.db.$transaction(async (tx) => {
+        const variants = await this.repository.lockProductVariants(tx, productId);
+        if (!variants) return productNotFound(productId, ['productId']);
+        const written = await write(tx, variants);
+        if (typeof written === 'string') await this.announce(tx, ctx, productId);
+        return written;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) return { variant: null, userErrors: [skuTaken(sku)] };
+      throw error;
+    }
+    if (typeof outcome !== 'string') return { variant: null, userErrors: [outcome] };
+    ctx.log.info({ productId, variantId: outcome, sku }, 'variant written');
+    const [variant] = await this.repository.findVariantsByIds([outcome]);
+    return { variant: variant ?? null, userErrors: [] };
+  }
+
+  /** The product as it is now, not as this request's loader may have seen it before a write. */
+  private async freshProduct(id: string): Promise<ProductRecord | null> {
+    this.loaders.productById.clear(id);
+    this.loaders.variantsByProductId.clear(id);
+    return this.loaders.productById.load(id);
   }
 
   /** ProductChanged in the same transaction as the write: the search index follows through the outbox. */
   private async announce(tx: Tx, ctx: RequestContext, productId: string): Promise<void> {
     await appendToOutbox(tx, outboxSource, productChanged([productId], ctx.requestId));
   }
+}
+
+/** The options of a variant, trimmed, or why they are not acceptable. */
+function checkOptions(
+  input: readonly SelectedOption[],
+  field: string[],
+): { options: SelectedOption[]; errors: CatalogUserError[] } {
+  const options = input.map((option) => ({ name: option.name.trim(), value: option.value.trim() }));
+  const names = new Set(options.map((option) => option.name.toLowerCase()));
+  const valid =
+    options.length <= LIMITS.options &&
+    names.size === options.length &&
+    options.every(
+      (option) =>
+        option.name.length > 0 &&
+        option.name.length <= LIMITS.optionName &&
+        option.value.length > 0 &&
+        option.value.length <= LIMITS.optionValue,
+    );
+  return valid
+    ? { options, errors: [] }
+    : {
+        options,
+        errors: [
+          userError(
+            UserErrorCode.INVALID_OPTIONS,
+            `options must be at most ${LIMITS.options} distinct names of 1-${LIMITS.optionName} characters, each with a value of 1-${LIMITS.optionValue}`,
+            field,
+          ),
+        ],
+      };
+}
+
+/**
+ * The options in the order of the other variants' option names, or why they cannot be a variant
+ * beside them: other names (OPTIONS_MISMATCH) or a combination one of them has (OPTIONS_TAKEN).
+ */
+function placeOptions(
+  others: readonly VariantRecord[],
+  options: SelectedOption[],
+): SelectedOption[] | CatalogUserError {
+  const names = others[0]?.selectedOptions.map((option) => option.name);
+  if (!names) return options;
+  const byName = new Map(options.map((option) => [option.name.toLowerCase(), option]));
+  const placed = names.flatMap((name) => {
+    const option = byName.get(name.toLowerCase());
+    return option ? [{ name, value: option.value }] : [];
+  });
+  if (placed.length !== options.length || placed.length !== names.length) {
+    return userError(
+      UserErrorCode.OPTIONS_MISMATCH,
+      names.length === 0
+        ? 'The product has a variant without options: give it options first (updateProductVariant)'
+        : `The product's variants are defined by ${names.join(', ')}`,
+      ['input', 'options'],
+    );
+  }
+  const key = optionKey(placed);
+  if (others.some((other) => optionKey(other.selectedOptions) === key)) {
+    return userError(
+      UserErrorCode.OPTIONS_TAKEN,
+      'Another variant of the product has these option values',
+      ['input', 'options'],
+    );
+  }
+  return placed;
+}
+
+function validateSku(sku: string): CatalogUserError[] {
+  return validateText({ sku }, LIMITS.sku, UserErrorCode.INVALID_SKU, /^[A-Za-z0-9][A-Za-z0-9._-]*$/);
+}
+
+function validateInitialStock(initialStock: number): CatalogUserError[] {
+  return Number.isInteger(initialStock) && initialStock >= 0 && initialStock <= LIMITS.stock
+    ? []
+    : [
+        userError(
+          UserErrorCode.INVALID_STOCK,
+          `initialStock must be between 0 and ${LIMITS.stock}`,
+          ['input', 'initialStock'],
+        ),
+      ];
+}
+
+/** Why chooseVariant found no variant. */
+export function variantChoiceError(
+  reason: 'not-found' | 'required',
+  field: string[],
+): CatalogUserError {
+  return reason === 'not-found'
+    ? userError(UserErrorCode.VARIANT_NOT_FOUND, 'No variant with this id belongs to the product', field)
+    : userError(
+        UserErrorCode.VARIANT_REQUIRED,
+        'The product has several variants: name one (variantId)',
+        field,
+      );
 }
 
 function validateText(

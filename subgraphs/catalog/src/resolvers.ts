@@ -1,9 +1,11 @@
 import { servedByGateway } from '@microshop/runtime';
 import type { Resolvers } from './generated/resolvers-types.ts';
+import { availableUnits, productOptions, variantTitle } from './product.service.ts';
 
 export const resolvers: Resolvers = {
   Query: {
     product: (_parent, { id }, ctx) => ctx.products.product(id),
+    productVariant: (_parent, { id }, ctx) => ctx.products.variant(id),
     products: (_parent, args, ctx) => ctx.products.listProducts(ctx, args),
     searchProducts: async (_parent, args, ctx) => {
       const page = await ctx.products.searchProducts(ctx, args);
@@ -19,8 +21,12 @@ export const resolvers: Resolvers = {
   Mutation: {
     createProduct: (_parent, { input }, ctx) => ctx.products.createProduct(ctx, input),
     updateProduct: (_parent, { id, input }, ctx) => ctx.products.updateProduct(ctx, id, input),
-    adjustStock: (_parent, { productId, delta }, ctx) =>
-      ctx.products.adjustStock(ctx, productId, delta),
+    adjustStock: (_parent, { productId, delta, variantId }, ctx) =>
+      ctx.products.adjustStock(ctx, productId, delta, variantId),
+    createProductVariant: (_parent, { productId, input }, ctx) =>
+      ctx.products.createProductVariant(ctx, productId, input),
+    updateProductVariant: (_parent, { id, input }, ctx) =>
+      ctx.products.updateProductVariant(ctx, id, input),
     createCategory: (_parent, { input }, ctx) => ctx.products.createCategory(ctx, input),
   },
   Subscription: {
@@ -37,7 +43,21 @@ export const resolvers: Resolvers = {
     __resolveReference: (reference, ctx) => ctx.products.product(reference.id),
     price: (product) => ({ amount: product.priceAmount, currency: product.currency }),
     category: (product, _args, ctx) => ctx.products.categoryOf(product),
-    stock: (product) => Math.max(0, product.onHand - product.reserved),
-    inStock: (product) => product.onHand - product.reserved > 0,
+    stock: (product, _args, ctx) => ctx.products.stockOf(product),
+    inStock: async (product, _args, ctx) => (await ctx.products.stockOf(product)) > 0,
+    variants: (product, _args, ctx) => ctx.products.variantsOf(product),
+    options: async (product, _args, ctx) => productOptions(await ctx.products.variantsOf(product)),
+  },
+  ProductVariant: {
+    __resolveReference: (reference, ctx) => ctx.products.variant(reference.id),
+    product: async (variant, _args, ctx) => {
+      const product = await ctx.products.product(variant.productId);
+      if (!product) throw new Error(`variant ${variant.id} has no product`);
+      return product;
+    },
+    title: (variant) => variantTitle(variant),
+    price: (variant) => ({ amount: variant.priceAmount, currency: variant.currency }),
+    stock: (variant) => availableUnits(variant),
+    inStock: (variant) => availableUnits(variant) > 0,
   },
 };

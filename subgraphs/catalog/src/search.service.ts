@@ -3,6 +3,7 @@ import type { DomainEvent } from '@microshop/events';
 import type { Logger } from '@microshop/runtime';
 import type { SearchDocument, SearchIndex } from '@microshop/search';
 import { ProductRepository, type ProductWithCategory } from './product.repository.ts';
+import { availableUnits } from './product.service.ts';
 
 export function toSearchDocument(product: ProductWithCategory): SearchDocument {
   return {
@@ -13,7 +14,7 @@ export function toSearchDocument(product: ProductWithCategory): SearchDocument {
     categorySlug: product.category?.slug ?? null,
     priceAmount: product.priceAmount,
     currency: product.currency,
-    stock: Math.max(0, product.onHand - product.reserved),
+    stock: product.variants.reduce((sum, variant) => sum + availableUnits(variant), 0),
   };
 }
 

@@ -1,20 +1,25 @@
 import type { Tx } from '@microshop/db';
-import { appendToOutbox, createEvent, type DomainEvent } from '@microshop/events';
+import { appendToOutbox, createEvent, variantOf, type DomainEvent } from '@microshop/events';
 import type { Logger } from '@microshop/runtime';
 import { outboxSource, productChanged } from './events.ts';
 import {
-  unitsByProduct,
+  unitsByVariant,
   type ProductRepository,
-  type ProductUnits,
   type ReservationSettlement,
+  type VariantUnits,
 } from './product.repository.ts';
 
+/** A line the stock cannot serve, as StockRejected tells it. */
+export interface UnavailableLine {
+  productId: string;
+  variantId: string;
+  requested: number;
+  available: number;
+}
+
 export type ReservationOutcome =
-  | { kind: 'reserved'; items: ProductUnits[] }
-  | {
-      kind: 'rejected';
-      unavailable: Array<{ productId: string; requested: number; available: number }>;
-    }
+  | { kind: 'reserved'; items: VariantUnits[] }
+  | { kind: 'rejected'; unavailable: UnavailableLine[] }
   /** The order already holds reservations: a redelivery, nothing changes. */
   | { kind: 'already-reserved' };
 
@@ -42,7 +47,8 @@ export class StockService {
   };
 
   /**
-   * Reserves every line of the order or none. Product rows are locked in id order (no deadlock
+   * Reserves every line of the order or none, per variant (a line from before variants is of its
+   * product's single variant, `variantOf`). Variant rows are locked in id order (no deadlock
    * between concurrent orders), availability is checked for all of them under the locks, and only
    * then updated: under any concurrency the reserved units never exceed the units on hand.
    */
@@ -54,7 +60,13 @@ export class StockService {
       return { kind: 'already-reserved' };
     }
 
-    const lines = unitsByProduct(event.payload.items);
+    const lines = unitsByVariant(
+      event.payload.items.map((item) => ({
+        variantId: variantOf(item),
+        productId: item.productId,
+        quantity: item.quantity,
+      })),
+    );
     // A plain read first: an order that cannot be served by the committed stock is rejected
     // without queueing on the row locks (it is as if it arrived a moment earlier). Only orders
     // that look servable lock their rows and check again under the locks.
@@ -75,36 +87,39 @@ export class StockService {
     }
 
     await this.repository.reserve(tx, orderId, lines);
+    const products = [...new Set(lines.map((line) => line.productId))];
     await appendToOutbox(tx, outboxSource, [
       createEvent('StockReserved', orderId, { orderId, items: lines }, event.requestId),
-      ...productChanged(
-        lines.map((line) => line.productId),
-        event.requestId,
-      ),
+      ...productChanged(products, event.requestId),
     ]);
     log.info({ lines: lines.length }, 'stock reserved');
     return { kind: 'reserved', items: lines };
   }
 
-  /** Lines the current stock cannot serve; with `lock`, the product rows stay locked (id order) until commit. */
+  /**
+   * Lines the current stock cannot serve (a variant that is not the line's product's counts as
+   * none); with `lock`, the variant rows stay locked (id order) until commit.
+   */
   private async unavailableLines(
     tx: Tx,
-    lines: ProductUnits[],
+    lines: VariantUnits[],
     lock: boolean,
-  ): Promise<Array<{ productId: string; requested: number; available: number }>> {
+  ): Promise<UnavailableLine[]> {
     const rows = await this.repository.availability(
       tx,
-      lines.map((line) => line.productId),
+      lines.map((line) => line.variantId),
       lock,
     );
     const byId = new Map(rows.map((row) => [row.id, row]));
     return lines
       .map((line) => {
-        const product = byId.get(line.productId);
+        const variant = byId.get(line.variantId);
         return {
           productId: line.productId,
+          variantId: line.variantId,
           requested: line.quantity,
-          available: product?.active ? product.available : 0,
+          available:
+            variant?.active && variant.productId === line.productId ? variant.available : 0,
         };
       })
       .filter((line) => line.available < line.requested);
@@ -131,10 +146,7 @@ export class StockService {
       await appendToOutbox(
         tx,
         outboxSource,
-        productChanged(
-          lines.map((line) => line.productId),
-          requestId,
-        ),
+        productChanged([...new Set(lines.map((line) => line.productId))], requestId),
       );
     }
     this.logger.info(

@@ -184,7 +184,7 @@ describe('admin mutations', () => {
 
   it('adjusts stock but never below the reserved units', async () => {
     const [id] = await insertProducts(harness.db, [{ sku: 'ADJ-1', onHand: 5 }]);
-    await harness.db.product.update({ where: { id: id! }, data: { reserved: 3 } });
+    await harness.db.productVariant.update({ where: { id: id! }, data: { reserved: 3 } });
     const ADJUST = `mutation($id: ID!, $delta: Int!) { adjustStock(productId: $id, delta: $delta) { product { stock } userErrors { code } } }`;
     const added = await harness.graphql<{ adjustStock: Payload }>(ADJUST, { id, delta: 4 }, ADMIN);
     expect(added.data?.adjustStock).toEqual({ product: { stock: 6 }, userErrors: [] });
@@ -196,7 +196,7 @@ describe('admin mutations', () => {
     expect(tooMany.data?.adjustStock.userErrors.map((error) => error.code)).toEqual([
       'INSUFFICIENT_STOCK',
     ]);
-    expect(await harness.db.product.findUniqueOrThrow({ where: { id: id! } })).toMatchObject({
+    expect(await harness.db.productVariant.findUniqueOrThrow({ where: { id: id! } })).toMatchObject({
       onHand: 9,
       reserved: 3,
     });

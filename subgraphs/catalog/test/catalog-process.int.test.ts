@@ -148,6 +148,9 @@ describe('catalog process', () => {
 
   it('reserves stock for an OrderPlaced from the bus once, however often it is delivered', async () => {
     const product = await database.prisma.product.findUniqueOrThrow({ where: { sku: 'PROC-1' } });
+    const variant = await database.prisma.productVariant.findUniqueOrThrow({
+      where: { sku: 'PROC-1' },
+    });
     const orderId = randomUUID();
     const placed = createEvent('OrderPlaced', orderId, {
       orderId,
@@ -155,6 +158,7 @@ describe('catalog process', () => {
       items: [
         {
           productId: product.id,
+          variantId: variant.id,
           quantity: 2,
           unitPrice: { amount: 6900, currency: 'EUR' },
           productName: product.name,
@@ -181,7 +185,7 @@ describe('catalog process', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(
-      await database.prisma.product.findUniqueOrThrow({ where: { id: product.id } }),
+      await database.prisma.productVariant.findUniqueOrThrow({ where: { id: variant.id } }),
     ).toMatchObject({ onHand: 3, reserved: 2 });
     expect(await database.prisma.stockReservation.count({ where: { orderId } })).toBe(1);
     expect(await database.prisma.outboxEvent.count({ where: { aggregateId: orderId } })).toBe(1);

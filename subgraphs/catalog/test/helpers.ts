@@ -108,7 +108,11 @@ export async function startCatalogHarness(): Promise<CatalogHarness> {
   };
 }
 
-/** Inserts categories and products directly (test setup, not the code under test); ids in input order. */
+/**
+ * Inserts categories and products directly (test setup, not the code under test); ids in input
+ * order. Each is a single-variant product as the variants migration leaves one: its variant has
+ * the product's id, sku, price and stock.
+ */
 export async function insertProducts(
   db: Db,
   products: Array<{
@@ -140,9 +144,18 @@ export async function insertProducts(
       priceAmount: product.priceAmount ?? 1000,
       currency: 'EUR',
       categoryId: product.categorySlug ? (categories.get(product.categorySlug) ?? null) : null,
-      onHand: product.onHand ?? 10,
     })),
-    select: { id: true, sku: true },
+    select: { id: true, sku: true, priceAmount: true },
+  });
+  const onHandBySku = new Map(products.map((product) => [product.sku, product.onHand ?? 10]));
+  await db.productVariant.createMany({
+    data: created.map((row) => ({
+      id: row.id,
+      productId: row.id,
+      sku: row.sku,
+      priceAmount: row.priceAmount,
+      onHand: onHandBySku.get(row.sku) ?? 0,
+    })),
   });
   const idBySku = new Map(created.map((row) => [row.sku, row.id]));
   return products.map((product) => idBySku.get(product.sku)!);

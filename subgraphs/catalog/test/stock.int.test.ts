@@ -40,7 +40,8 @@ function orderPlaced(
 // Generous waits: 50 transactions queue on one row lock and a pool of 20 connections.
 const reserve = (event: DomainEvent<'OrderPlaced'>) =>
   db.$transaction((tx) => stock.reserveForOrder(tx, event), { maxWait: 60_000, timeout: 60_000 });
-const product = (id: string) => db.product.findUniqueOrThrow({ where: { id } });
+// insertProducts' products have one variant each, with the product's id.
+const product = (id: string) => db.productVariant.findUniqueOrThrow({ where: { id } });
 const outboxTypes = async (aggregateId: string) =>
   (await db.outboxEvent.findMany({ where: { aggregateId }, orderBy: { sequence: 'asc' } })).map(
     (row) => row.type,
@@ -80,8 +81,8 @@ describe('stock reservations', () => {
     expect(outcome).toEqual({
       kind: 'rejected',
       unavailable: expect.arrayContaining([
-        { productId: scarce, requested: 2, available: 1 },
-        { productId: unknown, requested: 1, available: 0 },
+        { productId: scarce, variantId: scarce, requested: 2, available: 1 },
+        { productId: unknown, variantId: unknown, requested: 1, available: 0 },
       ]),
     });
     expect(outcome.kind === 'rejected' && outcome.unavailable).toHaveLength(2);
