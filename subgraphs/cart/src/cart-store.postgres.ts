@@ -4,7 +4,7 @@ import {
   MAX_CART_LINES,
   MAX_LINE_QUANTITY,
   sortLines,
-  unitsPerProduct,
+  unitsPerVariant,
   type CartLine,
   type CartStore,
   type LineChange,
@@ -21,14 +21,14 @@ const READ_REFRESH_AFTER = Prisma.raw(`interval '${CART_TTL_SECONDS - 24 * 60 * 
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 10_000 };
 
 interface LineRow {
-  product_id: string;
+  variant_id: string;
   quantity: number;
   added_at: Date;
 }
 
 function toLines(rows: LineRow[]): CartLine[] {
   return rows.map((row) => ({
-    productId: row.product_id,
+    variantId: row.variant_id,
     quantity: row.quantity,
     addedAt: row.added_at,
   }));
@@ -73,16 +73,16 @@ export class PostgresCartStore implements CartStore {
         UPDATE carts SET expires_at = now() + ${TTL}
         WHERE user_id = ${userId} AND expires_at > now() AND expires_at < now() + ${READ_REFRESH_AFTER}
       )
-      SELECT i.product_id, i.quantity, i.added_at
+      SELECT i.variant_id, i.quantity, i.added_at
       FROM cart_items i JOIN carts c ON c.user_id = i.user_id
       WHERE i.user_id = ${userId} AND c.expires_at > now()
-      ORDER BY i.added_at, i.product_id`;
+      ORDER BY i.added_at, i.variant_id`;
     return toLines(rows);
   }
 
   async changeLine(userId: string, change: LineChange): Promise<LineChangeResult> {
     return this.withLockedCart(userId, async (tx, lines) => {
-      const current = lines.find((line) => line.productId === change.productId);
+      const current = lines.find((line) => line.variantId === change.variantId);
       const wanted =
         change.mode === 'add' ? (current?.quantity ?? 0) + change.quantity : change.quantity;
       const refusal = refusalOf(lines, change, current, wanted);
@@ -92,20 +92,20 @@ export class PostgresCartStore implements CartStore {
       }
       const written = await tx.$queryRaw<LineRow[]>`
         WITH touched AS (UPDATE carts SET expires_at = now() + ${TTL} WHERE user_id = ${userId})
-        INSERT INTO cart_items (user_id, product_id, quantity) VALUES (${userId}, ${change.productId}, ${wanted})
-        ON CONFLICT (user_id, product_id) DO UPDATE SET quantity = EXCLUDED.quantity
-        RETURNING product_id, quantity, added_at`;
+        INSERT INTO cart_items (user_id, variant_id, quantity) VALUES (${userId}, ${change.variantId}, ${wanted})
+        ON CONFLICT (user_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity
+        RETURNING variant_id, quantity, added_at`;
       const others = lines.filter((line) => line !== current);
       return { lines: sortLines([...others, ...toLines(written)]), refusal: null };
     });
   }
 
-  async removeLine(userId: string, productId: string): Promise<CartLine[]> {
+  async removeLine(userId: string, variantId: string): Promise<CartLine[]> {
     return this.withLockedCart(userId, async (tx, lines) => {
       await tx.$executeRaw`
         WITH touched AS (UPDATE carts SET expires_at = now() + ${TTL} WHERE user_id = ${userId})
-        DELETE FROM cart_items WHERE user_id = ${userId} AND product_id = ${productId}`;
-      return lines.filter((line) => line.productId !== productId);
+        DELETE FROM cart_items WHERE user_id = ${userId} AND variant_id = ${variantId}`;
+      return lines.filter((line) => line.variantId !== variantId);
     });
   }
 
@@ -119,7 +119,7 @@ export class PostgresCartStore implements CartStore {
     orderId: string,
     items: OrderedItem[],
   ): Promise<boolean> {
-    const units = unitsPerProduct(items);
+    const units = unitsPerVariant(items);
     return this.withLockedCart(userId, async (tx) => {
       const marked = await tx.$executeRaw`
         INSERT INTO cart_order_removals (order_id, user_id) VALUES (${orderId}, ${userId})
@@ -127,8 +127,8 @@ export class PostgresCartStore implements CartStore {
       if (marked === 0) return false;
       await tx.$executeRaw`
         UPDATE cart_items i SET quantity = i.quantity - o.quantity
-        FROM unnest(${[...units.keys()]}::text[], ${[...units.values()]}::int[]) AS o(product_id, quantity)
-        WHERE i.user_id = ${userId} AND i.product_id = o.product_id`;
+        FROM unnest(${[...units.keys()]}::text[], ${[...units.values()]}::int[]) AS o(variant_id, quantity)
+        WHERE i.user_id = ${userId} AND i.variant_id = o.variant_id`;
       await tx.$executeRaw`
         WITH touched AS (UPDATE carts SET expires_at = now() + ${TTL} WHERE user_id = ${userId})
         DELETE FROM cart_items WHERE user_id = ${userId} AND quantity <= 0`;
@@ -162,8 +162,8 @@ export class PostgresCartStore implements CartStore {
         return work(tx, []);
       }
       const lines = await tx.$queryRaw<LineRow[]>`
-        SELECT product_id, quantity, added_at FROM cart_items
-        WHERE user_id = ${userId} ORDER BY added_at, product_id`;
+        SELECT variant_id, quantity, added_at FROM cart_items
+        WHERE user_id = ${userId} ORDER BY added_at, variant_id`;
       return work(tx, toLines(lines));
     }, TRANSACTION_OPTIONS);
   }

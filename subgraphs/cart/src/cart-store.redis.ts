@@ -6,7 +6,7 @@ import {
   MAX_CART_LINES,
   MAX_LINE_QUANTITY,
   sortLines,
-  unitsPerProduct,
+  unitsPerVariant,
   type CartLine,
   type CartStore,
   type LineChange,
@@ -16,7 +16,7 @@ import {
 } from './cart-store.ts';
 
 /*
- * One hash per cart: field = product id, value = "<quantity>:<addedAt epoch ms>". Every change is
+ * One hash per cart: field = variant id, value = "<quantity>:<addedAt epoch ms>". Every change is
  * one Lua script, which Redis runs atomically, with the limits checked inside it: two tabs adding
  * at once are serialised by Redis itself, so no update is lost or applied twice.
  */
@@ -27,12 +27,12 @@ redis.call('EXPIRE', KEYS[1], ARGV[1])
 return redis.call('HGETALL', KEYS[1])
 `;
 
-/** ARGV: productId, quantity, mode (add|set), available, maxQuantity, maxLines, ttlSeconds, nowMs. */
+/** ARGV: variantId, quantity, mode (add|set), available, maxQuantity, maxLines, ttlSeconds, nowMs. */
 const CHANGE_LINE = `
-local cart, productId, quantity, mode = KEYS[1], ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local cart, variantId, quantity, mode = KEYS[1], ARGV[1], tonumber(ARGV[2]), ARGV[3]
 local available, maxQuantity, maxLines = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local current, addedAt = 0, ARGV[8]
-local line = redis.call('HGET', cart, productId)
+local line = redis.call('HGET', cart, variantId)
 if line then
   local units, since = string.match(line, '^(%d+):(%d+)$')
   current, addedAt = tonumber(units), since
@@ -47,13 +47,13 @@ elseif wanted > maxQuantity then
 elseif wanted > current and wanted > available then
   refusal = 'STOCK'
 else
-  redis.call('HSET', cart, productId, string.format('%d:%s', wanted, addedAt))
+  redis.call('HSET', cart, variantId, string.format('%d:%s', wanted, addedAt))
 end
 redis.call('EXPIRE', cart, ARGV[7])
 return {refusal, redis.call('HGETALL', cart)}
 `;
 
-/** ARGV: productId, ttlSeconds. */
+/** ARGV: variantId, ttlSeconds. */
 const REMOVE_LINE = `
 redis.call('HDEL', KEYS[1], ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
@@ -61,7 +61,7 @@ return redis.call('HGETALL', KEYS[1])
 `;
 
 /**
- * KEYS: cart, the order's marker. ARGV: ttlSeconds, then productId, quantity pairs. The marker is
+ * KEYS: cart, the order's marker. ARGV: ttlSeconds, then variantId, quantity pairs. The marker is
  * set in the same script as the removal, so a redelivered OrderPlaced removes nothing twice.
  */
 const REMOVE_ORDERED = `
@@ -85,7 +85,7 @@ return 1
 interface CartScripts {
   cartRead(cart: string, ttlSeconds: number): Promise<string[]>;
   cartChangeLine(cart: string, ...args: (string | number)[]): Promise<[string, string[]]>;
-  cartRemoveLine(cart: string, productId: string, ttlSeconds: number): Promise<string[]>;
+  cartRemoveLine(cart: string, variantId: string, ttlSeconds: number): Promise<string[]>;
   cartRemoveOrdered(cart: string, marker: string, ...args: (string | number)[]): Promise<number>;
 }
 
@@ -110,7 +110,7 @@ function parseLines(flat: string[]): CartLine[] {
   for (let i = 0; i + 1 < flat.length; i += 2) {
     const [quantity, addedAt] = (flat[i + 1] ?? '').split(':');
     lines.push({
-      productId: flat[i] ?? '',
+      variantId: flat[i] ?? '',
       quantity: Number(quantity),
       addedAt: new Date(Number(addedAt)),
     });
@@ -184,7 +184,7 @@ export class RedisCartStore implements CartStore {
     const [refusal, flat] = await this.run(() =>
       this.scripts.cartChangeLine(
         this.cartKey(userId),
-        change.productId,
+        change.variantId,
         change.quantity,
         change.mode,
         change.available,
@@ -200,10 +200,10 @@ export class RedisCartStore implements CartStore {
     };
   }
 
-  async removeLine(userId: string, productId: string): Promise<CartLine[]> {
+  async removeLine(userId: string, variantId: string): Promise<CartLine[]> {
     return parseLines(
       await this.run(() =>
-        this.scripts.cartRemoveLine(this.cartKey(userId), productId, CART_TTL_SECONDS),
+        this.scripts.cartRemoveLine(this.cartKey(userId), variantId, CART_TTL_SECONDS),
       ),
     );
   }
@@ -217,7 +217,7 @@ export class RedisCartStore implements CartStore {
     orderId: string,
     items: OrderedItem[],
   ): Promise<boolean> {
-    const pairs = [...unitsPerProduct(items)].flat();
+    const pairs = [...unitsPerVariant(items)].flat();
     const applied = await this.run(() =>
       this.scripts.cartRemoveOrdered(
         this.cartKey(userId),

@@ -2,24 +2,27 @@ import type { Config } from '@microshop/config';
 import type { Db } from '@microshop/db';
 import type { Lifecycle, Logger } from '@microshop/runtime';
 
-/** A line at most holds this many units of one product. */
+/** A line at most holds this many units of one product variant. */
 export const MAX_LINE_QUANTITY = 99;
-/** A cart at most holds this many lines (distinct products). */
+/** A cart at most holds this many lines (distinct variants). */
 export const MAX_CART_LINES = 100;
 /** A cart nobody read or changed for this long is dropped (sliding: every use restarts the clock). */
 export const CART_TTL_SECONDS = 30 * 24 * 60 * 60;
 
-/** One line of a stored cart: what the cart keeps of a product is its id and a quantity. */
+/**
+ * One line of a stored cart: what the cart keeps of a product variant is its id and a quantity.
+ * (Lines stored before variants hold a product id, which is its single variant's id.)
+ */
 export interface CartLine {
-  productId: string;
+  variantId: string;
   quantity: number;
-  /** When the product first entered the cart: lines are listed in this order. */
+  /** When the variant first entered the cart: lines are listed in this order. */
   addedAt: Date;
 }
 
 /** A change of one line, checked against every limit inside the store's atomic operation. */
 export interface LineChange {
-  productId: string;
+  variantId: string;
   /** Units to add to the line (`add`) or the line's new quantity (`set`); at least 1. */
   quantity: number;
   mode: 'add' | 'set';
@@ -36,9 +39,9 @@ export interface LineChangeResult {
   refusal: LineChangeRefusal | null;
 }
 
-/** The units of each product an order took out of the cart. */
+/** The units of each variant an order took out of the cart. */
 export interface OrderedItem {
-  productId: string;
+  variantId: string;
   quantity: number;
 }
 
@@ -51,8 +54,8 @@ export interface CartStore extends Lifecycle {
   /** The cart's lines, oldest first (empty when there is no cart); restarts its expiry. */
   read(userId: string): Promise<CartLine[]>;
   changeLine(userId: string, change: LineChange): Promise<LineChangeResult>;
-  /** Removes one product's line (absent: nothing changes); returns the cart after it. */
-  removeLine(userId: string, productId: string): Promise<CartLine[]>;
+  /** Removes one variant's line (absent: nothing changes); returns the cart after it. */
+  removeLine(userId: string, variantId: string): Promise<CartLine[]>;
   clear(userId: string): Promise<void>;
   /**
    * Takes an order's units out of the cart (lines left with nothing are removed), once per order id:
@@ -71,15 +74,15 @@ export class CartStoreUnavailableError extends Error {
 /** Lines in the order a shopper added them (the id breaks ties so the order is stable). */
 export function sortLines(lines: CartLine[]): CartLine[] {
   return lines.sort(
-    (a, b) => a.addedAt.getTime() - b.addedAt.getTime() || a.productId.localeCompare(b.productId),
+    (a, b) => a.addedAt.getTime() - b.addedAt.getTime() || a.variantId.localeCompare(b.variantId),
   );
 }
 
-/** Sums the units per product, so an order listing a product twice removes both quantities. */
-export function unitsPerProduct(items: OrderedItem[]): Map<string, number> {
+/** Sums the units per variant, so an order listing a variant twice removes both quantities. */
+export function unitsPerVariant(items: OrderedItem[]): Map<string, number> {
   const units = new Map<string, number>();
   for (const item of items)
-    units.set(item.productId, (units.get(item.productId) ?? 0) + item.quantity);
+    units.set(item.variantId, (units.get(item.variantId) ?? 0) + item.quantity);
   return units;
 }
 

@@ -16,7 +16,12 @@ import {
   type LineChange,
   type LineChangeRefusal,
 } from './cart-store.ts';
-import { CatalogUnavailableError, type CatalogProduct, type Money } from './catalog-client.ts';
+import {
+  CatalogUnavailableError,
+  type CatalogProduct,
+  type CatalogVariant,
+  type Money,
+} from './catalog-client.ts';
 import { UserErrorCode } from './generated/resolvers-types.ts';
 import type { CartLoaders } from './loaders.ts';
 
@@ -31,9 +36,10 @@ export interface CartView {
   lines: CartLine[];
 }
 
-/** A line whose product the catalog sells now, with its current price. */
+/** A line whose variant the catalog sells now, with its current price. */
 export interface CartItemView {
   productId: string;
+  variantId: string;
   quantity: number;
   unitPrice: Money;
 }
@@ -52,7 +58,7 @@ export interface CartPayloadView {
 }
 
 /** The user error for each refusal of the store (which checks the limits atomically with the change). */
-const REFUSALS: Record<LineChangeRefusal, (product: CatalogProduct) => CartUserError> = {
+const REFUSALS: Record<LineChangeRefusal, (variant: CatalogVariant) => CartUserError> = {
   LINE_QUANTITY_LIMIT: () =>
     userError(
       UserErrorCode.INVALID_QUANTITY,
@@ -62,14 +68,14 @@ const REFUSALS: Record<LineChangeRefusal, (product: CatalogProduct) => CartUserE
   CART_LINE_LIMIT: () =>
     userError(
       UserErrorCode.CART_FULL,
-      `A cart holds at most ${MAX_CART_LINES} different products.`,
+      `A cart holds at most ${MAX_CART_LINES} different products (variants).`,
       ['productId'],
     ),
-  STOCK: (product) =>
+  STOCK: (variant) =>
     userError(
       UserErrorCode.INSUFFICIENT_STOCK,
-      product.stock > 0
-        ? `Only ${product.stock} units of this product are available.`
+      variant.stock > 0
+        ? `Only ${variant.stock} units of this product are available.`
         : 'This product is out of stock.',
       ['quantity'],
     ),
@@ -97,35 +103,51 @@ export class CartService {
     return this.readCart(ctx, userId);
   }
 
+  /** Adds units of a variant: the named one, or the product's only one. */
   async addToCart(
     ctx: RequestContext,
-    productId: string,
+    line: LineChoice,
     quantity: number,
   ): Promise<CartPayloadView> {
     const { userId } = requireUser(ctx.principal);
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) {
       return this.refuse(ctx, userId, invalidQuantity(1));
     }
-    return this.changeLine(ctx, userId, { productId, quantity, mode: 'add' });
+    return this.changeLine(ctx, userId, line, { quantity, mode: 'add' });
   }
 
   /** Sets a line's quantity; 0 removes the line. */
   async updateCartItem(
     ctx: RequestContext,
-    productId: string,
+    line: LineChoice,
     quantity: number,
   ): Promise<CartPayloadView> {
     const { userId } = requireUser(ctx.principal);
     if (!Number.isInteger(quantity) || quantity < 0 || quantity > MAX_LINE_QUANTITY) {
       return this.refuse(ctx, userId, invalidQuantity(0));
     }
-    if (quantity === 0) return this.removeFromCart(ctx, productId);
-    return this.changeLine(ctx, userId, { productId, quantity, mode: 'set' });
+    if (quantity === 0) return this.removeFromCart(ctx, line);
+    return this.changeLine(ctx, userId, line, { quantity, mode: 'set' });
   }
 
-  async removeFromCart(ctx: RequestContext, productId: string): Promise<CartPayloadView> {
+  /**
+   * Removes a variant's line: the named one (no catalog call: a line that is not there changes
+   * nothing), or the product's only one (which the catalog is asked for; a product it does not
+   * know has no line, so nothing changes).
+   */
+  async removeFromCart(ctx: RequestContext, line: LineChoice): Promise<CartPayloadView> {
     const { userId } = requireUser(ctx.principal);
-    const lines = await this.guard(ctx, () => this.store.removeLine(userId, productId));
+    let variantId = line.variantId;
+    if (!variantId) {
+      const product = await this.guard(ctx, () => this.loaders.productById.load(line.productId));
+      if (!product) return { cart: await this.readCart(ctx, userId), userErrors: [] };
+      const variant = chooseVariant(product, null);
+      if (typeof variant === 'string')
+        return this.refuse(ctx, userId, VARIANT_CHOICE_ERRORS[variant]);
+      variantId = variant.id;
+    }
+    const removed = variantId;
+    const lines = await this.guard(ctx, () => this.store.removeLine(userId, removed));
     return { cart: { userId, lines }, userErrors: [] };
   }
 
@@ -136,17 +158,24 @@ export class CartService {
   }
 
   /**
-   * The lines whose product the catalog sells now, priced now (one batched catalog call per request).
+   * The lines whose variant the catalog sells now, priced now (one batched catalog call per request).
    * Lines of products removed or deactivated since they were added are left out, not failed on.
    */
   async items(ctx: RequestContext, cart: CartView): Promise<CartItemView[]> {
-    const products = await this.guard(ctx, () =>
-      Promise.all(cart.lines.map((line) => this.loaders.productById.load(line.productId))),
+    const variants = await this.guard(ctx, () =>
+      Promise.all(cart.lines.map((line) => this.loaders.variantById.load(line.variantId))),
     );
     return cart.lines.flatMap((line, index) => {
-      const product = products[index];
-      return product
-        ? [{ productId: line.productId, quantity: line.quantity, unitPrice: product.price }]
+      const variant = variants[index];
+      return variant
+        ? [
+            {
+              productId: variant.productId,
+              variantId: variant.id,
+              quantity: line.quantity,
+              unitPrice: variant.price,
+            },
+          ]
         : [];
     });
   }
@@ -179,42 +208,44 @@ export class CartService {
   private async changeLine(
     ctx: RequestContext,
     userId: string,
-    change: Omit<LineChange, 'available'>,
+    line: LineChoice,
+    change: Omit<LineChange, 'available' | 'variantId'>,
   ): Promise<CartPayloadView> {
     const lines = await this.guard(ctx, () => this.store.read(userId));
-    // One batched catalog call: the product, and the other lines' for their currency.
-    const [product, ...others] = await this.guard(ctx, () =>
-      Promise.all(
-        [change.productId, ...lines.map((line) => line.productId)]
-          .filter((productId, index) => index === 0 || productId !== change.productId)
-          .map((productId) => this.loaders.productById.load(productId)),
-      ),
+    // Two catalog calls at once: the product with its variants, and the cart's lines for their currency.
+    const [product, others] = await this.guard(ctx, () =>
+      Promise.all([
+        this.loaders.productById.load(line.productId),
+        Promise.all(lines.map((stored) => this.loaders.variantById.load(stored.variantId))),
+      ]),
     );
     // Refused: the cart as it was just read.
     const refused = (error: CartUserError) => ({ cart: { userId, lines }, userErrors: [error] });
-    if (!product) {
+    if (!product?.active) {
       return refused(
         userError(UserErrorCode.PRODUCT_NOT_FOUND, 'No product with this id is for sale.', [
           'productId',
         ]),
       );
     }
-    const cartCurrency = others.find((other) => other)?.price.currency;
-    if (cartCurrency && cartCurrency !== product.price.currency) {
+    const variant = chooseVariant(product, line.variantId);
+    if (typeof variant === 'string') return refused(VARIANT_CHOICE_ERRORS[variant]);
+    const cartCurrency = others.find((other) => other && other.id !== variant.id)?.price.currency;
+    if (cartCurrency && cartCurrency !== variant.price.currency) {
       return refused(
         userError(
           UserErrorCode.MIXED_CURRENCIES,
-          `This cart holds products priced in ${cartCurrency}; this product is priced in ${product.price.currency}.`,
+          `This cart holds products priced in ${cartCurrency}; this product is priced in ${variant.price.currency}.`,
           ['productId'],
         ),
       );
     }
     const result = await this.guard(ctx, () =>
-      this.store.changeLine(userId, { ...change, available: product.stock }),
+      this.store.changeLine(userId, { ...change, variantId: variant.id, available: variant.stock }),
     );
     return {
       cart: { userId, lines: result.lines },
-      userErrors: result.refusal ? [REFUSALS[result.refusal](product)] : [],
+      userErrors: result.refusal ? [REFUSALS[result.refusal](variant)] : [],
     };
   }
 
@@ -246,6 +277,38 @@ export class CartService {
     }
   }
 }
+
+/** Which line a mutation means: a product and, unless it has only one, its variant. */
+export interface LineChoice {
+  productId: string;
+  variantId?: string | null;
+}
+
+/**
+ * The variant a cart mutation means: the named one, which must be the product's, or, when none is
+ * named, the product's only variant (the catalog's adjustStock applies the same rule).
+ */
+function chooseVariant(
+  product: CatalogProduct,
+  variantId: string | null | undefined,
+): CatalogVariant | 'not-found' | 'required' {
+  if (variantId) return product.variants.find((variant) => variant.id === variantId) ?? 'not-found';
+  const [only, ...others] = product.variants;
+  return only && others.length === 0 ? only : 'required';
+}
+
+const VARIANT_CHOICE_ERRORS: Record<'not-found' | 'required', CartUserError> = {
+  'not-found': userError(
+    UserErrorCode.VARIANT_NOT_FOUND,
+    'No variant with this id belongs to the product.',
+    ['variantId'],
+  ),
+  required: userError(
+    UserErrorCode.VARIANT_REQUIRED,
+    'This product comes in several variants: name one (variantId).',
+    ['variantId'],
+  ),
+};
 
 export function lineTotal(item: CartItemView): Money {
   return { amount: item.unitPrice.amount * item.quantity, currency: item.unitPrice.currency };

@@ -1,11 +1,13 @@
 import DataLoader from 'dataloader';
 import type { RequestContext } from '@microshop/runtime';
-import type { CatalogClient, CatalogProduct } from './catalog-client.ts';
+import type { CatalogClient, CatalogProduct, CatalogVariant } from './catalog-client.ts';
 
-/** Per request: all catalog lookups of one tick share one catalog call. */
+/** Per request: all catalog lookups of one tick share one catalog call per kind. */
 export interface CartLoaders {
-  /** Products sold now, by id (null: unknown or not sold). */
+  /** Products by id, sold now or not, with their variants (null: unknown). */
   productById: DataLoader<string, CatalogProduct | null>;
+  /** Variants sold now, by id (null: unknown or not sold). */
+  variantById: DataLoader<string, CatalogVariant | null>;
 }
 
 /** The loaders of one request, asking the catalog on the caller's behalf. */
@@ -14,6 +16,10 @@ export function createCartLoaders(catalog: CatalogClient, request: RequestContex
   return {
     productById: new DataLoader(async (ids) => {
       const found = await catalog.findProducts(ids, caller);
+      return ids.map((id) => found.get(id) ?? null);
+    }),
+    variantById: new DataLoader(async (ids) => {
+      const found = await catalog.findVariants(ids, caller);
       return ids.map((id) => found.get(id) ?? null);
     }),
   };

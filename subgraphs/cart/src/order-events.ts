@@ -1,4 +1,4 @@
-import type { DomainEvent, EventContext } from '@microshop/events';
+import { variantOf, type DomainEvent, type EventContext } from '@microshop/events';
 import type { CartStore } from './cart-store.ts';
 
 /**
@@ -18,7 +18,11 @@ export class CartSaga {
   ): Promise<void> => {
     if (event.type !== 'OrderPlaced') return;
     const { orderId, userId, items } = event.payload;
-    const applied = await this.store.removeOrderedItems(userId, orderId, items);
+    const applied = await this.store.removeOrderedItems(
+      userId,
+      orderId,
+      items.map((item) => ({ variantId: variantOf(item), quantity: item.quantity })),
+    );
     context.log.info(
       { orderId, userId, applied },
       applied ? 'ordered units left the cart' : 'order already applied to the cart',

@@ -7,11 +7,12 @@ export const resolvers: Resolvers = {
     cart: (_parent, _args, ctx) => ctx.carts.myCart(ctx),
   },
   Mutation: {
-    addToCart: (_parent, { productId, quantity }, ctx) =>
-      ctx.carts.addToCart(ctx, productId, quantity),
-    updateCartItem: (_parent, { productId, quantity }, ctx) =>
-      ctx.carts.updateCartItem(ctx, productId, quantity),
-    removeFromCart: (_parent, { productId }, ctx) => ctx.carts.removeFromCart(ctx, productId),
+    addToCart: (_parent, { productId, variantId, quantity }, ctx) =>
+      ctx.carts.addToCart(ctx, { productId, variantId }, quantity),
+    updateCartItem: (_parent, { productId, variantId, quantity }, ctx) =>
+      ctx.carts.updateCartItem(ctx, { productId, variantId }, quantity),
+    removeFromCart: (_parent, { productId, variantId }, ctx) =>
+      ctx.carts.removeFromCart(ctx, { productId, variantId }),
     clearCart: (_parent, _args, ctx) => ctx.carts.clearCart(ctx),
   },
   User: {
@@ -26,6 +27,7 @@ export const resolvers: Resolvers = {
   },
   CartItem: {
     product: (item) => ({ id: item.productId }),
+    variant: (item) => ({ id: item.variantId }),
     lineTotal: (item) => lineTotal(item),
   },
 };

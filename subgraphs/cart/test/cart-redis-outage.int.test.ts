@@ -113,14 +113,15 @@ describe('cart subgraph while Redis is down', () => {
   it('fails an OrderPlaced while Redis is down (so the bus retries it) and applies it once back', async () => {
     const userId = randomUUID();
     const product = randomUUID();
-    await store.changeLine(userId, { productId: product, quantity: 3, mode: 'add', available: 10 });
+    await store.changeLine(userId, { variantId: product, quantity: 3, mode: 'add', available: 10 });
     const orderId = randomUUID();
     const placed = createEvent('OrderPlaced', orderId, {
       orderId,
       userId,
       items: [
         {
-          productId: product,
+          productId: randomUUID(),
+          variantId: product,
           quantity: 2,
           unitPrice: { amount: 100, currency: 'EUR' },
           productName: 'P',
@@ -136,7 +137,7 @@ describe('cart subgraph while Redis is down', () => {
     );
     await redis.start(); // empty again: the cart is gone with the old server's memory
     await eventually(() =>
-      store.changeLine(userId, { productId: product, quantity: 3, mode: 'add', available: 10 }),
+      store.changeLine(userId, { variantId: product, quantity: 3, mode: 'add', available: 10 }),
     );
     await eventually(() => handle(null, placed, { log: logger }));
     expect((await store.read(userId)).map((line) => line.quantity)).toEqual([1]);

@@ -79,14 +79,14 @@ async function postgresHarness(): Promise<Harness> {
   };
 }
 
-const add = (productId: string, quantity: number, available = 1_000): LineChange => ({
-  productId,
+const add = (variantId: string, quantity: number, available = 1_000): LineChange => ({
+  variantId,
   quantity,
   mode: 'add',
   available,
 });
-const set = (productId: string, quantity: number, available = 1_000): LineChange => ({
-  productId,
+const set = (variantId: string, quantity: number, available = 1_000): LineChange => ({
+  variantId,
   quantity,
   mode: 'set',
   available,
@@ -107,7 +107,7 @@ describe.each([
   const user = () => randomUUID();
   const product = () => randomUUID();
   const quantities = async (userId: string) =>
-    (await store.read(userId)).map((line) => [line.productId, line.quantity]);
+    (await store.read(userId)).map((line) => [line.variantId, line.quantity]);
 
   it('reads an unknown cart as empty', async () => {
     expect(await store.read(user())).toEqual([]);
@@ -121,7 +121,7 @@ describe.each([
     await store.changeLine(userId, add(second, 1));
     const result = await store.changeLine(userId, add(first, 3));
     expect(result.refusal).toBeNull();
-    expect(result.lines.map((line) => [line.productId, line.quantity])).toEqual([
+    expect(result.lines.map((line) => [line.variantId, line.quantity])).toEqual([
       [first, 5],
       [second, 1],
     ]);
@@ -138,7 +138,7 @@ describe.each([
     await new Promise((resolve) => setTimeout(resolve, 5));
     await store.changeLine(userId, add(second, 2));
     const result = await store.changeLine(userId, set(first, 7));
-    expect(result.lines.map((line) => [line.productId, line.quantity])).toEqual([
+    expect(result.lines.map((line) => [line.variantId, line.quantity])).toEqual([
       [first, 7],
       [second, 2],
     ]);
@@ -174,8 +174,8 @@ describe.each([
     const [kept, removed] = [product(), product()];
     await store.changeLine(userId, add(kept, 1));
     await store.changeLine(userId, add(removed, 1));
-    expect((await store.removeLine(userId, removed)).map((line) => line.productId)).toEqual([kept]);
-    expect((await store.removeLine(userId, removed)).map((line) => line.productId)).toEqual([kept]);
+    expect((await store.removeLine(userId, removed)).map((line) => line.variantId)).toEqual([kept]);
+    expect((await store.removeLine(userId, removed)).map((line) => line.variantId)).toEqual([kept]);
     expect(await store.removeLine(user(), removed)).toEqual([]);
   });
 
@@ -197,10 +197,10 @@ describe.each([
     await store.changeLine(userId, add(untouched, 1));
     const orderId = randomUUID();
     const items = [
-      { productId: partly, quantity: 2 },
-      { productId: fully, quantity: 1 },
-      { productId: fully, quantity: 1 }, // the same product twice: both count
-      { productId: absent, quantity: 3 },
+      { variantId: partly, quantity: 2 },
+      { variantId: fully, quantity: 1 },
+      { variantId: fully, quantity: 1 }, // the same product twice: both count
+      { variantId: absent, quantity: 3 },
     ];
     expect(await store.removeOrderedItems(userId, orderId, items)).toBe(true);
     const after = await quantities(userId);
@@ -214,7 +214,7 @@ describe.each([
     expect(await store.removeOrderedItems(userId, orderId, items)).toBe(false);
     expect(await quantities(userId)).toEqual(after);
     expect(
-      await store.removeOrderedItems(userId, randomUUID(), [{ productId: partly, quantity: 9 }]),
+      await store.removeOrderedItems(userId, randomUUID(), [{ variantId: partly, quantity: 9 }]),
     ).toBe(true);
     expect(await quantities(userId)).toEqual([[untouched, 1]]);
   });
@@ -229,7 +229,7 @@ describe.each([
     await harness.expire(userId);
     expect(await store.read(userId)).toEqual([]);
     const result = await store.changeLine(userId, add(product(), 1));
-    expect(result.lines.map((line) => line.productId)).not.toContain(id);
+    expect(result.lines.map((line) => line.variantId)).not.toContain(id);
     expect(result.lines).toHaveLength(1);
   });
 
@@ -267,7 +267,7 @@ describe.each([
     expect(refused[0]!.lines).toHaveLength(MAX_CART_LINES);
     const lines = await store.read(userId);
     expect(lines).toHaveLength(MAX_CART_LINES);
-    expect((await store.changeLine(userId, add(lines[0]!.productId, 1))).refusal).toBeNull();
+    expect((await store.changeLine(userId, add(lines[0]!.variantId, 1))).refusal).toBeNull();
     expect((await store.changeLine(userId, add(product(), 1))).refusal).toBe('CART_LINE_LIMIT');
   });
 });

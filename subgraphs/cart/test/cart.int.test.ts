@@ -114,8 +114,11 @@ describe.each([
       query: string,
       variables?: Record<string, unknown>,
     ) => postGraphQL<T>(server.url, query, { token, variables });
-    const mutate = async (query: string, variables?: Record<string, unknown>): Promise<Payload> => {
-      const result = await call(query, variables);
+    const mutate = async <T = Payload>(
+      query: string,
+      variables?: Record<string, unknown>,
+    ): Promise<T> => {
+      const result = await call<Record<string, T>>(query, variables);
       expect(result.errors).toBeUndefined();
       return Object.values(result.data ?? {})[0]!;
     };
@@ -189,6 +192,64 @@ describe.each([
       userErrors: [],
     });
     expect(lines(await shopper.cart())).toEqual([]);
+  });
+
+  it('holds one line per variant: a multi-variant product needs variantId, an unknown or foreign one is refused', async () => {
+    const shopper = await signIn();
+    const shirt = catalog.addProduct({ priceAmount: 2_000, stock: 5 });
+    const large = catalog.addVariant(shirt, { priceAmount: 2_500, stock: 1 });
+    const other = catalog.addProduct();
+    const VARIANT_ADD = `mutation($productId: ID!, $variantId: ID, $quantity: Int!) { addToCart(productId: $productId, variantId: $variantId, quantity: $quantity) { cart { items { variant { id } quantity lineTotal { amount } } } userErrors { field code } } }`;
+    type VariantPayload = {
+      cart: {
+        items: { variant: { id: string }; quantity: number; lineTotal: { amount: number } }[];
+      };
+      userErrors: { field: string[]; code: string }[];
+    };
+    const add = (variables: Record<string, unknown>) =>
+      shopper.mutate<VariantPayload>(VARIANT_ADD, variables);
+
+    for (const [variantId, code] of [
+      [undefined, 'VARIANT_REQUIRED'],
+      [other, 'VARIANT_NOT_FOUND'],
+      [randomUUID(), 'VARIANT_NOT_FOUND'],
+    ] as const) {
+      const refused = await add({ productId: shirt, variantId, quantity: 1 });
+      expect(refused.userErrors).toEqual([{ field: ['variantId'], code }]);
+      expect(refused.cart.items).toEqual([]);
+    }
+
+    await add({ productId: shirt, variantId: shirt, quantity: 2 });
+    const both = await add({ productId: shirt, variantId: large, quantity: 1 });
+    expect(both.userErrors).toEqual([]);
+    expect(both.cart.items).toEqual([
+      { variant: { id: shirt }, quantity: 2, lineTotal: { amount: 4_000 } },
+      { variant: { id: large }, quantity: 1, lineTotal: { amount: 2_500 } },
+    ]);
+    // The stock that limits a line is its variant's.
+    expect((await add({ productId: shirt, variantId: large, quantity: 1 })).userErrors).toEqual([
+      { field: ['quantity'], code: 'INSUFFICIENT_STOCK' },
+    ]);
+
+    const UPDATE_VARIANT = `mutation($productId: ID!, $variantId: ID, $quantity: Int!) { updateCartItem(productId: $productId, variantId: $variantId, quantity: $quantity) { userErrors { code } } }`;
+    const REMOVE_VARIANT = `mutation($productId: ID!, $variantId: ID) { removeFromCart(productId: $productId, variantId: $variantId) { cart { items { variant { id } quantity } } userErrors { code } } }`;
+    expect(
+      (
+        await shopper.mutate<{ userErrors: { code: string }[] }>(UPDATE_VARIANT, {
+          productId: shirt,
+          quantity: 3,
+        })
+      ).userErrors,
+    ).toEqual([{ code: 'VARIANT_REQUIRED' }]);
+    await shopper.mutate(UPDATE_VARIANT, { productId: shirt, variantId: shirt, quantity: 3 });
+    const removed = await shopper.mutate<{
+      cart: { items: { variant: { id: string }; quantity: number }[] };
+      userErrors: unknown[];
+    }>(REMOVE_VARIANT, { productId: shirt, variantId: large });
+    expect(removed).toEqual({
+      cart: { items: [{ variant: { id: shirt }, quantity: 3 }] },
+      userErrors: [],
+    });
   });
 
   it('fills a cart in one currency: another is refused MIXED_CURRENCIES, and a repriced line has no subtotal', async () => {
@@ -306,8 +367,9 @@ describe.each([
     // Filling the cart goes straight to the store (100 HTTP round trips would only slow the test down).
     for (let line = 0; line < MAX_CART_LINES; line += 1) {
       const productId = catalog.addProduct();
+      // The double's products have one variant each, with the product's id.
       await harness.store.changeLine(shopper.userId, {
-        productId,
+        variantId: productId,
         quantity: 1,
         mode: 'add',
         available: 50,
@@ -402,9 +464,12 @@ describe.each([
       expect(errorCodes(add)).toEqual(['SERVICE_UNAVAILABLE']);
       expect(add.errors?.[0]?.message).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|fetch/);
       expect(errorCodes(await shopper.call(CART))).toEqual(['SERVICE_UNAVAILABLE']);
-      // Removing a line needs no catalog (as long as no price is asked for).
-      const remove = `mutation($productId: ID!) { removeFromCart(productId: $productId) { cart { id } userErrors { code } } }`;
-      const removed = await shopper.call(remove, { productId: randomUUID() });
+      // Removing a named variant's line needs no catalog (as long as no price is asked for).
+      const remove = `mutation($productId: ID!, $variantId: ID) { removeFromCart(productId: $productId, variantId: $variantId) { cart { id } userErrors { code } } }`;
+      const removed = await shopper.call(remove, {
+        productId: randomUUID(),
+        variantId: randomUUID(),
+      });
       expect(removed.errors).toBeUndefined();
       expect(removed.data).toEqual({
         removeFromCart: { cart: { id: shopper.userId }, userErrors: [] },

@@ -506,7 +506,12 @@ export class ProductService {
     const current = await this.repository.findVariantsByIds([id]);
     const variant = current[0];
     if (!variant) errors.push(variantChoiceError('not-found', ['id']));
-    if (errors.length === 0 && sku && sku !== variant?.sku && (await this.repository.existsWithSku(sku)))
+    if (
+      errors.length === 0 &&
+      sku &&
+      sku !== variant?.sku &&
+      (await this.repository.existsWithSku(sku))
+    )
       errors.push(skuTaken(sku));
     if (!variant || errors.length > 0) return { variant: null, userErrors: errors };
     return this.writeVariant(ctx, variant.productId, sku ?? variant.sku, async (tx, variants) => {
@@ -632,7 +637,12 @@ function placeOptions(
 }
 
 function validateSku(sku: string): CatalogUserError[] {
-  return validateText({ sku }, LIMITS.sku, UserErrorCode.INVALID_SKU, /^[A-Za-z0-9][A-Za-z0-9._-]*$/);
+  return validateText(
+    { sku },
+    LIMITS.sku,
+    UserErrorCode.INVALID_SKU,
+    /^[A-Za-z0-9][A-Za-z0-9._-]*$/,
+  );
 }
 
 function validateInitialStock(initialStock: number): CatalogUserError[] {
@@ -653,7 +663,11 @@ export function variantChoiceError(
   field: string[],
 ): CatalogUserError {
   return reason === 'not-found'
-    ? userError(UserErrorCode.VARIANT_NOT_FOUND, 'No variant with this id belongs to the product', field)
+    ? userError(
+        UserErrorCode.VARIANT_NOT_FOUND,
+        'No variant with this id belongs to the product',
+        field,
+      )
     : userError(
         UserErrorCode.VARIANT_REQUIRED,
         'The product has several variants: name one (variantId)',

@@ -196,10 +196,12 @@ describe('admin mutations', () => {
     expect(tooMany.data?.adjustStock.userErrors.map((error) => error.code)).toEqual([
       'INSUFFICIENT_STOCK',
     ]);
-    expect(await harness.db.productVariant.findUniqueOrThrow({ where: { id: id! } })).toMatchObject({
-      onHand: 9,
-      reserved: 3,
-    });
+    expect(await harness.db.productVariant.findUniqueOrThrow({ where: { id: id! } })).toMatchObject(
+      {
+        onHand: 9,
+        reserved: 3,
+      },
+    );
   });
 });
 

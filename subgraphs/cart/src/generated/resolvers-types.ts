@@ -18,7 +18,7 @@ export type Scalars = {
 };
 
 /**
- * A signed-in user's shopping cart. It holds product ids and quantities only: prices always come from the
+ * A signed-in user's shopping cart. It holds variant ids and quantities only: prices always come from the
  * catalog at the time of reading, so a price change shows in every cart at once. Lines whose product is no
  * longer sold (removed or deactivated) are not listed and not counted.
  */
@@ -34,15 +34,17 @@ export type Cart = {
   totalQuantity: Scalars['Int']['output'];
 };
 
-/** One line of a cart: a product and how many of it. */
+/** One line of a cart: a variant of a product and how many of it. */
 export type CartItem = {
   __typename?: 'CartItem';
-  /** The product's current price times the quantity. */
+  /** The variant's current price times the quantity. */
   lineTotal: Money;
-  /** The product, resolved by the catalog subgraph with its current name, price and stock. */
+  /** The product, resolved by the catalog subgraph with its current name and stock. */
   product: Product;
-  /** How many units of the product are in the cart (1 to 99). */
+  /** How many units of the variant are in the cart (1 to 99). */
   quantity: Scalars['Int']['output'];
+  /** The variant of the product, resolved by the catalog subgraph with its current SKU, options, price and stock. */
+  variant: ProductVariant;
 };
 
 /**
@@ -55,7 +57,9 @@ export type CartPayload = {
   cart?: Maybe<Cart>;
   /**
    * Why the change was refused, if it was: INVALID_QUANTITY (a line holds 1 to 99 units), CART_FULL
-   * (at most 100 lines), PRODUCT_NOT_FOUND (unknown or no longer sold), INSUFFICIENT_STOCK.
+   * (at most 100 lines), PRODUCT_NOT_FOUND (unknown or no longer sold), VARIANT_NOT_FOUND (not a
+   * variant of the product), VARIANT_REQUIRED (the product has several variants and none was named),
+   * INSUFFICIENT_STOCK.
    */
   userErrors: Array<UserError>;
 };
@@ -72,18 +76,18 @@ export type Money = {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
-   * Adds `quantity` (1 to 99) units of a product to the caller's cart, on top of what the line already holds.
-   * Refused as a whole when the line would exceed 99 units or the available stock, or the cart 100 lines,
-   * or when the product is priced in another currency than the cart's other products (MIXED_CURRENCIES).
+   * Adds `quantity` (1 to 99) units of a product variant to the caller's cart, on top of what its line already
+   * holds. Refused as a whole when the line would exceed 99 units or the variant's available stock, or the cart
+   * 100 lines, or when the product is priced in another currency than the cart's other products (MIXED_CURRENCIES).
    */
   addToCart: CartPayload;
   /** Removes every line from the caller's cart. */
   clearCart: CartPayload;
-  /** Removes a product's line from the caller's cart; removing a product that is not in the cart changes nothing. */
+  /** Removes a product variant's line from the caller's cart; removing one that is not in the cart changes nothing. */
   removeFromCart: CartPayload;
   /**
-   * Sets the quantity of a product in the caller's cart (0 removes the line; a product not yet in the cart is added).
-   * Refused like addToCart.
+   * Sets the quantity of a product variant in the caller's cart (0 removes the line; a variant not yet in the cart
+   * is added). Refused like addToCart.
    */
   updateCartItem: CartPayload;
 };
@@ -92,23 +96,36 @@ export type Mutation = {
 export type MutationAddToCartArgs = {
   productId: Scalars['ID']['input'];
   quantity: Scalars['Int']['input'];
+  variantId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
 export type MutationRemoveFromCartArgs = {
   productId: Scalars['ID']['input'];
+  variantId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
 export type MutationUpdateCartItemArgs = {
   productId: Scalars['ID']['input'];
   quantity: Scalars['Int']['input'];
+  variantId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** A product of the catalog. The cart holds only its id; every other field is resolved by the catalog subgraph. */
 export type Product = {
   __typename?: 'Product';
   /** The product's id in the catalog. */
+  id: Scalars['ID']['output'];
+};
+
+/**
+ * A variant of a product (size, colour...): what a cart line holds. The cart holds only its id; every other field
+ * is resolved by the catalog subgraph.
+ */
+export type ProductVariant = {
+  __typename?: 'ProductVariant';
+  /** The variant's id in the catalog. */
   id: Scalars['ID']['output'];
 };
 
@@ -154,7 +171,11 @@ export const UserErrorCode = {
   /** The products involved are priced in more than one currency. */
   MIXED_CURRENCIES: 'MIXED_CURRENCIES',
   /** No product with this id is known (to the cart: none with this id is for sale). */
-  PRODUCT_NOT_FOUND: 'PRODUCT_NOT_FOUND'
+  PRODUCT_NOT_FOUND: 'PRODUCT_NOT_FOUND',
+  /** No variant with this id belongs to the product (or, by its id alone, exists). */
+  VARIANT_NOT_FOUND: 'VARIANT_NOT_FOUND',
+  /** The product has more than one variant: the variant must be named (variantId). */
+  VARIANT_REQUIRED: 'VARIANT_REQUIRED'
 } as const;
 
 export type UserErrorCode = typeof UserErrorCode[keyof typeof UserErrorCode];
@@ -262,6 +283,7 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Product: ResolverTypeWrapper<ProductReference>;
+  ProductVariant: ResolverTypeWrapper<ProductVariant>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<UserReference>;
   UserError: ResolverTypeWrapper<UserError>;
@@ -280,6 +302,7 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   Mutation: Record<PropertyKey, never>;
   Product: ProductReference;
+  ProductVariant: ProductVariant;
   Query: Record<PropertyKey, never>;
   User: UserReference;
   UserError: UserError;
@@ -297,6 +320,7 @@ export type CartItemResolvers<ContextType = CartContext, ParentType extends Reso
   lineTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  variant?: Resolver<ResolversTypes['ProductVariant'], ParentType, ContextType>;
 }>;
 
 export type CartPayloadResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['CartPayload'] = ResolversParentTypes['CartPayload']> = ResolversObject<{
@@ -317,6 +341,10 @@ export type MutationResolvers<ContextType = CartContext, ParentType extends Reso
 }>;
 
 export type ProductResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['Product'] = ResolversParentTypes['Product']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type ProductVariantResolvers<ContextType = CartContext, ParentType extends ResolversParentTypes['ProductVariant'] = ResolversParentTypes['ProductVariant']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
@@ -344,6 +372,7 @@ export type Resolvers<ContextType = CartContext> = ResolversObject<{
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
+  ProductVariant?: ProductVariantResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;

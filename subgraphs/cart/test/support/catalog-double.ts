@@ -11,8 +11,9 @@ import {
 /**
  * A stand-in for the catalog subgraph (built in parallel by another engineer): a real subgraph
  * server over HTTP, verifying tokens like every subgraph, that answers federation `_entities`
- * queries for Product over products the test controls, and records who called it. The
- * whole-stack e2e tests run the cart against the real catalog.
+ * queries for Product and ProductVariant over products the test controls, and records who called
+ * it. Each product has one variant with the product's own id (as the variants migration leaves a
+ * product), unless more are added. The whole-stack e2e tests run the cart against the real catalog.
  */
 export interface CatalogProductState {
   id: string;
@@ -20,6 +21,8 @@ export interface CatalogProductState {
   currency: string;
   stock: number;
   active: boolean;
+  /** Further variants (id, price and stock) beyond the one with the product's id. */
+  variants?: Array<{ id: string; priceAmount: number; stock: number }>;
 }
 
 const typeDefs = parse(/* GraphQL */ `
@@ -31,6 +34,12 @@ const typeDefs = parse(/* GraphQL */ `
   }
   type Product @key(fields: "id") {
     id: ID!
+    active: Boolean!
+    variants: [ProductVariant!]!
+  }
+  type ProductVariant @key(fields: "id") {
+    id: ID!
+    product: Product!
     price: Money!
     stock: Int!
     active: Boolean!
@@ -75,17 +84,44 @@ export class CatalogDouble {
     Object.assign(product, change);
   }
 
+  /** Gives the product a second (third...) variant; returns its id. */
+  addVariant(productId: string, state: { priceAmount?: number; stock?: number } = {}): string {
+    const product = this.products.get(productId);
+    if (!product) throw new Error(`no product ${productId} in the catalog double`);
+    const id = randomUUID();
+    product.variants = [
+      ...(product.variants ?? []),
+      { id, priceAmount: state.priceAmount ?? product.priceAmount, stock: state.stock ?? 50 },
+    ];
+    return id;
+  }
+
+  private variantsOf(product: CatalogProductState) {
+    return [
+      { id: product.id, priceAmount: product.priceAmount, stock: product.stock },
+      ...(product.variants ?? []),
+    ].map((variant) => ({
+      id: variant.id,
+      product: { id: product.id },
+      price: { amount: variant.priceAmount, currency: product.currency },
+      stock: variant.stock,
+      active: product.active,
+    }));
+  }
+
   private view(id: string) {
     if (this.failing) throw new Error('catalog double told to fail');
     const product = this.products.get(id);
-    return product
-      ? {
-          id,
-          price: { amount: product.priceAmount, currency: product.currency },
-          stock: product.stock,
-          active: product.active,
-        }
-      : null;
+    return product ? { id, active: product.active, variants: this.variantsOf(product) } : null;
+  }
+
+  private variantView(id: string) {
+    if (this.failing) throw new Error('catalog double told to fail');
+    for (const product of this.products.values()) {
+      const variant = this.variantsOf(product).find((candidate) => candidate.id === id);
+      if (variant) return variant;
+    }
+    return null;
   }
 
   /** Starts listening (again on the same port after a stop, so a client's URL stays valid). */
@@ -97,6 +133,9 @@ export class CatalogDouble {
         resolvers: {
           Query: { product: (_: unknown, { id }: { id: string }) => this.view(id) },
           Product: { __resolveReference: ({ id }: { id: string }) => this.view(id) },
+          ProductVariant: {
+            __resolveReference: ({ id }: { id: string }) => this.variantView(id),
+          },
         },
         verifier: this.verifier,
         logger: createLogger('catalog-double', { logLevel: 'silent' }),
