@@ -9,6 +9,10 @@ export type OrderStatusChangeRecord = Prisma.OrderStatusChangeModel;
 export interface NewOrderLine {
   productId: string;
   productName: string;
+  variantId: string;
+  variantSku: string;
+  variantTitle: string;
+  selectedOptions: Array<{ name: string; value: string }>;
   unitPriceAmount: number;
   quantity: number;
 }
@@ -54,6 +58,10 @@ export class OrderRepository {
             position: index + 1,
             productId: line.productId,
             productName: line.productName,
+            variantId: line.variantId,
+            variantSku: line.variantSku,
+            variantTitle: line.variantTitle,
+            selectedOptions: line.selectedOptions,
             unitPriceAmount: line.unitPriceAmount,
             currency: order.currency,
             quantity: line.quantity,

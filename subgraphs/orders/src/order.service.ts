@@ -137,13 +137,13 @@ export class OrderService {
         userErrors: [userError(UserErrorCode.EMPTY_CART, 'The cart is empty')],
       };
     }
-    const productIds = [...new Set(cart.map((line) => line.productId))];
-    const products = await this.upstream.products(ctx, productIds);
-    const productById = new Map(
-      products.flatMap((product) => (product ? [[product.id, product]] : [])),
+    const variantIds = [...new Set(cart.map((line) => line.variantId))];
+    const variants = await this.upstream.variants(ctx, variantIds);
+    const variantById = new Map(
+      variants.flatMap((variant) => (variant ? [[variant.id, variant]] : [])),
     );
 
-    const unavailable = productIds.filter((id) => !productById.has(id));
+    const unavailable = variantIds.filter((id) => !variantById.has(id));
     if (unavailable.length > 0) {
       return {
         order: null,
@@ -156,12 +156,16 @@ export class OrderService {
       };
     }
     const lines = cart.map((line) => {
-      const product = productById.get(line.productId)!;
+      const variant = variantById.get(line.variantId)!;
       return {
-        productId: product.id,
-        productName: product.name,
-        unitPriceAmount: product.price.amount,
-        currency: product.price.currency,
+        productId: variant.product.id,
+        productName: variant.product.name,
+        variantId: variant.id,
+        variantSku: variant.sku,
+        variantTitle: variant.title,
+        selectedOptions: variant.selectedOptions,
+        unitPriceAmount: variant.price.amount,
+        currency: variant.price.currency,
         quantity: line.quantity,
       };
     });
@@ -204,6 +208,7 @@ export class OrderService {
               userId: caller.userId,
               items: lines.map((line) => ({
                 productId: line.productId,
+                variantId: line.variantId,
                 quantity: line.quantity,
                 productName: line.productName,
                 unitPrice: { amount: line.unitPriceAmount, currency },

@@ -36,6 +36,9 @@ export const resolvers: Resolvers = {
 
   OrderItem: {
     product: (item) => ({ id: item.productId }),
+    variant: (item) => ({ id: item.variantId }),
+    // Written by placeOrder as the catalog's [{name, value}] (see NewOrderLine).
+    selectedOptions: (item) => item.selectedOptions as Array<{ name: string; value: string }>,
     unitPrice: (item) => ({ amount: item.unitPriceAmount, currency: item.currency }),
     lineTotal: (item) => ({
       amount: item.unitPriceAmount * item.quantity,

@@ -53,21 +53,26 @@ async function requestSubgraph<TData>(
 
 export interface CartLine {
   productId: string;
+  variantId: string;
   quantity: number;
 }
 
-export interface ProductSnapshot {
+/** A product variant as an order line records it. */
+export interface VariantSnapshot {
   id: string;
-  name: string;
+  sku: string;
+  title: string;
+  selectedOptions: Array<{ name: string; value: string }>;
   price: { amount: number; currency: string };
+  product: { id: string; name: string };
 }
 
-/** The carts and product snapshots placeOrder needs, from the cart and catalog subgraphs. */
+/** The carts and variant snapshots placeOrder needs, from the cart and catalog subgraphs. */
 export interface ShopUpstream {
   /** The caller's cart (the cart subgraph identifies them by their token). */
   cartOf(ctx: RequestContext): Promise<CartLine[]>;
-  /** One entry per id, in the same order; null for a product the catalog no longer sells. */
-  products(ctx: RequestContext, ids: readonly string[]): Promise<(ProductSnapshot | null)[]>;
+  /** One entry per variant id, in the same order; null for one the catalog does not know. */
+  variants(ctx: RequestContext, ids: readonly string[]): Promise<(VariantSnapshot | null)[]>;
 }
 
 // The cart subgraph's own root field: the caller's cart, checked against their token.
@@ -78,21 +83,33 @@ const CART_QUERY = /* GraphQL */ `
         product {
           id
         }
+        variant {
+          id
+        }
         quantity
       }
     }
   }
 `;
 
-const PRODUCTS_QUERY = /* GraphQL */ `
-  query ProductsForOrder($representations: [_Any!]!) {
+const VARIANTS_QUERY = /* GraphQL */ `
+  query VariantsForOrder($representations: [_Any!]!) {
     _entities(representations: $representations) {
-      ... on Product {
+      ... on ProductVariant {
         id
-        name
+        sku
+        title
+        selectedOptions {
+          name
+          value
+        }
         price {
           amount
           currency
+        }
+        product {
+          id
+          name
         }
       }
     }
@@ -103,23 +120,26 @@ export function createShopUpstream(urls: { cart: string; catalog: string }): Sho
   return {
     async cartOf(ctx) {
       const data = await requestSubgraph<{
-        cart: { items: { product: { id: string }; quantity: number }[] } | null;
+        cart: {
+          items: { product: { id: string }; variant: { id: string }; quantity: number }[];
+        } | null;
       }>(ctx, 'cart', urls.cart, CART_QUERY, {});
       if (!data.cart) throw new Error('cart subgraph returned no cart for the caller');
       return data.cart.items.map((item) => ({
         productId: item.product.id,
+        variantId: item.variant.id,
         quantity: item.quantity,
       }));
     },
 
-    async products(ctx, ids) {
+    async variants(ctx, ids) {
       if (ids.length === 0) return [];
-      const data = await requestSubgraph<{ _entities: (ProductSnapshot | null)[] }>(
+      const data = await requestSubgraph<{ _entities: (VariantSnapshot | null)[] }>(
         ctx,
         'catalog',
         urls.catalog,
-        PRODUCTS_QUERY,
-        { representations: ids.map((id) => ({ __typename: 'Product', id })) },
+        VARIANTS_QUERY,
+        { representations: ids.map((id) => ({ __typename: 'ProductVariant', id })) },
       );
       return ids.map((_id, index) => data._entities[index] ?? null);
     },

@@ -98,7 +98,16 @@ it(
             currency: 'EUR',
             totalAmount: 990,
             lines: [
-              { productId: randomUUID(), productName: 'Spoon', unitPriceAmount: 990, quantity: 1 },
+              {
+                productId: randomUUID(),
+                productName: 'Spoon',
+                variantId: randomUUID(),
+                variantSku: 'SPOON-1',
+                variantTitle: 'Default',
+                selectedOptions: [],
+                unitPriceAmount: 990,
+                quantity: 1,
+              },
             ],
           });
           ids.push(order.id);

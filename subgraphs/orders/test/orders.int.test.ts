@@ -19,7 +19,10 @@ const ORDER_FIELDS = /* GraphQL */ `
   id
   status
   total { amount currency }
-  items { product { id } productName unitPrice { amount currency } quantity lineTotal { amount currency } }
+  items {
+    product { id } productName variant { id } variantSku variantTitle selectedOptions { name value }
+    unitPrice { amount currency } quantity lineTotal { amount currency }
+  }
   statusHistory { status reason at }
   user { id }
   createdAt
@@ -56,8 +59,19 @@ interface PlacePayload {
   placeOrder: { order: OrderView | null; userErrors: { code: string }[] };
 }
 
-const MUG = { id: randomUUID(), name: 'Mug', price: { amount: 1250, currency: 'EUR' } };
-const TEA = { id: randomUUID(), name: 'Tea', price: { amount: 499, currency: 'EUR' } };
+/** Variants as the catalog answers for them (each of its own product). */
+function variant(name: string, amount: number, options: Array<{ name: string; value: string }>) {
+  return {
+    id: randomUUID(),
+    sku: `${name.toUpperCase()}-1`,
+    title: options.map((option) => option.value).join(' / ') || 'Default',
+    selectedOptions: options,
+    price: { amount, currency: 'EUR' },
+    product: { id: randomUUID(), name },
+  };
+}
+const MUG = variant('Mug', 1250, [{ name: 'Colour', value: 'Blue' }]);
+const TEA = variant('Tea', 499, []);
 
 let db: TestDatabase;
 let authority: TestAuthority;
@@ -65,7 +79,7 @@ let server: RunningServer;
 let cart: RunningHttp;
 let catalog: RunningHttp;
 let catalogCalls = 0;
-const carts = new Map<string, { productId: string; quantity: number }[]>();
+const carts = new Map<string, { variantId: string; quantity: number }[]>();
 const alice: Principal = { userId: randomUUID(), role: 'CUSTOMER' };
 const bob: Principal = { userId: randomUUID(), role: 'CUSTOMER' };
 const admin: Principal = { userId: randomUUID(), role: 'ADMIN' };
@@ -87,7 +101,7 @@ async function place(principal: Principal, idempotencyKey: string, paymentToken 
 }
 
 async function placeFor(principal: Principal): Promise<OrderView> {
-  carts.set(principal.userId, [{ productId: MUG.id, quantity: 1 }]);
+  carts.set(principal.userId, [{ variantId: MUG.id, quantity: 1 }]);
   const { order } = await place(principal, randomUUID());
   return order!;
 }
@@ -111,7 +125,8 @@ beforeAll(async () => {
       data: {
         cart: {
           items: items.map((item) => ({
-            product: { id: item.productId },
+            product: { id: [MUG, TEA].find((known) => known.id === item.variantId)?.product.id },
+            variant: { id: item.variantId },
             quantity: item.quantity,
           })),
         },
@@ -149,8 +164,8 @@ afterAll(async () => {
 describe('placeOrder', () => {
   it('snapshots the cart at catalog prices in one catalog call, PENDING with an OrderPlaced event', async () => {
     carts.set(alice.userId, [
-      { productId: MUG.id, quantity: 2 },
-      { productId: TEA.id, quantity: 1 },
+      { variantId: MUG.id, quantity: 2 },
+      { variantId: TEA.id, quantity: 1 },
     ]);
     const callsBefore = catalogCalls;
     const { order, userErrors } = await place(alice, 'checkout-1', 'tok_visa');
@@ -162,8 +177,26 @@ describe('placeOrder', () => {
       user: { id: alice.userId },
       statusHistory: [{ status: 'PENDING', reason: null }],
       items: [
-        { product: { id: MUG.id }, productName: 'Mug', quantity: 2, lineTotal: { amount: 2500 } },
-        { product: { id: TEA.id }, productName: 'Tea', quantity: 1, lineTotal: { amount: 499 } },
+        {
+          product: { id: MUG.product.id },
+          productName: 'Mug',
+          variant: { id: MUG.id },
+          variantSku: 'MUG-1',
+          variantTitle: 'Blue',
+          selectedOptions: [{ name: 'Colour', value: 'Blue' }],
+          quantity: 2,
+          lineTotal: { amount: 2500 },
+        },
+        {
+          product: { id: TEA.product.id },
+          productName: 'Tea',
+          variant: { id: TEA.id },
+          variantSku: 'TEA-1',
+          variantTitle: 'Default',
+          selectedOptions: [],
+          quantity: 1,
+          lineTotal: { amount: 499 },
+        },
       ],
     });
 
@@ -177,13 +210,15 @@ describe('placeOrder', () => {
       total: { amount: 2999, currency: 'EUR' },
       items: [
         {
-          productId: MUG.id,
+          productId: MUG.product.id,
+          variantId: MUG.id,
           quantity: 2,
           productName: 'Mug',
           unitPrice: { amount: 1250, currency: 'EUR' },
         },
         {
-          productId: TEA.id,
+          productId: TEA.product.id,
+          variantId: TEA.id,
           quantity: 1,
           productName: 'Tea',
           unitPrice: { amount: 499, currency: 'EUR' },
@@ -201,7 +236,7 @@ describe('placeOrder', () => {
   });
 
   it('answers PRODUCT_UNAVAILABLE when the catalog no longer sells a line', async () => {
-    carts.set(bob.userId, [{ productId: randomUUID(), quantity: 1 }]);
+    carts.set(bob.userId, [{ variantId: randomUUID(), quantity: 1 }]);
     const { order, userErrors } = await place(bob, 'gone-1');
     expect(order).toBeNull();
     expect(userErrors.map((error) => error.code)).toEqual(['PRODUCT_UNAVAILABLE']);
@@ -210,7 +245,7 @@ describe('placeOrder', () => {
   it('returns one order for 5 concurrent calls with the same key', async () => {
     const shopper: Principal = { userId: randomUUID(), role: 'CUSTOMER' };
     tokens.set(shopper, await authority.tokenFor(shopper));
-    carts.set(shopper.userId, [{ productId: TEA.id, quantity: 3 }]);
+    carts.set(shopper.userId, [{ variantId: TEA.id, quantity: 3 }]);
     const results = await Promise.all(Array.from({ length: 5 }, () => place(shopper, 'same-key')));
     const ids = new Set(results.map((result) => result.order?.id));
     expect(ids.size).toBe(1);
@@ -223,7 +258,7 @@ describe('placeOrder', () => {
     carts.set(shopper.userId, []);
     expect((await place(shopper, 'same-key')).order?.id).toBe(order.id);
     // The key is per customer: someone else's same key is a different checkout.
-    carts.set(bob.userId, [{ productId: MUG.id, quantity: 1 }]);
+    carts.set(bob.userId, [{ variantId: MUG.id, quantity: 1 }]);
     expect((await place(bob, 'same-key')).order?.id).not.toBe(order.id);
   });
 

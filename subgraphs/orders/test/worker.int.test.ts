@@ -55,7 +55,16 @@ describe.each(['kafka', 'postgres-log'] as const)('orders worker on the %s bus',
         currency: 'EUR',
         totalAmount: 1250,
         lines: [
-          { productId: randomUUID(), productName: 'Mug', unitPriceAmount: 1250, quantity: 1 },
+          {
+            productId: randomUUID(),
+            productName: 'Mug',
+            variantId: randomUUID(),
+            variantSku: 'MUG-1',
+            variantTitle: 'Default',
+            selectedOptions: [],
+            unitPriceAmount: 1250,
+            quantity: 1,
+          },
         ],
       }),
     );

@@ -99,7 +99,7 @@ export type OrderEdge = {
   node: Order;
 };
 
-/** One line of an order. */
+/** One line of an order: a variant of a product. */
 export type OrderItem = {
   __typename?: 'OrderItem';
   /** unitPrice times quantity. */
@@ -110,8 +110,16 @@ export type OrderItem = {
   productName: Scalars['String']['output'];
   /** How many units were ordered. */
   quantity: Scalars['Int']['output'];
-  /** The product's unit price when the order was placed. */
+  /** The variant's option values when the order was placed. */
+  selectedOptions: Array<SelectedOption>;
+  /** The variant's unit price when the order was placed. */
   unitPrice: Money;
+  /** The ordered variant, as the catalog shows it now. */
+  variant: ProductVariant;
+  /** The variant's SKU when the order was placed. */
+  variantSku: Scalars['String']['output'];
+  /** The variant's title (its option values, e.g. `Red / M`; `Default` without options) when the order was placed. */
+  variantTitle: Scalars['String']['output'];
 };
 
 /** The result of an order mutation: the order, or why not. */
@@ -175,6 +183,13 @@ export type Product = {
   id: Scalars['ID']['output'];
 };
 
+/** A variant of a product, owned by the catalog subgraph; orders only reference it by id. */
+export type ProductVariant = {
+  __typename?: 'ProductVariant';
+  /** The variant's id. */
+  id: Scalars['ID']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** One order. Only its owner or an ADMIN may read it; anyone else gets FORBIDDEN, also for an id that does not exist. */
@@ -184,6 +199,15 @@ export type Query = {
 
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** One option value a variant is defined by, e.g. Size: M. */
+export type SelectedOption = {
+  __typename?: 'SelectedOption';
+  /** The option's name, e.g. `Size`. */
+  name: Scalars['String']['output'];
+  /** The variant's value of it, e.g. `M`. */
+  value: Scalars['String']['output'];
 };
 
 export type Subscription = {
@@ -359,7 +383,9 @@ export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PlaceOrderInput: PlaceOrderInput;
   Product: ResolverTypeWrapper<EntityReference>;
+  ProductVariant: ResolverTypeWrapper<ProductVariant>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SelectedOption: ResolverTypeWrapper<SelectedOption>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<EntityReference>;
   UserError: ResolverTypeWrapper<UserError>;
@@ -384,7 +410,9 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   PlaceOrderInput: PlaceOrderInput;
   Product: EntityReference;
+  ProductVariant: ProductVariant;
   Query: Record<PropertyKey, never>;
+  SelectedOption: SelectedOption;
   Subscription: Record<PropertyKey, never>;
   User: EntityReference;
   UserError: UserError;
@@ -433,7 +461,11 @@ export type OrderItemResolvers<ContextType = OrdersContext, ParentType extends R
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   productName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  selectedOptions?: Resolver<Array<ResolversTypes['SelectedOption']>, ParentType, ContextType>;
   unitPrice?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  variant?: Resolver<ResolversTypes['ProductVariant'], ParentType, ContextType>;
+  variantSku?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variantTitle?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type OrderPayloadResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderPayload'] = ResolversParentTypes['OrderPayload']> = ResolversObject<{
@@ -456,8 +488,17 @@ export type ProductResolvers<ContextType = OrdersContext, ParentType extends Res
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type ProductVariantResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ProductVariant'] = ResolversParentTypes['ProductVariant']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
+}>;
+
+export type SelectedOptionResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['SelectedOption'] = ResolversParentTypes['SelectedOption']> = ResolversObject<{
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type SubscriptionResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
@@ -489,7 +530,9 @@ export type Resolvers<ContextType = OrdersContext> = ResolversObject<{
   OrderStatusChange?: OrderStatusChangeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
+  ProductVariant?: ProductVariantResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SelectedOption?: SelectedOptionResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
