@@ -92,8 +92,8 @@ describe('every service as two instances', () => {
       expect(settled).toHaveLength(50);
       expect(settled.filter((order) => order.status === 'CONFIRMED')).toHaveLength(10);
       expect(settled.filter((order) => order.status === 'CANCELLED')).toHaveLength(40);
-      const product = await db.product.findUniqueOrThrow({ where: { id: productId } });
-      expect(product).toMatchObject({ onHand: 10, reserved: 10 });
+      const variant = await db.productVariant.findFirstOrThrow({ where: { productId } });
+      expect(variant).toMatchObject({ onHand: 10, reserved: 10 });
     },
   );
 

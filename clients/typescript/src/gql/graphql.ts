@@ -99,6 +99,8 @@ export type UserErrorCode =
   | 'INVALID_EMAIL'
   /** A name is empty or longer than its input field allows (see the field). */
   | 'INVALID_NAME'
+  /** The options are not 0 to 3 distinct names (1 to 50 characters) with a value each (1 to 100 characters). */
+  | 'INVALID_OPTIONS'
   /** The price is not a whole number of minor units between 0 and 100000000. */
   | 'INVALID_PRICE'
   /** The quantity is outside what the mutation accepts, or the line would hold more than 99 units. */
@@ -115,6 +117,10 @@ export type UserErrorCode =
   | 'INVALID_TRANSITION'
   /** The products involved are priced in more than one currency. */
   | 'MIXED_CURRENCIES'
+  /** The options do not name the same options as the product's other variants. */
+  | 'OPTIONS_MISMATCH'
+  /** Another variant of the product has these option values already. */
+  | 'OPTIONS_TAKEN'
   /** No order has this id. */
   | 'ORDER_NOT_FOUND'
   /** The order total exceeds what an order may cost. */
@@ -131,6 +137,10 @@ export type UserErrorCode =
   | 'SLUG_TAKEN'
   /** Too many failed sign-ins for this email or client address; wait a few minutes. */
   | 'TOO_MANY_ATTEMPTS'
+  /** No variant with this id belongs to the product (or, by its id alone, exists). */
+  | 'VARIANT_NOT_FOUND'
+  /** The product has more than one variant: the variant must be named (variantId). */
+  | 'VARIANT_REQUIRED'
   /** The password is shorter than 10 characters or mixes fewer than two kinds of characters. */
   | 'WEAK_PASSWORD';
 
