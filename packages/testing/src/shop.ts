@@ -72,6 +72,8 @@ export interface ProductInput {
   priceAmount: number;
   currency: string;
   initialStock: number;
+  /** The first variant's options, e.g. `[{ name: 'Size', value: 'M' }]`; none by default. */
+  variantOptions?: Array<{ name: string; value: string }>;
 }
 
 /** Creates a product as an admin; the id. Any field not given has a default, the sku a unique one. */
@@ -101,17 +103,21 @@ export async function createProduct(
   return productId;
 }
 
-/** Adds `quantity` of a product to the token's cart; a refusal (userErrors) throws too. */
+/**
+ * Adds `quantity` of a product (of its variant `variantId`, which a product with several needs)
+ * to the token's cart; a refusal (userErrors) throws too.
+ */
 export async function addToCart(
   stack: Gateway,
   token: string,
   productId: string,
   quantity = 1,
+  variantId?: string,
 ): Promise<void> {
   const response = await graphql<{ addToCart: { userErrors: unknown[] } }>(
     stack.gatewayUrl,
-    'mutation AddToCart($id: ID!, $quantity: Int!) { addToCart(productId: $id, quantity: $quantity) { userErrors { code message } } }',
-    { id: productId, quantity },
+    'mutation AddToCart($id: ID!, $variantId: ID, $quantity: Int!) { addToCart(productId: $id, variantId: $variantId, quantity: $quantity) { userErrors { code message } } }',
+    { id: productId, variantId, quantity },
     token,
   );
   if (response.errors || response.data?.addToCart.userErrors.length !== 0) {

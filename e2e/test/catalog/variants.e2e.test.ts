@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addToCart,
+  createProduct,
+  graphql,
+  placeOrder,
+  signUpUser,
+  waitFor,
+  type SignedUpUser,
+} from '@microshop/testing';
+import { signInAdmin, startStack, type Stack } from '@microshop/e2e';
+
+/**
+ * The catalog as a storefront meets it through the gateway, every service running on real
+ * backends: products with variants bought through the whole saga, the race for a variant's last
+ * units, and what a bad variant choice is answered with.
+ */
+
+let stack: Stack;
+let adminToken: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  adminToken = (await signInAdmin(stack)).accessToken;
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+interface VariantView {
+  id: string;
+  sku: string;
+  title: string;
+  price: { amount: number };
+  stock: number;
+}
+
+async function admin<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  const response = await graphql<T>(stack.gatewayUrl, query, variables, adminToken);
+  expect(response.errors).toBeUndefined();
+  return response.data!;
+}
+
+/** A shirt in Red/M (the product's first variant, 25.00, `redStock`) and Blue/L (19.00, `blueStock`). */
+async function newShirt(redStock: number, blueStock: number) {
+  const productId = await createProduct(stack, adminToken, {
+    name: 'Variant shirt',
+    priceAmount: 2500,
+    initialStock: redStock,
+    variantOptions: [
+      { name: 'Colour', value: 'Red' },
+      { name: 'Size', value: 'M' },
+    ],
+  });
+  const created = await admin<{
+    createProductVariant: { variant: VariantView | null; userErrors: unknown[] };
+  }>(
+    `mutation($productId: ID!, $input: CreateProductVariantInput!) {
+      createProductVariant(productId: $productId, input: $input) {
+        variant { id sku title price { amount } stock } userErrors { code }
+      } }`,
+    {
+      productId,
+      input: {
+        sku: `SHIRT-BLUE-${randomUUID()}`,
+        options: [
+          { name: 'Colour', value: 'Blue' },
+          { name: 'Size', value: 'L' },
+        ],
+        priceAmount: 1900,
+        initialStock: blueStock,
+      },
+    },
+  );
+  expect(created.createProductVariant.userErrors).toEqual([]);
+  const product = await readProduct(productId);
+  return {
+    productId,
+    red: product.variants[0]!,
+    blue: created.createProductVariant.variant!,
+  };
+}
+
+async function readProduct(id: string) {
+  const response = await graphql<{
+    product: {
+      price: { amount: number };
+      stock: number;
+      variants: VariantView[];
+    };
+  }>(
+    stack.gatewayUrl,
+    'query($id: ID!) { product(id: $id) { price { amount } stock variants { id sku title price { amount } stock } } }',
+    { id },
+  );
+  return response.data!.product;
+}
+
+const variantStock = async (productId: string, variantId: string) =>
+  (await readProduct(productId)).variants.find((variant) => variant.id === variantId)!.stock;
+
+const ORDER = `query($id: ID!) { order(id: $id) {
+  status total { amount }
+  items { product { id name } productName variant { id sku title stock } variantSku variantTitle
+          selectedOptions { name value } unitPrice { amount } quantity }
+} }`;
+
+async function settledOrder(user: SignedUpUser, orderId: string) {
+  return waitFor(
+    `order ${orderId} to settle`,
+    async () => {
+      const response = await graphql<{
+        order: {
+          status: string;
+          total: { amount: number };
+          items: Array<Record<string, unknown>>;
+        } | null;
+      }>(stack.gatewayUrl, ORDER, { id: orderId }, user.accessToken);
+      const order = response.data?.order;
+      return order && order.status !== 'PENDING' ? order : undefined;
+    },
+    120_000,
+  );
+}
+
+describe('product variants through the gateway', () => {
+  it('buys a variant through the whole saga: the order line records it, its stock alone is reserved', async () => {
+    const shirt = await newShirt(5, 3);
+    expect(await readProduct(shirt.productId)).toMatchObject({
+      price: { amount: 1900 }, // the lowest variant price
+      stock: 8, // the total available
+    });
+    const buyer = await signUpUser(stack);
+    await addToCart(stack, buyer.accessToken, shirt.productId, 2, shirt.blue.id);
+    const cart = await graphql<{
+      cart: {
+        items: Array<{ variant: { sku: string; title: string }; quantity: number }>;
+        subtotal: { amount: number };
+      };
+    }>(
+      stack.gatewayUrl,
+      '{ cart { items { variant { sku title } quantity } subtotal { amount } } }',
+      {},
+      buyer.accessToken,
+    );
+    expect(cart.data?.cart).toEqual({
+      items: [{ variant: { sku: shirt.blue.sku, title: 'Blue / L' }, quantity: 2 }],
+      subtotal: { amount: 3800 },
+    });
+
+    const orderId = await placeOrder(stack, buyer.accessToken, { attempts: 3 });
+    const order = await settledOrder(buyer, orderId);
+    expect(order.status).toBe('CONFIRMED');
+    expect(order.total).toEqual({ amount: 3800 });
+    expect(order.items).toEqual([
+      {
+        product: { id: shirt.productId, name: 'Variant shirt' },
+        productName: 'Variant shirt',
+        variant: { id: shirt.blue.id, sku: shirt.blue.sku, title: 'Blue / L', stock: 1 },
+        variantSku: shirt.blue.sku,
+        variantTitle: 'Blue / L',
+        selectedOptions: [
+          { name: 'Colour', value: 'Blue' },
+          { name: 'Size', value: 'L' },
+        ],
+        unitPrice: { amount: 1900 },
+        quantity: 2,
+      },
+    ]);
+    expect(await variantStock(shirt.productId, shirt.red.id)).toBe(5);
+    // The cart gave up the ordered units.
+    await waitFor('the cart to be emptied', async () => {
+      const after = await graphql<{ cart: { items: unknown[] } }>(
+        stack.gatewayUrl,
+        '{ cart { items { quantity } } }',
+        {},
+        buyer.accessToken,
+      );
+      return after.data?.cart.items.length === 0 ? true : undefined;
+    });
+  });
+
+  it("sells a variant's last 3 units to exactly 3 of 9 concurrent buyers; the sibling variant keeps its stock", async () => {
+    const shirt = await newShirt(20, 3);
+    const buyers = await Promise.all(Array.from({ length: 9 }, () => signUpUser(stack)));
+    await Promise.all(
+      buyers.map((buyer) => addToCart(stack, buyer.accessToken, shirt.productId, 1, shirt.blue.id)),
+    );
+    const orderIds = await Promise.all(
+      buyers.map((buyer) => placeOrder(stack, buyer.accessToken, { attempts: 3 })),
+    );
+    const orders = await Promise.all(
+      orderIds.map((orderId, index) => settledOrder(buyers[index]!, orderId)),
+    );
+    expect(orders.filter((order) => order.status === 'CONFIRMED')).toHaveLength(3);
+    expect(orders.filter((order) => order.status === 'CANCELLED')).toHaveLength(6);
+    expect(await variantStock(shirt.productId, shirt.blue.id)).toBe(0);
+    expect(await variantStock(shirt.productId, shirt.red.id)).toBe(20);
+    expect(
+      await stack.db.prisma.productVariant.findUniqueOrThrow({ where: { id: shirt.blue.id } }),
+    ).toMatchObject({ onHand: 3, reserved: 3 });
+  }, 300_000);
+
+  it('answers a missing or unknown variant with typed userErrors and changes nothing', async () => {
+    const shirt = await newShirt(5, 5);
+    const single = await createProduct(stack, adminToken, { initialStock: 5 });
+    const buyer = await signUpUser(stack);
+    const add = async (productId: string, variantId?: string) => {
+      const response = await graphql<{
+        addToCart: { cart: { items: unknown[] }; userErrors: Array<{ errorCode: string }> };
+      }>(
+        stack.gatewayUrl,
+        `
+          mutation ($productId: ID!, $variantId: ID) {
+            addToCart(productId: $productId, variantId: $variantId, quantity: 1) {
+              cart {
+                items {
+                  quantity
+                }
+              }
+              userErrors {
+                errorCode
+                field
+              }
+            }
+          }
+        `,
+        { productId, variantId },
+        buyer.accessToken,
+      );
+      expect(response.errors).toBeUndefined();
+      return response.data!.addToCart;
+    };
+    expect(await add(shirt.productId)).toEqual({
+      cart: { items: [] },
+      userErrors: [{ errorCode: 'VARIANT_REQUIRED', field: ['variantId'] }],
+    });
+    expect(await add(shirt.productId, randomUUID())).toEqual({
+      cart: { items: [] },
+      userErrors: [{ errorCode: 'VARIANT_NOT_FOUND', field: ['variantId'] }],
+    });
+    expect(await add(single, shirt.red.id)).toEqual({
+      cart: { items: [] },
+      userErrors: [{ errorCode: 'VARIANT_NOT_FOUND', field: ['variantId'] }],
+    });
+    // A single-variant product needs no variantId: every client from before variants still works.
+    expect((await add(single)).userErrors).toEqual([]);
+
+    const adjust = await admin<{ adjustStock: { userErrors: Array<{ errorCode: string }> } }>(
+      'mutation($id: ID!) { adjustStock(productId: $id, delta: 5) { userErrors { errorCode } } }',
+      { id: shirt.productId },
+    );
+    expect(adjust.adjustStock.userErrors).toEqual([{ errorCode: 'VARIANT_REQUIRED' }]);
+    expect(await readProduct(shirt.productId)).toMatchObject({ stock: 10 });
+  });
+});
