@@ -180,35 +180,38 @@ export type MeQuery = { me: { id: string, email: string, name: string, role: Rol
 export type CartQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CartQuery = { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } };
+export type CartQuery = { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null }, variant: { id: string, sku: string, title: string, inStock: boolean, stock: number, selectedOptions: Array<{ name: string, value: string }>, price: { amount: number, currency: string } } }> } };
 
 export type AddToCartMutationVariables = Exact<{
   productId: string | number;
   quantity: number;
+  variantId?: string | number | null | undefined;
 }>;
 
 
-export type AddToCartMutation = { addToCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+export type AddToCartMutation = { addToCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null }, variant: { id: string, sku: string, title: string, inStock: boolean, stock: number, selectedOptions: Array<{ name: string, value: string }>, price: { amount: number, currency: string } } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type UpdateCartItemMutationVariables = Exact<{
   productId: string | number;
   quantity: number;
+  variantId?: string | number | null | undefined;
 }>;
 
 
-export type UpdateCartItemMutation = { updateCartItem: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+export type UpdateCartItemMutation = { updateCartItem: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null }, variant: { id: string, sku: string, title: string, inStock: boolean, stock: number, selectedOptions: Array<{ name: string, value: string }>, price: { amount: number, currency: string } } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type RemoveFromCartMutationVariables = Exact<{
   productId: string | number;
+  variantId?: string | number | null | undefined;
 }>;
 
 
-export type RemoveFromCartMutation = { removeFromCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+export type RemoveFromCartMutation = { removeFromCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null }, variant: { id: string, sku: string, title: string, inStock: boolean, stock: number, selectedOptions: Array<{ name: string, value: string }>, price: { amount: number, currency: string } } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type ClearCartMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ClearCartMutation = { clearCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+export type ClearCartMutation = { clearCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null }, variant: { id: string, sku: string, title: string, inStock: boolean, stock: number, selectedOptions: Array<{ name: string, value: string }>, price: { amount: number, currency: string } } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type ProductsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -224,7 +227,14 @@ export type ProductQueryVariables = Exact<{
 }>;
 
 
-export type ProductQuery = { product: { description: string, id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } | null };
+export type ProductQuery = { product: { description: string, id: string, sku: string, name: string, inStock: boolean, stock: number, options: Array<{ name: string, values: Array<string> }>, variants: Array<{ id: string, sku: string, title: string, inStock: boolean, stock: number, selectedOptions: Array<{ name: string, value: string }>, price: { amount: number, currency: string } }>, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } | null };
+
+export type ProductVariantQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ProductVariantQuery = { productVariant: { id: string, sku: string, title: string, inStock: boolean, stock: number, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null }, selectedOptions: Array<{ name: string, value: string }>, price: { amount: number, currency: string } } | null };
 
 export type SearchProductsQueryVariables = Exact<{
   query: string;
@@ -256,23 +266,25 @@ export type AccountFieldsFragment = { id: string, email: string, name: string, r
 
 export type ProductSummaryFragment = { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null };
 
-export type CartFieldsFragment = { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> };
+export type VariantFieldsFragment = { id: string, sku: string, title: string, inStock: boolean, stock: number, selectedOptions: Array<{ name: string, value: string }>, price: { amount: number, currency: string } };
 
-export type OrderFieldsFragment = { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null };
+export type CartFieldsFragment = { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null }, variant: { id: string, sku: string, title: string, inStock: boolean, stock: number, selectedOptions: Array<{ name: string, value: string }>, price: { amount: number, currency: string } } }> };
+
+export type OrderFieldsFragment = { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, variantSku: string, variantTitle: string, quantity: number, selectedOptions: Array<{ name: string, value: string }>, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null };
 
 export type PlaceOrderMutationVariables = Exact<{
   input: PlaceOrderInput;
 }>;
 
 
-export type PlaceOrderMutation = { placeOrder: { order: { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+export type PlaceOrderMutation = { placeOrder: { order: { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, variantSku: string, variantTitle: string, quantity: number, selectedOptions: Array<{ name: string, value: string }>, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type OrderQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type OrderQuery = { order: { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null } | null };
+export type OrderQuery = { order: { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, variantSku: string, variantTitle: string, quantity: number, selectedOptions: Array<{ name: string, value: string }>, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null } | null };
 
 export type MyOrdersQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -287,14 +299,14 @@ export type CancelOrderMutationVariables = Exact<{
 }>;
 
 
-export type CancelOrderMutation = { cancelOrder: { order: { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+export type CancelOrderMutation = { cancelOrder: { order: { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, variantSku: string, variantTitle: string, quantity: number, selectedOptions: Array<{ name: string, value: string }>, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type OrderStatusChangedSubscriptionVariables = Exact<{
   orderId: string | number;
 }>;
 
 
-export type OrderStatusChangedSubscription = { orderStatusChanged: { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null } };
+export type OrderStatusChangedSubscription = { orderStatusChanged: { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, variantSku: string, variantTitle: string, quantity: number, selectedOptions: Array<{ name: string, value: string }>, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -357,6 +369,25 @@ export const ProductSummaryFragmentDoc = new TypedDocumentString(`
   amount
   currency
 }`, {"fragmentName":"ProductSummary"}) as unknown as TypedDocumentString<ProductSummaryFragment, unknown>;
+export const VariantFieldsFragmentDoc = new TypedDocumentString(`
+    fragment VariantFields on ProductVariant {
+  id
+  sku
+  title
+  selectedOptions {
+    name
+    value
+  }
+  price {
+    ...MoneyFields
+  }
+  inStock
+  stock
+}
+    fragment MoneyFields on Money {
+  amount
+  currency
+}`, {"fragmentName":"VariantFields"}) as unknown as TypedDocumentString<VariantFieldsFragment, unknown>;
 export const CartFieldsFragmentDoc = new TypedDocumentString(`
     fragment CartFields on Cart {
   id
@@ -371,6 +402,9 @@ export const CartFieldsFragmentDoc = new TypedDocumentString(`
     }
     product {
       ...ProductSummary
+    }
+    variant {
+      ...VariantFields
     }
   }
 }
@@ -392,6 +426,20 @@ fragment ProductSummary on Product {
     slug
     name
   }
+}
+fragment VariantFields on ProductVariant {
+  id
+  sku
+  title
+  selectedOptions {
+    name
+    value
+  }
+  price {
+    ...MoneyFields
+  }
+  inStock
+  stock
 }`, {"fragmentName":"CartFields"}) as unknown as TypedDocumentString<CartFieldsFragment, unknown>;
 export const OrderFieldsFragmentDoc = new TypedDocumentString(`
     fragment OrderFields on Order {
@@ -403,6 +451,12 @@ export const OrderFieldsFragmentDoc = new TypedDocumentString(`
   }
   items {
     productName
+    variantSku
+    variantTitle
+    selectedOptions {
+      name
+      value
+    }
     quantity
     unitPrice {
       ...MoneyFields
@@ -548,6 +602,20 @@ fragment ProductSummary on Product {
     name
   }
 }
+fragment VariantFields on ProductVariant {
+  id
+  sku
+  title
+  selectedOptions {
+    name
+    value
+  }
+  price {
+    ...MoneyFields
+  }
+  inStock
+  stock
+}
 fragment CartFields on Cart {
   id
   totalQuantity
@@ -562,11 +630,14 @@ fragment CartFields on Cart {
     product {
       ...ProductSummary
     }
+    variant {
+      ...VariantFields
+    }
   }
-}`, {"hash":"sha256:947ade62817ff340d437d443eda60331a6e1479c028ce18a32d7e1bc99eac238"}) as unknown as TypedDocumentString<CartQuery, CartQueryVariables>;
+}`, {"hash":"sha256:bec55670975a49e31ec764574c0d442936fa720a44c77dfbfab1b984f4ad2d94"}) as unknown as TypedDocumentString<CartQuery, CartQueryVariables>;
 export const AddToCartDocument = new TypedDocumentString(`
-    mutation AddToCart($productId: ID!, $quantity: Int!) {
-  addToCart(productId: $productId, quantity: $quantity) {
+    mutation AddToCart($productId: ID!, $quantity: Int!, $variantId: ID) {
+  addToCart(productId: $productId, quantity: $quantity, variantId: $variantId) {
     cart {
       ...CartFields
     }
@@ -600,6 +671,20 @@ fragment ProductSummary on Product {
     name
   }
 }
+fragment VariantFields on ProductVariant {
+  id
+  sku
+  title
+  selectedOptions {
+    name
+    value
+  }
+  price {
+    ...MoneyFields
+  }
+  inStock
+  stock
+}
 fragment CartFields on Cart {
   id
   totalQuantity
@@ -614,11 +699,18 @@ fragment CartFields on Cart {
     product {
       ...ProductSummary
     }
+    variant {
+      ...VariantFields
+    }
   }
-}`, {"hash":"sha256:14c4799bab6abc3c6d607e15fcca324c061651aac54cf412a37dfd31e7e5d357"}) as unknown as TypedDocumentString<AddToCartMutation, AddToCartMutationVariables>;
+}`, {"hash":"sha256:a4c254d0b9074c79e087e13d1d73a7c97a9bb7a52a7bcfe8715981cf508f2167"}) as unknown as TypedDocumentString<AddToCartMutation, AddToCartMutationVariables>;
 export const UpdateCartItemDocument = new TypedDocumentString(`
-    mutation UpdateCartItem($productId: ID!, $quantity: Int!) {
-  updateCartItem(productId: $productId, quantity: $quantity) {
+    mutation UpdateCartItem($productId: ID!, $quantity: Int!, $variantId: ID) {
+  updateCartItem(
+    productId: $productId
+    quantity: $quantity
+    variantId: $variantId
+  ) {
     cart {
       ...CartFields
     }
@@ -652,6 +744,20 @@ fragment ProductSummary on Product {
     name
   }
 }
+fragment VariantFields on ProductVariant {
+  id
+  sku
+  title
+  selectedOptions {
+    name
+    value
+  }
+  price {
+    ...MoneyFields
+  }
+  inStock
+  stock
+}
 fragment CartFields on Cart {
   id
   totalQuantity
@@ -666,11 +772,14 @@ fragment CartFields on Cart {
     product {
       ...ProductSummary
     }
+    variant {
+      ...VariantFields
+    }
   }
-}`, {"hash":"sha256:6e44518d9a5a587895e29f6c80f76d7469921b26e4d470400e5d60382daf9fda"}) as unknown as TypedDocumentString<UpdateCartItemMutation, UpdateCartItemMutationVariables>;
+}`, {"hash":"sha256:d3eff6870030f4e6c25903fd2b77a1e2487f67ff2253e77ee540e6d7d0193138"}) as unknown as TypedDocumentString<UpdateCartItemMutation, UpdateCartItemMutationVariables>;
 export const RemoveFromCartDocument = new TypedDocumentString(`
-    mutation RemoveFromCart($productId: ID!) {
-  removeFromCart(productId: $productId) {
+    mutation RemoveFromCart($productId: ID!, $variantId: ID) {
+  removeFromCart(productId: $productId, variantId: $variantId) {
     cart {
       ...CartFields
     }
@@ -704,6 +813,20 @@ fragment ProductSummary on Product {
     name
   }
 }
+fragment VariantFields on ProductVariant {
+  id
+  sku
+  title
+  selectedOptions {
+    name
+    value
+  }
+  price {
+    ...MoneyFields
+  }
+  inStock
+  stock
+}
 fragment CartFields on Cart {
   id
   totalQuantity
@@ -718,8 +841,11 @@ fragment CartFields on Cart {
     product {
       ...ProductSummary
     }
+    variant {
+      ...VariantFields
+    }
   }
-}`, {"hash":"sha256:c08d9608eee1b4d98a075c4e02e20ecb3751a973991ac58d7c3fccdba7ab1770"}) as unknown as TypedDocumentString<RemoveFromCartMutation, RemoveFromCartMutationVariables>;
+}`, {"hash":"sha256:afe62972645e04f2a6fa8688e407dc57405119282a3c5b4efe75141aad620b7a"}) as unknown as TypedDocumentString<RemoveFromCartMutation, RemoveFromCartMutationVariables>;
 export const ClearCartDocument = new TypedDocumentString(`
     mutation ClearCart {
   clearCart {
@@ -756,6 +882,20 @@ fragment ProductSummary on Product {
     name
   }
 }
+fragment VariantFields on ProductVariant {
+  id
+  sku
+  title
+  selectedOptions {
+    name
+    value
+  }
+  price {
+    ...MoneyFields
+  }
+  inStock
+  stock
+}
 fragment CartFields on Cart {
   id
   totalQuantity
@@ -770,8 +910,11 @@ fragment CartFields on Cart {
     product {
       ...ProductSummary
     }
+    variant {
+      ...VariantFields
+    }
   }
-}`, {"hash":"sha256:c5cb6602b6b9919bd86885646762dc5bd16927376efb03fb1c6d656df9221479"}) as unknown as TypedDocumentString<ClearCartMutation, ClearCartMutationVariables>;
+}`, {"hash":"sha256:1844cdbf3c42cd35bdbf33bccd9549179f09aababfe7be9bba4e5fbc3dbd570c"}) as unknown as TypedDocumentString<ClearCartMutation, ClearCartMutationVariables>;
 export const ProductsDocument = new TypedDocumentString(`
     query Products($first: Int = 20, $after: String, $filter: ProductFilter) {
   products(first: $first, after: $after, filter: $filter) {
@@ -812,6 +955,13 @@ export const ProductDocument = new TypedDocumentString(`
   product(id: $id) {
     ...ProductSummary
     description
+    options {
+      name
+      values
+    }
+    variants {
+      ...VariantFields
+    }
   }
 }
     fragment MoneyFields on Money {
@@ -832,7 +982,63 @@ fragment ProductSummary on Product {
     slug
     name
   }
-}`, {"hash":"sha256:8c73d2df80ee268e28285cac00506b112c84d17668a07bcb8f7722537c098460"}) as unknown as TypedDocumentString<ProductQuery, ProductQueryVariables>;
+}
+fragment VariantFields on ProductVariant {
+  id
+  sku
+  title
+  selectedOptions {
+    name
+    value
+  }
+  price {
+    ...MoneyFields
+  }
+  inStock
+  stock
+}`, {"hash":"sha256:67454114eb9159b937134eeacc696eab4e4363a040b3d079ec6d76c9d534ee94"}) as unknown as TypedDocumentString<ProductQuery, ProductQueryVariables>;
+export const ProductVariantDocument = new TypedDocumentString(`
+    query ProductVariant($id: ID!) {
+  productVariant(id: $id) {
+    ...VariantFields
+    product {
+      ...ProductSummary
+    }
+  }
+}
+    fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment ProductSummary on Product {
+  id
+  sku
+  name
+  price {
+    ...MoneyFields
+  }
+  inStock
+  stock
+  category {
+    id
+    slug
+    name
+  }
+}
+fragment VariantFields on ProductVariant {
+  id
+  sku
+  title
+  selectedOptions {
+    name
+    value
+  }
+  price {
+    ...MoneyFields
+  }
+  inStock
+  stock
+}`, {"hash":"sha256:fc836361ea8922cc110705889c3c78075388c3e8b2ade1ba49e8e3f092b34f86"}) as unknown as TypedDocumentString<ProductVariantQuery, ProductVariantQueryVariables>;
 export const SearchProductsDocument = new TypedDocumentString(`
     query SearchProducts($query: String!, $first: Int = 20, $after: String, $filter: ProductFilter) {
   searchProducts(query: $query, first: $first, after: $after, filter: $filter) {
@@ -939,6 +1145,12 @@ fragment OrderFields on Order {
   }
   items {
     productName
+    variantSku
+    variantTitle
+    selectedOptions {
+      name
+      value
+    }
     quantity
     unitPrice {
       ...MoneyFields
@@ -965,7 +1177,7 @@ fragment OrderFields on Order {
       ...MoneyFields
     }
   }
-}`, {"hash":"sha256:91c32922159e51fd210425c747c61e22d06155ff221af9e730f2c833e73a4b21"}) as unknown as TypedDocumentString<PlaceOrderMutation, PlaceOrderMutationVariables>;
+}`, {"hash":"sha256:cdc9cd717beb1e83a32704ed57e0b6236144b1cd55a237c5b952ce35438e5d04"}) as unknown as TypedDocumentString<PlaceOrderMutation, PlaceOrderMutationVariables>;
 export const OrderDocument = new TypedDocumentString(`
     query Order($id: ID!) {
   order(id: $id) {
@@ -985,6 +1197,12 @@ fragment OrderFields on Order {
   }
   items {
     productName
+    variantSku
+    variantTitle
+    selectedOptions {
+      name
+      value
+    }
     quantity
     unitPrice {
       ...MoneyFields
@@ -1011,7 +1229,7 @@ fragment OrderFields on Order {
       ...MoneyFields
     }
   }
-}`, {"hash":"sha256:45d5c98c70adfe9520189832f05d63b2ef2437ac31539144fa0e80deecbd47fa"}) as unknown as TypedDocumentString<OrderQuery, OrderQueryVariables>;
+}`, {"hash":"sha256:4d3e1864e710e010d498b77a3f6a6f249ac374ca546e140778d8a8b00919dba4"}) as unknown as TypedDocumentString<OrderQuery, OrderQueryVariables>;
 export const MyOrdersDocument = new TypedDocumentString(`
     query MyOrders($first: Int = 20, $after: String) {
   me {
@@ -1070,6 +1288,12 @@ fragment OrderFields on Order {
   }
   items {
     productName
+    variantSku
+    variantTitle
+    selectedOptions {
+      name
+      value
+    }
     quantity
     unitPrice {
       ...MoneyFields
@@ -1096,7 +1320,7 @@ fragment OrderFields on Order {
       ...MoneyFields
     }
   }
-}`, {"hash":"sha256:b990743d159ea4b53a03753acdda7b4e030c4b85fff63fdc39aa4788db0196a5"}) as unknown as TypedDocumentString<CancelOrderMutation, CancelOrderMutationVariables>;
+}`, {"hash":"sha256:facaced6d59dfc8b3b0179660a9defdc3dfd4934f004dea6122840e97c136582"}) as unknown as TypedDocumentString<CancelOrderMutation, CancelOrderMutationVariables>;
 export const OrderStatusChangedDocument = new TypedDocumentString(`
     subscription OrderStatusChanged($orderId: ID!) {
   orderStatusChanged(orderId: $orderId) {
@@ -1116,6 +1340,12 @@ fragment OrderFields on Order {
   }
   items {
     productName
+    variantSku
+    variantTitle
+    selectedOptions {
+      name
+      value
+    }
     quantity
     unitPrice {
       ...MoneyFields
@@ -1142,4 +1372,4 @@ fragment OrderFields on Order {
       ...MoneyFields
     }
   }
-}`, {"hash":"sha256:7a53f9daa32d58719463f6cf6be065c85b52eedda027c72841201a7893626ec9"}) as unknown as TypedDocumentString<OrderStatusChangedSubscription, OrderStatusChangedSubscriptionVariables>;
+}`, {"hash":"sha256:b92d9beae7053f85ccd37364b5961df647eb75f167386c43102a5eb543812dcd"}) as unknown as TypedDocumentString<OrderStatusChangedSubscription, OrderStatusChangedSubscriptionVariables>;
