@@ -234,7 +234,8 @@ export class PostgresSearchIndex implements SearchIndex {
 
     const filters: string[] = [];
     const filter = request.filter;
-    if (filter?.categorySlug) filters.push(`category_slug = ${params.add(filter.categorySlug)}`);
+    if (filter?.categorySlugs)
+      filters.push(`category_slug = ANY(${params.add(filter.categorySlugs, '::text[]')})`);
     if (filter?.minPrice !== null && filter?.minPrice !== undefined)
       filters.push(`price_amount >= ${params.add(filter.minPrice, '::int')}`);
     if (filter?.maxPrice !== null && filter?.maxPrice !== undefined)

@@ -14,7 +14,8 @@ export interface SearchDocument {
 }
 
 export interface SearchFilter {
-  categorySlug?: string | null;
+  /** Documents of any of these categories (the catalog passes a category and its descendants). */
+  categorySlugs?: readonly string[] | null;
   minPrice?: number | null;
   maxPrice?: number | null;
   inStockOnly?: boolean | null;

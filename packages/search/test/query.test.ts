@@ -24,13 +24,13 @@ describe('search request building', () => {
       query: 'Lamp',
       first: 10,
       after,
-      filter: { categorySlug: 'home', minPrice: 100, maxPrice: 900, inStockOnly: true },
+      filter: { categorySlugs: ['home'], minPrice: 100, maxPrice: 900, inStockOnly: true },
     });
     expect(body.size).toBe(11);
     expect(body.search_after).toEqual([3.5, 'abc']);
     expect(body.sort).toEqual([{ _score: { order: 'desc' } }, { id: { order: 'asc' } }]);
     expect(body.query?.bool?.filter).toEqual([
-      { term: { categorySlug: 'home' } },
+      { terms: { categorySlug: ['home'] } },
       { range: { priceAmount: { gte: 100, lte: 900 } } },
       { range: { stock: { gt: 0 } } },
     ]);

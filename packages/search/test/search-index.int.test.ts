@@ -157,7 +157,7 @@ describe.each(implementations)('SearchIndex contract: $label', ({ search }) => {
   it('applies category, price and stock filters', async () => {
     const audio = await ids({
       query: 'headphones',
-      filter: { categorySlug: 'audio', inStockOnly: true },
+      filter: { categorySlugs: ['audio'], inStockOnly: true },
     });
     expect(audio.sort()).toEqual([uuid(1), uuid(3)]);
     const cheap = await ids({ query: 'headphones', filter: { maxPrice: 5000 } });
@@ -179,7 +179,7 @@ describe.each(implementations)('SearchIndex contract: $label', ({ search }) => {
       const filtered = await index.search({
         query: 'lamp',
         first: 1,
-        filter: { categorySlug: value.value },
+        filter: { categorySlugs: [value.value] },
       });
       expect(filtered.totalCount).toBe(value.count);
     }

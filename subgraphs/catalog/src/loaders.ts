@@ -10,6 +10,10 @@ import type {
 export interface CatalogLoaders {
   productById: DataLoader<string, ProductRecord | null>;
   categoryById: DataLoader<string, CategoryRecord | null>;
+  /** A category's children, by name. */
+  childrenById: DataLoader<string, CategoryRecord[]>;
+  /** A category's ancestors, root first. */
+  ancestorsById: DataLoader<string, CategoryRecord[]>;
   variantById: DataLoader<string, VariantRecord | null>;
   /** A product's variants, oldest first (none for an unknown product). */
   variantsByProductId: DataLoader<string, VariantRecord[]>;
@@ -24,6 +28,19 @@ export function createCatalogLoaders(repository: ProductRepository): CatalogLoad
   const categoryById = new DataLoader<string, CategoryRecord | null>(async (ids) =>
     byId(ids, await repository.findCategoriesByIds(ids)),
   );
+  const childrenById = new DataLoader<string, CategoryRecord[]>(async (ids) => {
+    const children = await repository.findChildren(ids);
+    return ids.map((id) => children.filter((child) => child.parentId === id));
+  });
+  const ancestorsById = new DataLoader<string, CategoryRecord[]>(async (ids) => {
+    const rows = await repository.findAncestors(ids);
+    return ids.map((id) =>
+      rows
+        .filter((row) => row.descendantId === id)
+        .map(({ descendantId: _descendantId, ...ancestor }) => ancestor)
+        .reverse(),
+    );
+  });
   const variantById = new DataLoader<string, VariantRecord | null>(
     async (ids) => byId(ids, await repository.findVariantsByIds(ids)),
     { maxBatchSize: 1_000 },
@@ -53,5 +70,12 @@ export function createCatalogLoaders(repository: ProductRepository): CatalogLoad
     },
     { maxBatchSize: 1_000 },
   );
-  return { productById, categoryById, variantById, variantsByProductId };
+  return {
+    productById,
+    categoryById,
+    childrenById,
+    ancestorsById,
+    variantById,
+    variantsByProductId,
+  };
 }

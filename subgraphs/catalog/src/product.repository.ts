@@ -50,10 +50,19 @@ export interface CategoryRecord {
   id: string;
   slug: string;
   name: string;
+  /** The parent in the category tree; null for a root. */
+  parentId: string | null;
+}
+
+/** A category and everything below it in the tree. */
+export interface CategorySubtree {
+  ids: string[];
+  slugs: string[];
 }
 
 export interface ProductListFilter {
-  categoryId?: string;
+  /** Products of any of these categories (a category and its descendants). */
+  categoryIds?: string[];
   minPrice?: number;
   maxPrice?: number;
   inStockOnly?: boolean;
@@ -107,7 +116,10 @@ export interface VariantAvailability {
 /** How an order's reservations end: given back (RELEASED) or shipped (COMMITTED). */
 export type ReservationSettlement = 'RELEASED' | 'COMMITTED';
 
-const CATEGORY_FIELDS = { id: true, slug: true, name: true } as const;
+const CATEGORY_FIELDS = { id: true, slug: true, name: true, parentId: true } as const;
+
+/** Serializes changes of the category tree, so two concurrent moves can never close a cycle. */
+const CATEGORY_TREE_LOCK = 72_707_370;
 
 /** What a search document is made of, beside the product's own columns. */
 const SEARCH_INCLUDE = {
@@ -170,6 +182,7 @@ export class ProductRepository {
       ProductRecord & {
         categorySlug: string | null;
         categoryName: string | null;
+        categoryParentId: string | null;
         variants: VariantRecord[];
       }
     >(this.db, {
@@ -179,6 +192,7 @@ export class ProductRepository {
                p.currency::text AS currency, p.category_id::text AS "categoryId", p.active,
                p.created_at AS "createdAt", p.updated_at AS "updatedAt",
                c.slug AS "categorySlug", c.name AS "categoryName",
+               c.parent_id::text AS "categoryParentId",
                (SELECT coalesce(json_agg(json_build_object(
                          'id', v.id, 'productId', v.product_id, 'sku', v.sku,
                          'selectedOptions', v.selected_options, 'priceAmount', v.price_amount,
@@ -189,11 +203,16 @@ export class ProductRepository {
         WHERE p.id = ANY($1::uuid[])`,
       values: [valid],
     });
-    return rows.map(({ categorySlug, categoryName, ...product }) => ({
+    return rows.map(({ categorySlug, categoryName, categoryParentId, ...product }) => ({
       ...product,
       category:
         product.categoryId && categorySlug !== null && categoryName !== null
-          ? { id: product.categoryId, slug: categorySlug, name: categoryName }
+          ? {
+              id: product.categoryId,
+              slug: categorySlug,
+              name: categoryName,
+              parentId: categoryParentId,
+            }
           : null,
     }));
   }
@@ -242,9 +261,76 @@ export class ProductRepository {
     });
   }
 
-  async listCategories(): Promise<CategoryRecord[]> {
+  /** Every category by name, or only the roots of the tree. */
+  async listCategories(rootsOnly = false): Promise<CategoryRecord[]> {
     return this.db.category.findMany({
+      where: rootsOnly ? { parentId: null } : {},
       orderBy: { name: 'asc' },
+      select: CATEGORY_FIELDS,
+    });
+  }
+
+  /** The children of the categories, by name. */
+  findChildren(parentIds: readonly string[]): Promise<CategoryRecord[]> {
+    return this.db.category.findMany({
+      where: { parentId: { in: [...parentIds] } },
+      orderBy: { name: 'asc' },
+      select: CATEGORY_FIELDS,
+    });
+  }
+
+  /** The ancestors of each category, nearest first, in one recursive query. */
+  async findAncestors(
+    ids: readonly string[],
+    client: Db | Tx = this.db,
+  ): Promise<Array<CategoryRecord & { descendantId: string }>> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
+    return client.$queryRaw<Array<CategoryRecord & { descendantId: string }>>`
+      WITH RECURSIVE up AS (
+        SELECT c.id AS descendant_id, c.parent_id, 0 AS depth FROM categories c
+        WHERE c.id = ANY(${valid}::uuid[])
+        UNION ALL
+        SELECT up.descendant_id, p.parent_id, up.depth + 1
+        FROM up JOIN categories p ON p.id = up.parent_id
+      )
+      SELECT up.descendant_id::text AS "descendantId", a.id::text AS id, a.slug, a.name,
+             a.parent_id::text AS "parentId"
+      FROM up JOIN categories a ON a.id = up.parent_id
+      ORDER BY up.descendant_id, up.depth`;
+  }
+
+  /** The category with this slug and all its descendants; null when there is none. */
+  async findSubtree(slug: string): Promise<CategorySubtree | null> {
+    const rows = await this.db.$queryRaw<Array<{ id: string; slug: string }>>`
+      WITH RECURSIVE down AS (
+        SELECT id, slug FROM categories WHERE slug = ${slug}
+        UNION ALL
+        SELECT c.id, c.slug FROM categories c JOIN down ON c.parent_id = down.id
+      )
+      SELECT id::text AS id, slug FROM down`;
+    if (rows.length === 0) return null;
+    return { ids: rows.map((row) => row.id), slugs: rows.map((row) => row.slug) };
+  }
+
+  /**
+   * Moves a category under `parentId` (null: makes it a root), under the tree's advisory lock;
+   * 'cycle' when the parent is the category itself or one of its descendants.
+   */
+  async setParent(
+    tx: Tx,
+    categoryId: string,
+    parentId: string | null,
+  ): Promise<CategoryRecord | 'cycle'> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CATEGORY_TREE_LOCK})`;
+    if (parentId) {
+      const ancestors = await this.findAncestors([parentId], tx);
+      if (parentId === categoryId || ancestors.some((ancestor) => ancestor.id === categoryId))
+        return 'cycle';
+    }
+    return tx.category.update({
+      where: { id: categoryId },
+      data: { parentId },
       select: CATEGORY_FIELDS,
     });
   }
@@ -252,7 +338,7 @@ export class ProductRepository {
   private listWhere(filter: ProductListFilter): Prisma.ProductWhereInput {
     return {
       active: true,
-      ...(filter.categoryId ? { categoryId: filter.categoryId } : {}),
+      ...(filter.categoryIds ? { categoryId: { in: filter.categoryIds } } : {}),
       ...(filter.minPrice !== undefined || filter.maxPrice !== undefined
         ? { priceAmount: { gte: filter.minPrice, lte: filter.maxPrice } }
         : {}),
@@ -332,7 +418,11 @@ export class ProductRepository {
   }
 
   /** @throws a unique violation (isUniqueViolation) when the slug is taken. */
-  createCategory(category: { slug: string; name: string }): Promise<CategoryRecord> {
+  createCategory(category: {
+    slug: string;
+    name: string;
+    parentId: string | null;
+  }): Promise<CategoryRecord> {
     return this.db.category.create({ data: category, select: CATEGORY_FIELDS });
   }
 

@@ -176,6 +176,23 @@ export class ProductService {
     return product.categoryId ? this.loaders.categoryById.load(product.categoryId) : null;
   }
 
+  category(id: string): Promise<CategoryRecord | null> {
+    return this.loaders.categoryById.load(id);
+  }
+
+  categoryBySlug(slug: string): Promise<CategoryRecord | null> {
+    return this.repository.findCategoryBySlug(slug);
+  }
+
+  childrenOf(category: CategoryRecord): Promise<CategoryRecord[]> {
+    return this.loaders.childrenById.load(category.id);
+  }
+
+  /** Its ancestors, root first. */
+  breadcrumbsOf(category: CategoryRecord): Promise<CategoryRecord[]> {
+    return this.loaders.ancestorsById.load(category.id);
+  }
+
   /** A variant by id, its product active or not. */
   variant(id: string): Promise<VariantRecord | null> {
     return this.loaders.variantById.load(id);
@@ -211,13 +228,18 @@ export class ProductService {
       throw badUserInput(`query must be at most ${MAX_QUERY_LENGTH} characters`, ['query']);
     checkPageSize(args.first);
     checkFilter(args.filter);
+    const { categorySlug, ...filter } = args.filter ?? {};
+    // A category means it and its descendants; an unknown one, no category, matches nothing.
+    const categorySlugs = categorySlug
+      ? ((await this.repository.findSubtree(categorySlug))?.slugs ?? [])
+      : undefined;
     let result;
     try {
       result = await this.searchIndex.search({
         query,
         first: args.first,
         after: args.after,
-        filter: args.filter,
+        filter: { ...filter, ...(categorySlugs ? { categorySlugs } : {}) },
       });
     } catch (error) {
       if (error instanceof InvalidCursorError) throw badUserInput('Invalid cursor', ['after']);
@@ -266,20 +288,62 @@ export class ProductService {
       ...(input?.inStockOnly ? { inStockOnly: true } : {}),
     };
     if (input?.categorySlug) {
-      const category = await this.repository.findCategoryBySlug(input.categorySlug);
-      if (!category) return null;
-      filter.categoryId = category.id;
+      const subtree = await this.repository.findSubtree(input.categorySlug);
+      if (!subtree) return null;
+      filter.categoryIds = subtree.ids;
     }
     return filter;
   }
 
-  async listCategories(_ctx: RequestContext): Promise<CategoryRecord[]> {
-    return this.repository.listCategories();
+  async listCategories(_ctx: RequestContext, rootsOnly: boolean): Promise<CategoryRecord[]> {
+    return this.repository.listCategories(rootsOnly);
+  }
+
+  /** Moves a category in the tree; a move under itself or its own descendant is refused. */
+  async setCategoryParent(
+    ctx: RequestContext,
+    slug: string,
+    parentSlug: string | null,
+  ): Promise<CategoryPayload> {
+    requireAdmin(ctx.principal);
+    const [category, parent] = await Promise.all([
+      this.repository.findCategoryBySlug(slug),
+      parentSlug ? this.repository.findCategoryBySlug(parentSlug) : null,
+    ]);
+    const errors: CatalogUserError[] = [];
+    if (!category)
+      errors.push(
+        userError(UserErrorCode.CATEGORY_NOT_FOUND, `No category with slug "${slug}"`, ['slug']),
+      );
+    if (parentSlug && !parent)
+      errors.push(
+        userError(UserErrorCode.CATEGORY_NOT_FOUND, `No category with slug "${parentSlug}"`, [
+          'parentSlug',
+        ]),
+      );
+    if (!category || errors.length > 0) return { category: null, userErrors: errors };
+    const moved = await this.db.$transaction((tx) =>
+      this.repository.setParent(tx, category.id, parent?.id ?? null),
+    );
+    if (moved === 'cycle') {
+      return {
+        category: null,
+        userErrors: [
+          userError(
+            UserErrorCode.CATEGORY_CYCLE,
+            `"${parentSlug}" is "${slug}" itself or below it`,
+            ['parentSlug'],
+          ),
+        ],
+      };
+    }
+    ctx.log.info({ categoryId: category.id, parentId: moved.parentId }, 'category moved');
+    return { category: moved, userErrors: [] };
   }
 
   async createCategory(
     ctx: RequestContext,
-    input: { slug: string; name: string },
+    input: { slug: string; name: string; parentSlug?: string | null },
   ): Promise<CategoryPayload> {
     requireAdmin(ctx.principal);
     const slug = input.slug.trim();
@@ -302,9 +366,23 @@ export class ProductService {
         ]),
       );
     }
+    const parent = input.parentSlug
+      ? await this.repository.findCategoryBySlug(input.parentSlug)
+      : null;
+    if (input.parentSlug && !parent)
+      errors.push(
+        userError(UserErrorCode.CATEGORY_NOT_FOUND, `No category with slug "${input.parentSlug}"`, [
+          'input',
+          'parentSlug',
+        ]),
+      );
     if (errors.length > 0) return { category: null, userErrors: errors };
     try {
-      const category = await this.repository.createCategory({ slug, name });
+      const category = await this.repository.createCategory({
+        slug,
+        name,
+        parentId: parent?.id ?? null,
+      });
       ctx.log.info({ categoryId: category.id, slug }, 'category created');
       return { category, userErrors: [] };
     } catch (error) {

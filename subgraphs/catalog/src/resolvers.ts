@@ -16,7 +16,9 @@ export const resolvers: Resolvers = {
         pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.edges.at(-1)?.cursor ?? null },
       };
     },
-    categories: (_parent, _args, ctx) => ctx.products.listCategories(ctx),
+    categories: (_parent, { rootsOnly }, ctx) =>
+      ctx.products.listCategories(ctx, rootsOnly ?? false),
+    category: (_parent, { slug }, ctx) => ctx.products.categoryBySlug(slug),
   },
   Mutation: {
     createProduct: (_parent, { input }, ctx) => ctx.products.createProduct(ctx, input),
@@ -28,9 +30,17 @@ export const resolvers: Resolvers = {
     updateProductVariant: (_parent, { id, input }, ctx) =>
       ctx.products.updateProductVariant(ctx, id, input),
     createCategory: (_parent, { input }, ctx) => ctx.products.createCategory(ctx, input),
+    setCategoryParent: (_parent, { slug, parentSlug }, ctx) =>
+      ctx.products.setCategoryParent(ctx, slug, parentSlug ?? null),
   },
   Subscription: {
     productChanged: servedByGateway('productChanged', 'catalog'),
+  },
+  Category: {
+    parent: (category, _args, ctx) =>
+      category.parentId ? ctx.products.category(category.parentId) : null,
+    children: (category, _args, ctx) => ctx.products.childrenOf(category),
+    breadcrumbs: (category, _args, ctx) => ctx.products.breadcrumbsOf(category),
   },
   ProductConnection: {
     edges: (page) =>

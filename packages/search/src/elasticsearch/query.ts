@@ -67,7 +67,7 @@ export function toSource(document: SearchDocument): SearchDocument {
 function filterClauses(filter: SearchFilter | null | undefined): estypes.QueryDslQueryContainer[] {
   const clauses: estypes.QueryDslQueryContainer[] = [];
   if (!filter) return clauses;
-  if (filter.categorySlug) clauses.push({ term: { categorySlug: filter.categorySlug } });
+  if (filter.categorySlugs) clauses.push({ terms: { categorySlug: [...filter.categorySlugs] } });
   const price: Record<string, number> = {};
   if (filter.minPrice !== null && filter.minPrice !== undefined) price.gte = filter.minPrice;
   if (filter.maxPrice !== null && filter.maxPrice !== undefined) price.lte = filter.maxPrice;

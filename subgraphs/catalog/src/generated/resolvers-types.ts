@@ -18,13 +18,22 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** A group of products shown together in the storefront. */
+/**
+ * A group of products shown together in the storefront. Categories form a tree: listing or searching
+ * a category includes the products of its descendants.
+ */
 export type Category = {
   __typename?: 'Category';
+  /** Its ancestors, root first (empty for a root): the trail a storefront shows above a category page. */
+  breadcrumbs: Array<Category>;
+  /** The categories directly below it, by name. */
+  children: Array<Category>;
   /** Unique identifier of the category. */
   id: Scalars['ID']['output'];
   /** Display name of the category. */
   name: Scalars['String']['output'];
+  /** The category above it in the tree; null for a root. */
+  parent?: Maybe<Category>;
   /** Stable, URL-friendly key of the category, e.g. `audio`. */
   slug: Scalars['String']['output'];
 };
@@ -32,7 +41,7 @@ export type Category = {
 /** Result of a category mutation: the category, or why it was refused. */
 export type CategoryPayload = {
   __typename?: 'CategoryPayload';
-  /** The category created; null when it was refused. */
+  /** The category as it is after the mutation; null when it was refused. */
   category?: Maybe<Category>;
   /** Why the mutation was refused; empty on success. */
   userErrors: Array<UserError>;
@@ -42,6 +51,8 @@ export type CategoryPayload = {
 export type CreateCategoryInput = {
   /** Display name (1 to 100 characters). */
   name: Scalars['String']['input'];
+  /** Slug of an existing category to place it under; a root when omitted. */
+  parentSlug?: InputMaybe<Scalars['String']['input']>;
   /** Unique, URL-friendly key: lowercase letters, digits and dashes (1 to 64 characters). */
   slug: Scalars['String']['input'];
 };
@@ -115,6 +126,8 @@ export type Mutation = {
   createProduct: ProductPayload;
   /** Adds a variant to a product. ADMIN only. */
   createProductVariant: ProductVariantPayload;
+  /** Moves a category under another (`parentSlug`) or makes it a root (null); a move that would make a cycle is refused with CATEGORY_CYCLE. ADMIN only. */
+  setCategoryParent: CategoryPayload;
   /** Changes a product. ADMIN only. */
   updateProduct: ProductPayload;
   /** Changes a variant. ADMIN only. */
@@ -142,6 +155,12 @@ export type MutationCreateProductArgs = {
 export type MutationCreateProductVariantArgs = {
   input: CreateProductVariantInput;
   productId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetCategoryParentArgs = {
+  parentSlug?: InputMaybe<Scalars['String']['input']>;
+  slug: Scalars['String']['input'];
 };
 
 
@@ -217,7 +236,7 @@ export type ProductEdge = {
 
 /** Restricts which products a listing or a search returns. */
 export type ProductFilter = {
-  /** Only products of the category with this slug. */
+  /** Only products of the category with this slug or of any category below it. */
   categorySlug?: InputMaybe<Scalars['String']['input']>;
   /** Only products with at least one unit available. */
   inStockOnly?: InputMaybe<Scalars['Boolean']['input']>;
@@ -295,8 +314,10 @@ export type ProductVariantPayload = {
 
 export type Query = {
   __typename?: 'Query';
-  /** Every category, by name. */
+  /** Every category, by name; only the roots of the tree with `rootsOnly`. */
   categories: Array<Category>;
+  /** A category by slug; null when there is none. */
+  category?: Maybe<Category>;
   /** A product by id, active or not; null when there is none. */
   product?: Maybe<Product>;
   /** A product variant by id, its product active or not; null when there is none. */
@@ -305,6 +326,16 @@ export type Query = {
   products: ProductConnection;
   /** Full-text search over active products (name weighted over description, prefix and typo tolerant), with facets; `first` is at most 100. */
   searchProducts: ProductSearchResult;
+};
+
+
+export type QueryCategoriesArgs = {
+  rootsOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
+export type QueryCategoryArgs = {
+  slug: Scalars['String']['input'];
 };
 
 
@@ -399,6 +430,8 @@ export type UserError = {
 
 /** Why a mutation was refused (UserError.errorCode); each subgraph declares the codes it reports. */
 export const UserErrorCode = {
+  /** The parent is the category itself or one of its descendants: the tree would have a cycle. */
+  CATEGORY_CYCLE: 'CATEGORY_CYCLE',
   /** No category has this slug. */
   CATEGORY_NOT_FOUND: 'CATEGORY_NOT_FOUND',
   /** Not enough units: more than the catalog can sell now, or fewer on hand than are reserved. */
@@ -605,8 +638,11 @@ export type ResolversParentTypes = ResolversObject<{
 }>;
 
 export type CategoryResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Category'] = ResolversParentTypes['Category']> = ResolversObject<{
+  breadcrumbs?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
+  children?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  parent?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType>;
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
@@ -635,6 +671,7 @@ export type MutationResolvers<ContextType = CatalogContext, ParentType extends R
   createCategory?: Resolver<ResolversTypes['CategoryPayload'], ParentType, ContextType, RequireFields<MutationCreateCategoryArgs, 'input'>>;
   createProduct?: Resolver<ResolversTypes['ProductPayload'], ParentType, ContextType, RequireFields<MutationCreateProductArgs, 'input'>>;
   createProductVariant?: Resolver<ResolversTypes['ProductVariantPayload'], ParentType, ContextType, RequireFields<MutationCreateProductVariantArgs, 'input' | 'productId'>>;
+  setCategoryParent?: Resolver<ResolversTypes['CategoryPayload'], ParentType, ContextType, RequireFields<MutationSetCategoryParentArgs, 'slug'>>;
   updateProduct?: Resolver<ResolversTypes['ProductPayload'], ParentType, ContextType, RequireFields<MutationUpdateProductArgs, 'id' | 'input'>>;
   updateProductVariant?: Resolver<ResolversTypes['ProductVariantPayload'], ParentType, ContextType, RequireFields<MutationUpdateProductVariantArgs, 'id' | 'input'>>;
 }>;
@@ -706,7 +743,8 @@ export type ProductVariantPayloadResolvers<ContextType = CatalogContext, ParentT
 }>;
 
 export type QueryResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType>;
+  categories?: Resolver<Array<ResolversTypes['Category']>, ParentType, ContextType, RequireFields<QueryCategoriesArgs, 'rootsOnly'>>;
+  category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType, RequireFields<QueryCategoryArgs, 'slug'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   productVariant?: Resolver<Maybe<ResolversTypes['ProductVariant']>, ParentType, ContextType, RequireFields<QueryProductVariantArgs, 'id'>>;
   products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
