@@ -4,7 +4,7 @@ import type { Logger } from '@microshop/runtime';
 import type { SearchIndex } from './types.ts';
 
 export * from './types.ts';
-export { PRICE_BANDS } from './shared.ts';
+export { PRICE_BANDS, optionToken } from './shared.ts';
 
 /**
  * The search index chosen by configuration, initialized. Elasticsearch/OpenSearch code (and its

@@ -2,12 +2,15 @@ import type { Db } from '@microshop/db';
 import type { Logger } from '@microshop/runtime';
 import {
   CATEGORY_FACET_SIZE,
+  OPTION_FACET_SIZE,
   PRICE_BANDS,
   aliasName,
   buildFacets,
   decodeCursor,
   encodeCursor,
+  optionGroups,
   queryTerms,
+  sortOf,
   versionedName,
 } from './shared.ts';
 import type {
@@ -16,6 +19,7 @@ import type {
   SearchIndex,
   SearchRequest,
   SearchResult,
+  SearchSortKey,
 } from './types.ts';
 
 /**
@@ -45,8 +49,25 @@ interface SearchRow {
   total: number;
   categories: FacetValue[];
   prices: FacetValue[];
-  hits: Array<{ id: string; score: number }>;
+  options: FacetValue[];
+  hits: Array<{ id: string; value: number | string }>;
 }
+
+/**
+ * What each sort orders the matched rows by (columns of the `matched` CTE). Names compare
+ * lowercased in byte order (COLLATE "C"), as Elasticsearch orders its lowercased keyword.
+ */
+const SORT_COLUMN: Record<SearchSortKey, string> = {
+  relevance: 'score',
+  price: 'price_amount',
+  name: 'sort_name',
+  createdAt: 'created_ms',
+};
+
+/** Columns a version table gained after it was first made; ensureIndex adds them to an old one. */
+const ADDED_COLUMNS = `
+  ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now(),
+  ADD COLUMN IF NOT EXISTS options text[] NOT NULL DEFAULT '{}'`;
 
 /** Builds `$n` placeholders while collecting their values, so SQL and parameters cannot drift apart. */
 class Params {
@@ -136,6 +157,8 @@ export class PostgresSearchIndex implements SearchIndex {
         price_amount integer NOT NULL,
         currency text NOT NULL,
         stock integer NOT NULL,
+        created_at timestamptz NOT NULL,
+        options text[] NOT NULL,
         document tsvector GENERATED ALWAYS AS (
           setweight(to_tsvector('english'::regconfig, name), 'A') ||
           setweight(to_tsvector('english'::regconfig, description), 'B')
@@ -156,7 +179,11 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async ensureIndex(): Promise<boolean> {
-    if (await this.currentTable()) return false;
+    const current = await this.currentTable();
+    if (current) {
+      await this.db.$executeRawUnsafe(`ALTER TABLE ${table(current)} ${ADDED_COLUMNS}`);
+      return false;
+    }
     const name = await this.createVersion(true);
     const inserted = await this.db.$executeRawUnsafe(
       `INSERT INTO ${table('aliases')} (alias, index_name) VALUES ($1, $2) ON CONFLICT (alias) DO NOTHING`,
@@ -175,12 +202,16 @@ export class PostgresSearchIndex implements SearchIndex {
   private async upsertInto(name: string, documents: SearchDocument[]): Promise<void> {
     if (documents.length === 0) return;
     await this.db.$executeRawUnsafe(
-      `INSERT INTO ${table(name)} (id, sku, name, description, category_slug, price_amount, currency, stock)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::int[])
+      `INSERT INTO ${table(name)} (id, sku, name, description, category_slug, price_amount, currency, stock, created_at, options)
+       SELECT d.id, d.sku, d.name, d.description, d.category_slug, d.price_amount, d.currency, d.stock, d.created_at,
+              ARRAY(SELECT jsonb_array_elements_text(d.options))
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::int[], $9::timestamptz[], $10::jsonb[])
+         AS d(id, sku, name, description, category_slug, price_amount, currency, stock, created_at, options)
        ON CONFLICT (id) DO UPDATE SET
          sku = EXCLUDED.sku, name = EXCLUDED.name, description = EXCLUDED.description,
          category_slug = EXCLUDED.category_slug, price_amount = EXCLUDED.price_amount,
-         currency = EXCLUDED.currency, stock = EXCLUDED.stock`,
+         currency = EXCLUDED.currency, stock = EXCLUDED.stock, created_at = EXCLUDED.created_at,
+         options = EXCLUDED.options`,
       documents.map((document) => document.id),
       documents.map((document) => document.sku),
       documents.map((document) => document.name),
@@ -189,6 +220,9 @@ export class PostgresSearchIndex implements SearchIndex {
       documents.map((document) => document.priceAmount),
       documents.map((document) => document.currency),
       documents.map((document) => document.stock),
+      documents.map((document) => document.createdAt),
+      // text[][] cannot be ragged: each document's tokens travel as one JSON array.
+      documents.map((document) => JSON.stringify(document.options)),
     );
   }
 
@@ -229,7 +263,12 @@ export class PostgresSearchIndex implements SearchIndex {
       scoreParts.push(`${trigram}.word_similarity(${text}, name)::float8 * 0.5`);
     }
     if (matchers.length === 0) {
-      return { hits: [], hasNextPage: false, totalCount: 0, facets: buildFacets([], new Map()) };
+      return {
+        hits: [],
+        hasNextPage: false,
+        totalCount: 0,
+        facets: request.facets ? buildFacets([], new Map()) : [],
+      };
     }
 
     const filters: string[] = [];
@@ -241,12 +280,21 @@ export class PostgresSearchIndex implements SearchIndex {
     if (filter?.maxPrice !== null && filter?.maxPrice !== undefined)
       filters.push(`price_amount <= ${params.add(filter.maxPrice, '::int')}`);
     if (filter?.inStockOnly) filters.push('stock > 0');
+    for (const tokens of optionGroups(filter?.options))
+      filters.push(`options && ${params.add(tokens, '::text[]')}`);
 
+    const sort = sortOf(request);
+    const column = SORT_COLUMN[sort.key];
+    // Relevance is best (highest) first; other orders ascending unless descending. Ties by id.
+    const descending = sort.key === 'relevance' || sort.descending;
     let keyset = 'true';
     if (request.after) {
-      const position = decodeCursor(request.after);
-      const score = params.add(position.score, '::float8');
-      keyset = `(score < ${score} OR (score = ${score} AND id > ${params.add(position.id, '::uuid')}))`;
+      const position = decodeCursor(sort, request.after);
+      const cast = { relevance: '::float8', price: '::int', name: '::text', createdAt: '::bigint' }[
+        sort.key
+      ];
+      const value = params.add(position.value, cast);
+      keyset = `(${column} ${descending ? '<' : '>'} ${value} OR (${column} = ${value} AND id > ${params.add(position.id, '::uuid')}))`;
     }
     const band = `CASE ${PRICE_BANDS.map((priceBand) => {
       const conditions = [
@@ -256,40 +304,62 @@ export class PostgresSearchIndex implements SearchIndex {
       return `WHEN ${conditions.join(' AND ')} THEN '${priceBand.key}'`;
     }).join(' ')} END`;
 
+    const facets = request.facets
+      ? {
+          categories: `SELECT coalesce(json_agg(json_build_object('value', category_slug, 'count', n)), '[]'::json)
+            FROM (SELECT category_slug, count(*)::int AS n FROM matched WHERE category_slug IS NOT NULL
+                  GROUP BY category_slug ORDER BY n DESC, category_slug LIMIT ${CATEGORY_FACET_SIZE}) c`,
+          prices: `SELECT coalesce(json_agg(json_build_object('value', band, 'count', n)), '[]'::json)
+            FROM (SELECT ${band} AS band, count(*)::int AS n FROM matched GROUP BY 1) p`,
+          options: `SELECT coalesce(json_agg(json_build_object('value', token, 'count', n)), '[]'::json)
+            FROM (SELECT token, count(*)::int AS n FROM matched, unnest(options) AS token
+                  GROUP BY token ORDER BY n DESC, token COLLATE "C" LIMIT ${OPTION_FACET_SIZE}) o`,
+        }
+      : {
+          categories: `SELECT '[]'::json`,
+          prices: `SELECT '[]'::json`,
+          options: `SELECT '[]'::json`,
+        };
+
     const [row] = await this.db.$queryRawUnsafe<SearchRow[]>(
       `WITH matched AS MATERIALIZED (${matchers
         .map(
           (matcher) => `
-         SELECT id, category_slug, price_amount, (${scoreParts.join(' + ')}) AS score
+         SELECT id, category_slug, price_amount, options, lower(name) COLLATE "C" AS sort_name,
+                (extract(epoch FROM created_at) * 1000)::bigint AS created_ms,
+                (${scoreParts.join(' + ')}) AS score
          FROM ${table(name)} WHERE ${[matcher, ...filters].join(' AND ')}`,
         )
         .join(' UNION ')}
        )
        SELECT
          (SELECT count(*)::int FROM matched) AS total,
-         (SELECT coalesce(json_agg(json_build_object('value', category_slug, 'count', n)), '[]'::json)
-            FROM (SELECT category_slug, count(*)::int AS n FROM matched WHERE category_slug IS NOT NULL
-                  GROUP BY category_slug ORDER BY n DESC, category_slug LIMIT ${CATEGORY_FACET_SIZE}) c) AS categories,
-         (SELECT coalesce(json_agg(json_build_object('value', band, 'count', n)), '[]'::json)
-            FROM (SELECT ${band} AS band, count(*)::int AS n FROM matched GROUP BY 1) p) AS prices,
-         (SELECT coalesce(json_agg(json_build_object('id', id, 'score', score) ORDER BY score DESC, id), '[]'::json)
-            FROM (SELECT id, score FROM matched WHERE ${keyset}
-                  ORDER BY score DESC, id LIMIT ${params.add(request.first + 1, '::int')}) h) AS hits`,
+         (${facets.categories}) AS categories,
+         (${facets.prices}) AS prices,
+         (${facets.options}) AS options,
+         (SELECT coalesce(json_agg(json_build_object('id', id, 'value', ${column})
+                  ORDER BY ${column} ${descending ? 'DESC' : 'ASC'}, id), '[]'::json)
+            FROM (SELECT id, ${column} FROM matched WHERE ${keyset}
+                  ORDER BY ${column} ${descending ? 'DESC' : 'ASC'}, id
+                  LIMIT ${params.add(request.first + 1, '::int')}) h) AS hits`,
       ...params.values,
     );
     if (!row) throw new Error('search query returned no row');
     const hits = row.hits.map((hit) => ({
       id: hit.id,
-      cursor: encodeCursor({ score: hit.score, id: hit.id }),
+      cursor: encodeCursor(sort, { value: hit.value, id: hit.id }),
     }));
     return {
       hits: hits.slice(0, request.first),
       hasNextPage: hits.length > request.first,
       totalCount: row.total,
-      facets: buildFacets(
-        row.categories,
-        new Map(row.prices.map((price) => [price.value, price.count])),
-      ),
+      facets: request.facets
+        ? buildFacets(
+            row.categories,
+            new Map(row.prices.map((price) => [price.value, price.count])),
+            row.options,
+          )
+        : [],
     };
   }
 

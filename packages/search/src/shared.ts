@@ -1,4 +1,10 @@
-import { InvalidCursorError, type Facet, type FacetValue } from './types.ts';
+import {
+  InvalidCursorError,
+  type Facet,
+  type FacetValue,
+  type OptionFilter,
+  type SearchSort,
+} from './types.ts';
 
 /**
  * Price bands of the `price` facet, in minor units; lower bound inclusive, upper exclusive.
@@ -27,30 +33,102 @@ export function versionedName(alias: string): string {
     .padStart(3, '0')}`;
 }
 
-/** Position of a hit in relevance order: its score, then its id as the tiebreak. */
+/** Position of a hit in its order: its sort value (score, price, name, epoch ms), then its id. */
 export interface CursorPosition {
-  score: number;
+  value: number | string;
   id: string;
 }
 
-export function encodeCursor(position: CursorPosition): string {
-  return Buffer.from(JSON.stringify([position.score, position.id])).toString('base64url');
+const RELEVANCE: SearchSort = { key: 'relevance', descending: false };
+
+/** The sort a request asks for: relevance unless told otherwise (which is never descending). */
+export function sortOf(request: { sort?: SearchSort | null }): SearchSort {
+  const sort = request.sort ?? RELEVANCE;
+  return sort.key === 'relevance' ? RELEVANCE : sort;
 }
 
-export function decodeCursor(cursor: string): CursorPosition {
+/**
+ * The cursor of a hit: `[score, id]` in relevance order (the form cursors had before sorting),
+ * `[key, descending, value, id]` in any other, so a cursor is only accepted in its own order.
+ */
+export function encodeCursor(sort: SearchSort, position: CursorPosition): string {
+  const parts =
+    sort.key === 'relevance'
+      ? [position.value, position.id]
+      : [sort.key, sort.descending, position.value, position.id];
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+}
+
+export function decodeCursor(sort: SearchSort, cursor: string): CursorPosition {
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') {
-      return { score: value[0], id: value[1] };
-    }
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through: any undecodable cursor is the caller's mistake
+    value = null;
+  }
+  if (Array.isArray(value)) {
+    const [position, id] =
+      sort.key === 'relevance'
+        ? value.length === 2
+          ? value
+          : []
+        : value.length === 4 && value[0] === sort.key && value[1] === sort.descending
+          ? value.slice(2)
+          : [];
+    const valueFits =
+      sort.key === 'name' ? typeof position === 'string' : typeof position === 'number';
+    if (valueFits && typeof id === 'string') return { value: position as number | string, id };
   }
   throw new InvalidCursorError('Invalid search cursor');
 }
 
-/** Facets in a fixed shape: every price band (zero counts included), categories by count. */
-export function buildFacets(categories: FacetValue[], priceCounts: Map<string, number>): Facet[] {
+/** An option value as documents and filters hold it: `name=value`, lowercased. */
+export function optionToken(option: { name: string; value: string }): string {
+  return `${option.name.trim().toLowerCase()}=${option.value.trim().toLowerCase()}`;
+}
+
+/** The tokens of an option filter grouped by option name: any within a group, every group. */
+export function optionGroups(options: readonly OptionFilter[] | null | undefined): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const option of options ?? []) {
+    const name = option.name.trim().toLowerCase();
+    groups.set(name, [...(groups.get(name) ?? []), optionToken(option)]);
+  }
+  return [...groups.values()];
+}
+
+/** The largest number of option values (name=value tokens) the option facets report in all. */
+export const OPTION_FACET_SIZE = 200;
+
+/** `option:<name>` facets from counts per `name=value` token, values by count. */
+export function optionFacets(tokens: FacetValue[]): Facet[] {
+  const byName = new Map<string, FacetValue[]>();
+  for (const token of tokens) {
+    const split = token.value.indexOf('=');
+    if (split < 0) continue;
+    const name = token.value.slice(0, split);
+    byName.set(name, [
+      ...(byName.get(name) ?? []),
+      { value: token.value.slice(split + 1), count: token.count },
+    ]);
+  }
+  return [...byName.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, values]) => ({
+      name: `option:${name}`,
+      values: values.sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)),
+    }));
+}
+
+/**
+ * Facets in a fixed shape: categories by count, every price band (zero counts included), then
+ * one facet per option name.
+ */
+export function buildFacets(
+  categories: FacetValue[],
+  priceCounts: Map<string, number>,
+  optionTokens: FacetValue[] = [],
+): Facet[] {
   return [
     {
       name: 'category',
@@ -63,6 +141,7 @@ export function buildFacets(categories: FacetValue[], priceCounts: Map<string, n
         count: priceCounts.get(band.key) ?? 0,
       })),
     },
+    ...optionFacets(optionTokens),
   ];
 }
 

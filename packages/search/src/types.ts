@@ -11,6 +11,16 @@ export interface SearchDocument {
   currency: string;
   /** Units available to sell (on hand minus reserved) when the document was written. */
   stock: number;
+  /** When the product was created (the `createdAt` sort). */
+  createdAt: Date;
+  /** Its variants' option values as `name=value` tokens, lowercased (see `optionToken`). */
+  options: string[];
+}
+
+/** One option value a search filters by, e.g. `{ name: 'Colour', value: 'Red' }`. */
+export interface OptionFilter {
+  name: string;
+  value: string;
 }
 
 export interface SearchFilter {
@@ -19,6 +29,20 @@ export interface SearchFilter {
   minPrice?: number | null;
   maxPrice?: number | null;
   inStockOnly?: boolean | null;
+  /**
+   * Documents with these option values: any of the values given for one name, every name given
+   * (e.g. colour red or blue, and size M). Matched per product, not per variant.
+   */
+  options?: readonly OptionFilter[] | null;
+}
+
+/** The orders search results come in: relevance (best first), or by a field either way. */
+export type SearchSortKey = 'relevance' | 'price' | 'name' | 'createdAt';
+
+export interface SearchSort {
+  key: SearchSortKey;
+  /** Descending; relevance is always best first. */
+  descending: boolean;
 }
 
 export interface SearchRequest {
@@ -28,6 +52,10 @@ export interface SearchRequest {
   /** The cursor of the last hit of the previous page. */
   after?: string | null;
   filter?: SearchFilter | null;
+  /** Relevance when absent; a cursor is valid only in the order it came from. */
+  sort?: SearchSort | null;
+  /** Compute the facets (aggregations cost the engine work: ask only when they are shown). */
+  facets?: boolean;
 }
 
 export interface SearchHit {
@@ -42,7 +70,8 @@ export interface FacetValue {
 }
 
 export interface Facet {
-  name: 'category' | 'price';
+  /** `category`, `price`, or `option:<name>` (the option's name lowercased, e.g. `option:colour`). */
+  name: string;
   values: FacetValue[];
 }
 
@@ -51,7 +80,7 @@ export interface SearchResult {
   hasNextPage: boolean;
   /** Every document matching query and filter, across pages. */
   totalCount: number;
-  /** Counts over every document matching query and filter. */
+  /** Counts over every document matching query and filter; empty unless asked for. */
   facets: Facet[];
 }
 

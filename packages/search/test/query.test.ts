@@ -1,14 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { searchBody } from '../src/elasticsearch/query.ts';
 import { decodeCursor, encodeCursor, queryTerms } from '../src/shared.ts';
-import { InvalidCursorError } from '../src/types.ts';
+import { InvalidCursorError, type SearchSort } from '../src/types.ts';
+
+const RELEVANCE: SearchSort = { key: 'relevance', descending: false };
+const PRICE_DOWN: SearchSort = { key: 'price', descending: true };
 
 describe('search request building', () => {
-  it('round-trips cursors exactly and refuses foreign ones', () => {
-    const position = { score: 1.2345678901234567, id: '00000000-0000-4000-8000-000000000001' };
-    expect(decodeCursor(encodeCursor(position))).toEqual(position);
-    expect(() => decodeCursor('bm9wZQ')).toThrow(InvalidCursorError);
-    expect(() => decodeCursor(Buffer.from('[1]').toString('base64url'))).toThrow(
+  it('round-trips cursors exactly and refuses foreign ones, also those of another order', () => {
+    const position = { value: 1.2345678901234567, id: '00000000-0000-4000-8000-000000000001' };
+    expect(decodeCursor(RELEVANCE, encodeCursor(RELEVANCE, position))).toEqual(position);
+    const priced = { value: 2500, id: position.id };
+    expect(decodeCursor(PRICE_DOWN, encodeCursor(PRICE_DOWN, priced))).toEqual(priced);
+    expect(() => decodeCursor(RELEVANCE, encodeCursor(PRICE_DOWN, priced))).toThrow(
+      InvalidCursorError,
+    );
+    expect(() =>
+      decodeCursor({ key: 'price', descending: false }, encodeCursor(PRICE_DOWN, priced)),
+    ).toThrow(InvalidCursorError);
+    expect(() => decodeCursor(RELEVANCE, 'bm9wZQ')).toThrow(InvalidCursorError);
+    expect(() => decodeCursor(RELEVANCE, Buffer.from('[1]').toString('base64url'))).toThrow(
       InvalidCursorError,
     );
   });
@@ -18,13 +29,23 @@ describe('search request building', () => {
     expect(queryTerms('***')).toEqual([]);
   });
 
-  it('filters, facets and continues after the cursor, with id as the tiebreak', () => {
-    const after = encodeCursor({ score: 3.5, id: 'abc' });
+  it('filters and continues after the cursor, with id as the tiebreak; no aggregations unless facets are asked for', () => {
+    const after = encodeCursor(RELEVANCE, { value: 3.5, id: 'abc' });
     const body = searchBody({
       query: 'Lamp',
       first: 10,
       after,
-      filter: { categorySlugs: ['home'], minPrice: 100, maxPrice: 900, inStockOnly: true },
+      filter: {
+        categorySlugs: ['home'],
+        minPrice: 100,
+        maxPrice: 900,
+        inStockOnly: true,
+        options: [
+          { name: 'Colour', value: 'Red' },
+          { name: 'colour', value: 'Blue' },
+          { name: 'Size', value: 'M' },
+        ],
+      },
     });
     expect(body.size).toBe(11);
     expect(body.search_after).toEqual([3.5, 'abc']);
@@ -33,7 +54,25 @@ describe('search request building', () => {
       { terms: { categorySlug: ['home'] } },
       { range: { priceAmount: { gte: 100, lte: 900 } } },
       { range: { stock: { gt: 0 } } },
+      { terms: { options: ['colour=red', 'colour=blue'] } },
+      { terms: { options: ['size=m'] } },
     ]);
-    expect(Object.keys(body.aggs ?? {})).toEqual(['category', 'price']);
+    expect(body.aggs).toBeUndefined();
+    const withFacets = searchBody({ query: 'Lamp', first: 10, facets: true });
+    expect(Object.keys(withFacets.aggs ?? {})).toEqual(['category', 'price', 'options']);
+  });
+
+  it('sorts by a field either way, the id breaking ties', () => {
+    const body = searchBody({
+      query: 'Lamp',
+      first: 10,
+      sort: PRICE_DOWN,
+      after: encodeCursor(PRICE_DOWN, { value: 2500, id: 'abc' }),
+    });
+    expect(body.sort).toEqual([{ priceAmount: { order: 'desc' } }, { id: { order: 'asc' } }]);
+    expect(body.search_after).toEqual([2500, 'abc']);
+    expect(
+      searchBody({ query: 'x', first: 1, sort: { key: 'name', descending: false } }).sort,
+    ).toEqual([{ 'name.exact': { order: 'asc' } }, { id: { order: 'asc' } }]);
   });
 });

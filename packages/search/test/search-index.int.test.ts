@@ -20,6 +20,7 @@ import {
 const logger = createLogger('search-test', { logLevel: 'silent' });
 
 const categories = ['audio', 'kitchen', 'outdoor', 'books'] as const;
+const LAMP_COLOURS = ['red', 'blue', 'green'] as const;
 const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString().padStart(12, '0')}`;
 
 function corpus(): SearchDocument[] {
@@ -51,16 +52,20 @@ function corpus(): SearchDocument[] {
     ['Hiking Backpack', 'Forty litre backpack with rain cover.', 'outdoor', 7999, 8],
     ['The Pragmatic Programmer', 'A book about the craft of software.', 'books', 3999, 20],
   ];
-  const documents = named.map(([name, description, categorySlug, priceAmount, stock], index) => ({
-    id: uuid(index + 1),
-    sku: `SKU-${index + 1}`,
-    name,
-    description,
-    categorySlug,
-    priceAmount,
-    currency: 'EUR',
-    stock,
-  }));
+  const documents: SearchDocument[] = named.map(
+    ([name, description, categorySlug, priceAmount, stock], index) => ({
+      id: uuid(index + 1),
+      sku: `SKU-${index + 1}`,
+      name,
+      description,
+      categorySlug,
+      priceAmount,
+      currency: 'EUR',
+      stock,
+      createdAt: new Date(Date.UTC(2026, 0, 1 + index)),
+      options: [],
+    }),
+  );
   // Enough similar products to need several pages.
   for (let n = 0; n < 23; n += 1) {
     documents.push({
@@ -72,6 +77,9 @@ function corpus(): SearchDocument[] {
       priceAmount: 1000 + n * 1200,
       currency: 'EUR',
       stock: n % 3,
+      // Created in another order than their names and prices sort in.
+      createdAt: new Date(Date.UTC(2026, 1, 1, 0, 0, (n * 7) % 23)),
+      options: [`colour=${LAMP_COLOURS[n % 3]}`, `size=${n % 2 ? 'l' : 's'}`],
     });
   }
   return documents;
@@ -169,7 +177,7 @@ describe.each(implementations)('SearchIndex contract: $label', ({ search }) => {
   });
 
   it('reports facet counts equal to the totals of the filtered searches', async () => {
-    const result = await index.search({ query: 'lamp', first: 5 });
+    const result = await index.search({ query: 'lamp', first: 5, facets: true });
     expect(result.totalCount).toBe(23);
     const category = result.facets.find((facet) => facet.name === 'category')!;
     const price = result.facets.find((facet) => facet.name === 'price')!;
@@ -187,6 +195,100 @@ describe.each(implementations)('SearchIndex contract: $label', ({ search }) => {
     const filtered = await index.search({ query: 'lamp', first: 1, filter: { minPrice: 25000 } });
     expect(filtered.totalCount).toBe(expensive.count);
     expect(expensive.count).toBeGreaterThan(0);
+  });
+
+  it('computes no facets unless asked for them', async () => {
+    const result = await index.search({ query: 'lamp', first: 5 });
+    expect(result.totalCount).toBe(23);
+    expect(result.facets).toEqual([]);
+  });
+
+  it('filters by option values (any value of one option, every option) and counts them as facets', async () => {
+    const lamps = documents.filter((document) => document.sku.startsWith('LAMP-'));
+    const having = (...tokens: string[]) =>
+      lamps.filter((lamp) => tokens.every((token) => lamp.options.includes(token)));
+    const red = await ids({
+      query: 'lamp',
+      filter: { options: [{ name: 'Colour', value: 'RED' }] },
+    });
+    expect(red.sort()).toEqual(
+      having('colour=red')
+        .map((lamp) => lamp.id)
+        .sort(),
+    );
+    const redOrBlueLarge = await ids({
+      query: 'lamp',
+      filter: {
+        options: [
+          { name: 'colour', value: 'red' },
+          { name: 'colour', value: 'blue' },
+          { name: 'size', value: 'l' },
+        ],
+      },
+    });
+    expect(redOrBlueLarge.sort()).toEqual(
+      [...having('colour=red', 'size=l'), ...having('colour=blue', 'size=l')]
+        .map((lamp) => lamp.id)
+        .sort(),
+    );
+    const faceted = await index.search({
+      query: 'lamp',
+      first: 1,
+      facets: true,
+      filter: { options: [{ name: 'size', value: 'l' }] },
+    });
+    expect(faceted.facets.filter((facet) => facet.name.startsWith('option:'))).toEqual([
+      {
+        name: 'option:colour',
+        values: LAMP_COLOURS.map((colour) => ({
+          value: colour,
+          count: having(`colour=${colour}`, 'size=l').length,
+        })).sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)),
+      },
+      { name: 'option:size', values: [{ value: 'l', count: having('size=l').length }] },
+    ]);
+  });
+
+  it('sorts by price, name and creation time either way, paging in that order', async () => {
+    const lamps = documents.filter((document) => document.sku.startsWith('LAMP-'));
+    const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const primary = {
+      price: (a: SearchDocument, b: SearchDocument) => a.priceAmount - b.priceAmount,
+      name: (a: SearchDocument, b: SearchDocument) =>
+        compare(a.name.toLowerCase(), b.name.toLowerCase()),
+      createdAt: (a: SearchDocument, b: SearchDocument) =>
+        a.createdAt.getTime() - b.createdAt.getTime(),
+    };
+    for (const key of ['price', 'name', 'createdAt'] as const) {
+      for (const descending of [false, true]) {
+        // Ties break by id ascending either way.
+        const expected = [...lamps]
+          .sort((a, b) => (descending ? -1 : 1) * primary[key](a, b) || compare(a.id, b.id))
+          .map((lamp) => lamp.id);
+        const seen: string[] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await index.search({
+            query: 'lamp',
+            first: 5,
+            after,
+            sort: { key, descending },
+          });
+          seen.push(...page.hits.map((hit) => hit.id));
+          if (!page.hasNextPage) break;
+          after = page.hits.at(-1)!.cursor;
+        }
+        expect(seen).toEqual(expected);
+      }
+    }
+    const priced = await index.search({
+      query: 'lamp',
+      first: 2,
+      sort: { key: 'price', descending: false },
+    });
+    await expect(
+      index.search({ query: 'lamp', first: 2, after: priced.hits.at(-1)!.cursor }),
+    ).rejects.toThrow(/cursor/i);
   });
 
   it('pages through every hit exactly once', async () => {

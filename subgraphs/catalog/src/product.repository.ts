@@ -1,5 +1,6 @@
 import { queryPrepared, type Db, type Prisma, type Tx } from '@microshop/db';
-import { isUuid, type ListPosition } from '@microshop/runtime';
+import { isUuid } from '@microshop/runtime';
+import { LISTING_COLUMN, type ListingOrder, type ListingPosition } from './listing-order.ts';
 
 /** A product row as resolvers receive it (the GraphQL mapper of `Product`). */
 export interface ProductRecord {
@@ -42,7 +43,7 @@ export interface VariantRecord {
 /** A product with its category's slug and its variants: what the search index is fed from. */
 export type ProductWithCategory = ProductRecord & {
   category: { slug: string } | null;
-  variants: Array<Pick<VariantRecord, 'onHand' | 'reserved'>>;
+  variants: Array<Pick<VariantRecord, 'onHand' | 'reserved'> & { selectedOptions: unknown }>;
 };
 
 /** A category row (the GraphQL mapper of `Category`). */
@@ -124,7 +125,7 @@ const CATEGORY_TREE_LOCK = 72_707_370;
 /** What a search document is made of, beside the product's own columns. */
 const SEARCH_INCLUDE = {
   category: { select: { slug: true } },
-  variants: { select: { onHand: true, reserved: true } },
+  variants: { select: { onHand: true, reserved: true, selectedOptions: true } },
 } as const;
 
 /** Sums quantities per variant and sorts by its id: row locks are always taken in one global order. */
@@ -348,13 +349,20 @@ export class ProductRepository {
     };
   }
 
-  /** One page in the stable order, plus one extra row telling whether more follow. */
+  /**
+   * One page in `order` (the id breaking ties, so the order is total and stable), plus one extra
+   * row telling whether more follow; `after` is where the previous page ended.
+   */
   async listPage(
     filter: ProductListFilter,
     first: number,
-    after: ListPosition | null,
+    after: ListingPosition | null,
+    order: ListingOrder,
   ): Promise<ProductRecord[]> {
     const where = this.listWhere(filter);
+    const column = LISTING_COLUMN[order.key];
+    const beyond = order.reverse ? 'lt' : 'gt';
+    const direction = order.reverse ? 'desc' : 'asc';
     return this.db.product.findMany({
       where: after
         ? {
@@ -362,14 +370,14 @@ export class ProductRepository {
               where,
               {
                 OR: [
-                  { createdAt: { gt: after.createdAt } },
-                  { createdAt: after.createdAt, id: { gt: after.id } },
+                  { [column]: { [beyond]: after.value } },
+                  { [column]: after.value, id: { [beyond]: after.id } },
                 ],
               },
             ],
           }
         : where,
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      orderBy: [{ [column]: direction }, { id: direction }],
       take: first + 1,
     });
   }

@@ -4,15 +4,19 @@ import { appendToOutbox } from '@microshop/events';
 import {
   badUserInput,
   checkPageSize,
-  decodeCursor,
-  pageOf,
   userError,
   type RequestContext,
   type UserError,
 } from '@microshop/runtime';
-import { InvalidCursorError, type Facet, type SearchIndex } from '@microshop/search';
+import {
+  InvalidCursorError,
+  type Facet,
+  type SearchIndex,
+  type SearchSortKey,
+} from '@microshop/search';
 import { outboxSource, productChanged } from './events.ts';
-import { UserErrorCode } from './generated/resolvers-types.ts';
+import { decodeListingCursor, encodeListingCursor, type ListingOrder } from './listing-order.ts';
+import { UserErrorCode, type ProductSortKeys } from './generated/resolvers-types.ts';
 import type { CatalogLoaders } from './loaders.ts';
 import {
   optionKey,
@@ -85,7 +89,16 @@ export interface ProductFilterInput {
   minPrice?: number | null;
   maxPrice?: number | null;
   inStockOnly?: boolean | null;
+  options?: SelectedOption[] | null;
 }
+
+/** The search engine's order for a sort key of the API. */
+const SEARCH_SORT: Record<ProductSortKeys, SearchSortKey> = {
+  RELEVANCE: 'relevance',
+  PRICE: 'price',
+  NAME: 'name',
+  CREATED_AT: 'createdAt',
+};
 
 export interface CreateProductInput {
   sku: string;
@@ -220,7 +233,11 @@ export class ProductService {
       first: number;
       after?: string | null;
       filter?: ProductFilterInput | null;
+      sortKey?: ProductSortKeys | null;
+      reverse?: boolean | null;
     },
+    /** Whether the caller selected the facets: the engine computes them only then. */
+    facets: boolean,
   ): Promise<SearchPage> {
     const query = args.query.trim();
     if (query.length === 0) throw badUserInput('query must not be empty', ['query']);
@@ -228,6 +245,9 @@ export class ProductService {
       throw badUserInput(`query must be at most ${MAX_QUERY_LENGTH} characters`, ['query']);
     checkPageSize(args.first);
     checkFilter(args.filter);
+    const sortKey = args.sortKey ?? 'RELEVANCE';
+    if (sortKey === 'RELEVANCE' && args.reverse)
+      throw badUserInput('RELEVANCE is best first only: it has no reverse', ['reverse']);
     const { categorySlug, ...filter } = args.filter ?? {};
     // A category means it and its descendants; an unknown one, no category, matches nothing.
     const categorySlugs = categorySlug
@@ -240,6 +260,8 @@ export class ProductService {
         first: args.first,
         after: args.after,
         filter: { ...filter, ...(categorySlugs ? { categorySlugs } : {}) },
+        sort: { key: SEARCH_SORT[sortKey], descending: args.reverse ?? false },
+        facets,
       });
     } catch (error) {
       if (error instanceof InvalidCursorError) throw badUserInput('Invalid cursor', ['after']);
@@ -263,16 +285,31 @@ export class ProductService {
 
   async listProducts(
     _ctx: RequestContext,
-    args: { first: number; after?: string | null; filter?: ProductFilterInput | null },
+    args: {
+      first: number;
+      after?: string | null;
+      filter?: ProductFilterInput | null;
+      sortKey?: ProductSortKeys | null;
+      reverse?: boolean | null;
+    },
   ): Promise<ProductPage> {
     checkPageSize(args.first);
     checkFilter(args.filter);
-    const after = args.after ? decodeCursor(args.after) : null;
+    if (args.filter?.options)
+      throw badUserInput('the options filter applies to searchProducts', ['filter', 'options']);
+    const sortKey = args.sortKey ?? 'CREATED_AT';
+    if (sortKey === 'RELEVANCE')
+      throw badUserInput('RELEVANCE orders search results only', ['sortKey']);
+    const order: ListingOrder = { key: sortKey, reverse: args.reverse ?? false };
+    const after = args.after ? decodeListingCursor(order, args.after) : null;
     const filter = await this.resolveFilter(args.filter);
     if (!filter) return { nodes: [], cursors: [], hasNextPage: false, totalCount: async () => 0 };
-    const rows = await this.repository.listPage(filter, args.first, after);
+    const rows = await this.repository.listPage(filter, args.first, after, order);
+    const nodes = rows.slice(0, args.first);
     return {
-      ...pageOf(rows, args.first),
+      nodes,
+      cursors: nodes.map((node) => encodeListingCursor(order, node)),
+      hasNextPage: rows.length > args.first,
       // Counted only when asked for: a page without totalCount costs one query.
       totalCount: () => this.repository.count(filter),
     };

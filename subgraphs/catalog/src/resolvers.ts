@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { servedByGateway } from '@microshop/runtime';
 import type { Resolvers } from './generated/resolvers-types.ts';
 import { availableUnits, productOptions, variantTitle } from './product.service.ts';
@@ -7,8 +8,8 @@ export const resolvers: Resolvers = {
     product: (_parent, { id }, ctx) => ctx.products.product(id),
     productVariant: (_parent, { id }, ctx) => ctx.products.variant(id),
     products: (_parent, args, ctx) => ctx.products.listProducts(ctx, args),
-    searchProducts: async (_parent, args, ctx) => {
-      const page = await ctx.products.searchProducts(ctx, args);
+    searchProducts: async (_parent, args, ctx, info) => {
+      const page = await ctx.products.searchProducts(ctx, args, selectsField(info, 'facets'));
       return {
         edges: page.edges,
         totalCount: page.totalCount,
@@ -71,3 +72,14 @@ export const resolvers: Resolvers = {
     inStock: (variant) => availableUnits(variant) > 0,
   },
 };
+
+/** Whether the query selects `field` on this field's result (directly, in fragments or inline). */
+function selectsField(info: GraphQLResolveInfo, field: string): boolean {
+  const visit = (selectionSet: SelectionSetNode | undefined): boolean =>
+    (selectionSet?.selections ?? []).some((selection) => {
+      if (selection.kind === 'Field') return selection.name.value === field;
+      if (selection.kind === 'InlineFragment') return visit(selection.selectionSet);
+      return visit(info.fragments[selection.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((node) => visit(node.selectionSet));
+}

@@ -1,8 +1,12 @@
 import type { Db, Tx } from '@microshop/db';
 import type { DomainEvent } from '@microshop/events';
 import type { Logger } from '@microshop/runtime';
-import type { SearchDocument, SearchIndex } from '@microshop/search';
-import { ProductRepository, type ProductWithCategory } from './product.repository.ts';
+import { optionToken, type SearchDocument, type SearchIndex } from '@microshop/search';
+import {
+  ProductRepository,
+  type ProductWithCategory,
+  type SelectedOption,
+} from './product.repository.ts';
 import { availableUnits } from './product.service.ts';
 
 export function toSearchDocument(product: ProductWithCategory): SearchDocument {
@@ -15,6 +19,15 @@ export function toSearchDocument(product: ProductWithCategory): SearchDocument {
     priceAmount: product.priceAmount,
     currency: product.currency,
     stock: product.variants.reduce((sum, variant) => sum + availableUnits(variant), 0),
+    createdAt: product.createdAt,
+    options: [
+      ...new Set(
+        product.variants.flatMap((variant) =>
+          // Written by the repository as [{name, value}] (VariantRecord.selectedOptions).
+          (variant.selectedOptions as SelectedOption[]).map(optionToken),
+        ),
+      ),
+    ],
   };
 }
 

@@ -283,6 +283,8 @@ describe('reads', () => {
         priceAmount: 29999,
         currency: 'EUR',
         stock: 10,
+        createdAt: new Date(),
+        options: [],
       },
     ]);
     const result = await harness.graphql<{

@@ -119,8 +119,8 @@ describe('the category tree', () => {
           'query($slug: String) { products(filter: { categorySlug: $slug }) { edges { node { sku } } } }',
           { slug },
         )
-      ).data!.products.edges
-        .map((edge) => edge.node.sku)
+      )
+        .data!.products.edges.map((edge) => edge.node.sku)
         .sort();
     expect(await listed('kitchen')).toEqual(['TREE-KNIFE', 'TREE-PAN', 'TREE-POT']);
     expect(await listed('cookware')).toEqual(['TREE-PAN', 'TREE-POT']);

@@ -1,6 +1,6 @@
 import type { Client, TransportRequestOptions } from '@elastic/elasticsearch';
 import type { Logger } from '@microshop/runtime';
-import { aliasName, buildFacets, encodeCursor, versionedName } from '../shared.ts';
+import { aliasName, buildFacets, encodeCursor, sortOf, versionedName } from '../shared.ts';
 import type { SearchDocument, SearchIndex, SearchRequest, SearchResult } from '../types.ts';
 import {
   bulkDeleteOperations,
@@ -38,7 +38,12 @@ async function createClient(flavour: 'elasticsearch' | 'opensearch', url: string
 interface BucketAggregations {
   category?: { buckets: Array<{ key: string; doc_count: number }> };
   price?: { buckets: Array<{ key: string; doc_count: number }> };
+  options?: { buckets: Array<{ key: string; doc_count: number }> };
 }
+
+const countsOf = (
+  aggregation: { buckets: Array<{ key: string; doc_count: number }> } | undefined,
+) => (aggregation?.buckets ?? []).map((bucket) => ({ value: bucket.key, count: bucket.doc_count }));
 
 /** Throws when a bulk request reports failed items (the HTTP call itself succeeds). */
 function assertBulkSucceeded(
@@ -107,7 +112,15 @@ export class ElasticsearchIndex implements SearchIndex {
   }
 
   async ensureIndex(): Promise<boolean> {
-    if ((await this.currentVersions()).length > 0) return false;
+    if ((await this.currentVersions()).length > 0) {
+      // An index made before fields were added (createdAt, options) gains them: adding fields to
+      // a mapping is allowed in place, so the search sync can write the new documents at once.
+      await this.es.indices.putMapping(
+        { index: this.alias, properties: indexMappings.properties },
+        this.requestOptions,
+      );
+      return false;
+    }
     // Instances that start at once on a new namespace race here. The first version has one fixed
     // name and is created with its alias in one request, so exactly one of them creates it; the
     // others are refused and use it (two versions made apart would delete each other on reindex).
@@ -148,9 +161,10 @@ export class ElasticsearchIndex implements SearchIndex {
       { index: this.alias, ...searchBody(request) },
       this.requestOptions,
     );
+    const sort = sortOf(request);
     const hits = response.hits.hits.map((hit) => {
-      const [score, id] = hit.sort as [number, string];
-      return { id, cursor: encodeCursor({ score, id }) };
+      const [value, id] = hit.sort as [number | string, string];
+      return { id, cursor: encodeCursor(sort, { value, id }) };
     });
     const total = response.hits.total;
     const aggregations = response.aggregations as BucketAggregations | undefined;
@@ -158,15 +172,13 @@ export class ElasticsearchIndex implements SearchIndex {
       hits: hits.slice(0, request.first),
       hasNextPage: hits.length > request.first,
       totalCount: typeof total === 'number' ? total : (total?.value ?? 0),
-      facets: buildFacets(
-        (aggregations?.category?.buckets ?? []).map((bucket) => ({
-          value: bucket.key,
-          count: bucket.doc_count,
-        })),
-        new Map(
-          (aggregations?.price?.buckets ?? []).map((bucket) => [bucket.key, bucket.doc_count]),
-        ),
-      ),
+      facets: request.facets
+        ? buildFacets(
+            countsOf(aggregations?.category),
+            new Map(countsOf(aggregations?.price).map((price) => [price.value, price.count])),
+            countsOf(aggregations?.options),
+          )
+        : [],
     };
   }
 

@@ -1,6 +1,14 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { CATEGORY_FACET_SIZE, PRICE_BANDS, decodeCursor, queryTerms } from '../shared.ts';
-import type { SearchDocument, SearchFilter, SearchRequest } from '../types.ts';
+import {
+  CATEGORY_FACET_SIZE,
+  OPTION_FACET_SIZE,
+  PRICE_BANDS,
+  decodeCursor,
+  optionGroups,
+  queryTerms,
+  sortOf,
+} from '../shared.ts';
+import type { SearchDocument, SearchFilter, SearchRequest, SearchSortKey } from '../types.ts';
 
 /**
  * The one place that builds request bodies for Elasticsearch and OpenSearch: both accept these
@@ -48,10 +56,13 @@ export const indexMappings: estypes.MappingTypeMapping = {
     priceAmount: { type: 'integer' },
     currency: { type: 'keyword' },
     stock: { type: 'integer' },
+    createdAt: { type: 'date' },
+    options: { type: 'keyword' },
   },
 };
 
-export function toSource(document: SearchDocument): SearchDocument {
+/** A document as the engine stores it (dates as ISO strings). */
+export function toSource(document: SearchDocument): Record<string, unknown> {
   return {
     id: document.id,
     sku: document.sku,
@@ -61,8 +72,17 @@ export function toSource(document: SearchDocument): SearchDocument {
     priceAmount: document.priceAmount,
     currency: document.currency,
     stock: document.stock,
+    createdAt: document.createdAt.toISOString(),
+    options: document.options,
   };
 }
+
+/** The field each sort orders by (names by their lowercased keyword, as PostgreSQL by lower(name)). */
+const SORT_FIELD: Record<Exclude<SearchSortKey, 'relevance'>, string> = {
+  price: 'priceAmount',
+  name: 'name.exact',
+  createdAt: 'createdAt',
+};
 
 function filterClauses(filter: SearchFilter | null | undefined): estypes.QueryDslQueryContainer[] {
   const clauses: estypes.QueryDslQueryContainer[] = [];
@@ -73,6 +93,7 @@ function filterClauses(filter: SearchFilter | null | undefined): estypes.QueryDs
   if (filter.maxPrice !== null && filter.maxPrice !== undefined) price.lte = filter.maxPrice;
   if (Object.keys(price).length > 0) clauses.push({ range: { priceAmount: price } });
   if (filter.inStockOnly) clauses.push({ range: { stock: { gt: 0 } } });
+  for (const tokens of optionGroups(filter.options)) clauses.push({ terms: { options: tokens } });
   return clauses;
 }
 
@@ -82,6 +103,7 @@ function filterClauses(filter: SearchFilter | null | undefined): estypes.QueryDs
  */
 export function searchBody(request: SearchRequest): estypes.SearchRequest {
   const text = queryTerms(request.query).join(' ');
+  const sort = sortOf(request);
   const body: estypes.SearchRequest = {
     size: request.first + 1,
     track_total_hits: true,
@@ -106,28 +128,38 @@ export function searchBody(request: SearchRequest): estypes.SearchRequest {
         minimum_should_match: 1,
       },
     },
-    sort: [{ _score: { order: 'desc' } }, { id: { order: 'asc' } }],
-    aggs: {
-      category: { terms: { field: 'categorySlug', size: CATEGORY_FACET_SIZE } },
-      price: {
-        range: {
-          field: 'priceAmount',
-          keyed: false,
-          ranges: PRICE_BANDS.map((band) => ({
-            key: band.key,
-            ...(band.from !== undefined ? { from: band.from } : {}),
-            ...(band.to !== undefined ? { to: band.to } : {}),
-          })),
-        },
-      },
-    },
+    sort:
+      sort.key === 'relevance'
+        ? [{ _score: { order: 'desc' } }, { id: { order: 'asc' } }]
+        : [
+            { [SORT_FIELD[sort.key]]: { order: sort.descending ? 'desc' : 'asc' } },
+            { id: { order: 'asc' } },
+          ],
+    ...(request.facets ? { aggs: facetAggregations } : {}),
   };
   if (request.after) {
-    const position = decodeCursor(request.after);
-    body.search_after = [position.score, position.id];
+    const position = decodeCursor(sort, request.after);
+    body.search_after = [position.value, position.id];
   }
   return body;
 }
+
+/** Counts by category, price band and option value: computed only when facets are asked for. */
+const facetAggregations: Record<string, estypes.AggregationsAggregationContainer> = {
+  category: { terms: { field: 'categorySlug', size: CATEGORY_FACET_SIZE } },
+  price: {
+    range: {
+      field: 'priceAmount',
+      keyed: false,
+      ranges: PRICE_BANDS.map((band) => ({
+        key: band.key,
+        ...(band.from !== undefined ? { from: band.from } : {}),
+        ...(band.to !== undefined ? { to: band.to } : {}),
+      })),
+    },
+  },
+  options: { terms: { field: 'options', size: OPTION_FACET_SIZE } },
+};
 
 /** Bulk operations (ndjson pairs) that upsert whole documents by id. */
 export function bulkUpsertOperations(documents: SearchDocument[]): object[] {

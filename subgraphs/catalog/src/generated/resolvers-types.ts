@@ -92,7 +92,7 @@ export type CreateProductVariantInput = {
 /** Counts of the matching products by one attribute, for refining a search. */
 export type Facet = {
   __typename?: 'Facet';
-  /** Name of the attribute: `category` or `price`. */
+  /** Name of the attribute: `category`, `price`, or `option:` and an option's name lowercased (e.g. `option:colour`). */
   name: Scalars['String']['output'];
   /** Values of the attribute among the matching products, with their counts. */
   values: Array<FacetValue>;
@@ -103,7 +103,7 @@ export type FacetValue = {
   __typename?: 'FacetValue';
   /** Number of matching products with this value. */
   count: Scalars['Int']['output'];
-  /** The value: a category slug, or a price band such as `2500-5000` (minor units, upper bound exclusive; `*` is open). */
+  /** The value: a category slug, a price band such as `2500-5000` (minor units, upper bound exclusive; `*` is open), or an option value (lowercased, e.g. `red`). */
   value: Scalars['String']['output'];
 };
 
@@ -244,6 +244,8 @@ export type ProductFilter = {
   maxPrice?: InputMaybe<Scalars['Int']['input']>;
   /** Only products priced at least this amount (minor units). */
   minPrice?: InputMaybe<Scalars['Int']['input']>;
+  /** searchProducts only (BAD_USER_INPUT in products): products with a variant of these option values, compared case-insensitively; any of the values given for one option, every option given (e.g. Colour Red or Blue, and Size M). */
+  options?: InputMaybe<Array<SelectedOptionInput>>;
 };
 
 /** An option of a product (e.g. Size) with the values its variants offer. */
@@ -264,12 +266,12 @@ export type ProductPayload = {
   userErrors: Array<UserError>;
 };
 
-/** A page of full-text search results, in relevance order, with facets over all matches. */
+/** A page of full-text search results, in the order asked for (relevance by default), with facets over all matches. */
 export type ProductSearchResult = {
   __typename?: 'ProductSearchResult';
-  /** The matching products of this page, most relevant first. */
+  /** The matching products of this page, in the order asked for. */
   edges: Array<ProductEdge>;
-  /** Counts of all matching products by category and by price band. */
+  /** Counts of all matching products by category, by price band and by option value; computed only when selected. */
   facets: Array<Facet>;
   /** Where this page ends and whether more follow. */
   pageInfo: PageInfo;
@@ -277,6 +279,19 @@ export type ProductSearchResult = {
   totalCount: Scalars['Int']['output'];
 };
 
+/** The orders products can be listed or searched in (with `reverse` for descending). */
+export const ProductSortKeys = {
+  /** By when the product was created: oldest first, newest first with `reverse`. */
+  CREATED_AT: 'CREATED_AT',
+  /** By name, A to Z; Z to A with `reverse`. */
+  NAME: 'NAME',
+  /** By price (a product's lowest variant price): cheapest first, dearest first with `reverse`. */
+  PRICE: 'PRICE',
+  /** By how well the product matches the search query, best first (searchProducts only; no `reverse`). */
+  RELEVANCE: 'RELEVANCE'
+} as const;
+
+export type ProductSortKeys = typeof ProductSortKeys[keyof typeof ProductSortKeys];
 /**
  * One sellable version of a product (e.g. size M in red), with its own SKU, price and stock. Carts,
  * orders and stock reservations are per variant; other subgraphs reference it by id.
@@ -322,7 +337,7 @@ export type Query = {
   product?: Maybe<Product>;
   /** A product variant by id, its product active or not; null when there is none. */
   productVariant?: Maybe<ProductVariant>;
-  /** Active products in a stable order (oldest first), filtered; `first` is at most 100. */
+  /** Active products in a stable order (by default oldest first), filtered; `first` is at most 100. A cursor is valid only in the order it came from. */
   products: ProductConnection;
   /** Full-text search over active products (name weighted over description, prefix and typo tolerant), with facets; `first` is at most 100. */
   searchProducts: ProductSearchResult;
@@ -353,6 +368,8 @@ export type QueryProductsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<ProductFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  reverse?: InputMaybe<Scalars['Boolean']['input']>;
+  sortKey?: InputMaybe<ProductSortKeys>;
 };
 
 
@@ -361,6 +378,8 @@ export type QuerySearchProductsArgs = {
   filter?: InputMaybe<ProductFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
   query: Scalars['String']['input'];
+  reverse?: InputMaybe<Scalars['Boolean']['input']>;
+  sortKey?: InputMaybe<ProductSortKeys>;
 };
 
 /** One option value a variant is defined by, e.g. Size: M. */
@@ -591,6 +610,7 @@ export type ResolversTypes = ResolversObject<{
   ProductOption: ResolverTypeWrapper<ProductOption>;
   ProductPayload: ResolverTypeWrapper<Omit<ProductPayload, 'product'> & { product?: Maybe<ResolversTypes['Product']> }>;
   ProductSearchResult: ResolverTypeWrapper<Omit<ProductSearchResult, 'edges'> & { edges: Array<ResolversTypes['ProductEdge']> }>;
+  ProductSortKeys: ProductSortKeys;
   ProductVariant: ResolverTypeWrapper<VariantRecord>;
   ProductVariantPayload: ResolverTypeWrapper<Omit<ProductVariantPayload, 'variant'> & { variant?: Maybe<ResolversTypes['ProductVariant']> }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -747,8 +767,8 @@ export type QueryResolvers<ContextType = CatalogContext, ParentType extends Reso
   category?: Resolver<Maybe<ResolversTypes['Category']>, ParentType, ContextType, RequireFields<QueryCategoryArgs, 'slug'>>;
   product?: Resolver<Maybe<ResolversTypes['Product']>, ParentType, ContextType, RequireFields<QueryProductArgs, 'id'>>;
   productVariant?: Resolver<Maybe<ResolversTypes['ProductVariant']>, ParentType, ContextType, RequireFields<QueryProductVariantArgs, 'id'>>;
-  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first'>>;
-  searchProducts?: Resolver<ResolversTypes['ProductSearchResult'], ParentType, ContextType, RequireFields<QuerySearchProductsArgs, 'first' | 'query'>>;
+  products?: Resolver<ResolversTypes['ProductConnection'], ParentType, ContextType, RequireFields<QueryProductsArgs, 'first' | 'reverse' | 'sortKey'>>;
+  searchProducts?: Resolver<ResolversTypes['ProductSearchResult'], ParentType, ContextType, RequireFields<QuerySearchProductsArgs, 'first' | 'query' | 'reverse' | 'sortKey'>>;
 }>;
 
 export type SelectedOptionResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['SelectedOption'] = ResolversParentTypes['SelectedOption']> = ResolversObject<{

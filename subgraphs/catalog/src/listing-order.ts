@@ -1,0 +1,72 @@
+import { badUserInput, decodeCursor, encodeCursor } from '@microshop/runtime';
+import type { ProductRecord } from './product.repository.ts';
+
+/** The orders a product listing can be read in (Query.products' `sortKey`). */
+export type ListingSortKey = 'CREATED_AT' | 'PRICE' | 'NAME';
+
+export interface ListingOrder {
+  key: ListingSortKey;
+  /** Descending (newest, dearest, Z first) instead of ascending. */
+  reverse: boolean;
+}
+
+/** The listing's order before sorting existed: oldest first. Its cursors keep their old form. */
+export const DEFAULT_LISTING_ORDER: ListingOrder = { key: 'CREATED_AT', reverse: false };
+
+/** The product column each key sorts by; the id breaks ties in the same direction. */
+export const LISTING_COLUMN = {
+  CREATED_AT: 'createdAt',
+  PRICE: 'priceAmount',
+  NAME: 'name',
+} as const satisfies Record<ListingSortKey, keyof ProductRecord>;
+
+/** Where a page starts: the sort column's value of the last row read, and its id. */
+export interface ListingPosition {
+  value: Date | number | string;
+  id: string;
+}
+
+const isDefault = (order: ListingOrder) =>
+  order.key === DEFAULT_LISTING_ORDER.key && order.reverse === DEFAULT_LISTING_ORDER.reverse;
+
+/** The opaque cursor of a row in a listing of `order`: it names the order, so it is only valid in it. */
+export function encodeListingCursor(order: ListingOrder, product: ProductRecord): string {
+  if (isDefault(order)) return encodeCursor(product);
+  const value = product[LISTING_COLUMN[order.key]];
+  return Buffer.from(
+    JSON.stringify([
+      order.key,
+      order.reverse,
+      value instanceof Date ? value.toISOString() : value,
+      product.id,
+    ]),
+  ).toString('base64url');
+}
+
+/** The position a cursor of `order` names; a cursor of another order, or none, is BAD_USER_INPUT. */
+export function decodeListingCursor(order: ListingOrder, cursor: string): ListingPosition {
+  if (isDefault(order)) {
+    const position = decodeCursor(cursor);
+    return { value: position.createdAt, id: position.id };
+  }
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = null;
+  }
+  if (Array.isArray(decoded) && decoded.length === 4) {
+    const [key, reverse, value, id] = decoded as unknown[];
+    const valueFits =
+      order.key === 'PRICE'
+        ? typeof value === 'number'
+        : typeof value === 'string' && (order.key === 'NAME' || !Number.isNaN(Date.parse(value)));
+    if (key === order.key && reverse === order.reverse && valueFits && typeof id === 'string') {
+      return {
+        value: order.key === 'CREATED_AT' ? new Date(value as string) : (value as number | string),
+        id,
+      };
+    }
+  }
+  throw badUserInput('`after` is not a cursor of this listing in this order', ['after']);
+}
