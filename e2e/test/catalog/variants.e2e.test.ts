@@ -14,7 +14,8 @@ import { signInAdmin, startStack, type Stack } from '@microshop/e2e';
 /**
  * The catalog as a storefront meets it through the gateway, every service running on real
  * backends: products with variants bought through the whole saga, the race for a variant's last
- * units, and what a bad variant choice is answered with.
+ * units, what a bad variant choice is answered with; the category tree, sorted listings and a
+ * faceted search over variant options.
  */
 
 let stack: Stack;
@@ -254,5 +255,138 @@ describe('product variants through the gateway', () => {
     );
     expect(adjust.adjustStock.userErrors).toEqual([{ errorCode: 'VARIANT_REQUIRED' }]);
     expect(await readProduct(shirt.productId)).toMatchObject({ stock: 10 });
+  });
+});
+
+describe('categories, sorting and faceted search through the gateway', () => {
+  async function createCategory(slug: string, parentSlug?: string) {
+    const created = await admin<{ createCategory: { userErrors: unknown[] } }>(
+      'mutation($input: CreateCategoryInput!) { createCategory(input: $input) { userErrors { errorCode } } }',
+      { input: { slug, name: slug, parentSlug } },
+    );
+    expect(created.createCategory.userErrors).toEqual([]);
+  }
+
+  /** An "Orchard" product in `categorySlug` with one variant per colour, each at `priceAmount`. */
+  async function orchardProduct(
+    name: string,
+    categorySlug: string,
+    priceAmount: number,
+    colours: string[],
+  ) {
+    const [first, ...others] = colours;
+    const productId = await createProduct(stack, adminToken, {
+      name: `Orchard ${name}`,
+      categorySlug,
+      priceAmount,
+      variantOptions: [{ name: 'Colour', value: first! }],
+    });
+    for (const colour of others) {
+      await admin(
+        `mutation($productId: ID!, $input: CreateProductVariantInput!) {
+          createProductVariant(productId: $productId, input: $input) { userErrors { errorCode } } }`,
+        {
+          productId,
+          input: {
+            sku: `ORCHARD-${randomUUID()}`,
+            options: [{ name: 'Colour', value: colour }],
+            priceAmount,
+            initialStock: 5,
+          },
+        },
+      );
+    }
+    return productId;
+  }
+
+  it('shows the tree, lists a category with its descendants in price order, and searches with option facets', async () => {
+    await createCategory('outerwear');
+    await createCategory('jackets', 'outerwear');
+    await createCategory('rain-jackets', 'jackets');
+    const cycle = await admin<{ setCategoryParent: { userErrors: Array<{ errorCode: string }> } }>(
+      'mutation { setCategoryParent(slug: "outerwear", parentSlug: "rain-jackets") { userErrors { errorCode } } }',
+      {},
+    );
+    expect(cycle.setCategoryParent.userErrors).toEqual([{ errorCode: 'CATEGORY_CYCLE' }]);
+    const rainJackets = await graphql<{
+      category: { breadcrumbs: Array<{ slug: string }>; parent: { slug: string } };
+    }>(
+      stack.gatewayUrl,
+      '{ category(slug: "rain-jackets") { breadcrumbs { slug } parent { slug } } }',
+    );
+    expect(rainJackets.data?.category).toEqual({
+      breadcrumbs: [{ slug: 'outerwear' }, { slug: 'jackets' }],
+      parent: { slug: 'jackets' },
+    });
+
+    const parka = await orchardProduct('parka', 'jackets', 12000, ['Red', 'Green']);
+    const poncho = await orchardProduct('poncho', 'rain-jackets', 4000, ['Red']);
+    const vest = await orchardProduct('vest', 'outerwear', 8000, ['Blue']);
+
+    const listed = await graphql<{ products: { edges: Array<{ node: { id: string } }> } }>(
+      stack.gatewayUrl,
+      '{ products(filter: { categorySlug: "outerwear" }, sortKey: PRICE, reverse: true) { edges { node { id } } } }',
+    );
+    expect(listed.data?.products.edges.map((edge) => edge.node.id)).toEqual([parka, vest, poncho]);
+    const jackets = await graphql<{ products: { edges: Array<{ node: { id: string } }> } }>(
+      stack.gatewayUrl,
+      '{ products(filter: { categorySlug: "jackets" }, sortKey: PRICE) { edges { node { id } } } }',
+    );
+    expect(jackets.data?.products.edges.map((edge) => edge.node.id)).toEqual([poncho, parka]);
+
+    type Search = {
+      searchProducts: {
+        totalCount: number;
+        edges: Array<{ node: { id: string } }>;
+        facets: Array<{ name: string; values: Array<{ value: string; count: number }> }>;
+      };
+    };
+    // The search index follows the catalog through ProductChanged: wait until all three are in.
+    const all = await waitFor('the products in the search index', async () => {
+      const result = await graphql<Search>(
+        stack.gatewayUrl,
+        '{ searchProducts(query: "orchard", sortKey: NAME) { totalCount edges { node { id } } facets { name values { value count } } } }',
+      );
+      return result.data?.searchProducts.totalCount === 3 ? result.data.searchProducts : undefined;
+    });
+    expect(all.edges.map((edge) => edge.node.id)).toEqual([parka, poncho, vest]);
+    expect(all.facets.find((facet) => facet.name === 'option:colour')?.values).toEqual([
+      { value: 'red', count: 2 },
+      { value: 'blue', count: 1 },
+      { value: 'green', count: 1 },
+    ]);
+    const red = await graphql<Search>(
+      stack.gatewayUrl,
+      `
+        {
+          searchProducts(
+            query: "orchard"
+            sortKey: PRICE
+            filter: { categorySlug: "jackets", options: [{ name: "Colour", value: "red" }] }
+          ) {
+            totalCount
+            edges {
+              node {
+                id
+              }
+            }
+            facets {
+              name
+              values {
+                value
+                count
+              }
+            }
+          }
+        }
+      `,
+    );
+    expect(red.data?.searchProducts.edges.map((edge) => edge.node.id)).toEqual([poncho, parka]);
+    expect(
+      red.data?.searchProducts.facets.find((facet) => facet.name === 'category')?.values,
+    ).toEqual([
+      { value: 'jackets', count: 1 },
+      { value: 'rain-jackets', count: 1 },
+    ]);
   });
 });

@@ -72,6 +72,8 @@ export interface ProductInput {
   priceAmount: number;
   currency: string;
   initialStock: number;
+  /** Slug of an existing category; none by default. */
+  categorySlug?: string;
   /** The first variant's options, e.g. `[{ name: 'Size', value: 'M' }]`; none by default. */
   variantOptions?: Array<{ name: string; value: string }>;
 }

@@ -48,7 +48,7 @@ export type PlaceOrderInput = {
 
 /** Restricts which products a listing or a search returns. */
 export type ProductFilter = {
-  /** Only products of the category with this slug. */
+  /** Only products of the category with this slug or of any category below it. */
   categorySlug?: string | null | undefined;
   /** Only products with at least one unit available. */
   inStockOnly?: boolean | null | undefined;
@@ -56,6 +56,8 @@ export type ProductFilter = {
   maxPrice?: number | null | undefined;
   /** Only products priced at least this amount (minor units). */
   minPrice?: number | null | undefined;
+  /** searchProducts only (BAD_USER_INPUT in products): products with a variant of these option values, compared case-insensitively; any of the values given for one option, every option given (e.g. Colour Red or Blue, and Size M). */
+  options?: Array<SelectedOptionInput> | null | undefined;
 };
 
 /** What an account may do: customers shop, administrators also manage the catalog and orders. */
@@ -64,6 +66,14 @@ export type Role =
   | 'ADMIN'
   /** A shopper: manages their own cart and orders. */
   | 'CUSTOMER';
+
+/** One option value of a variant, e.g. name `Size`, value `M`. */
+export type SelectedOptionInput = {
+  /** The option's name (1 to 50 characters), e.g. `Size`. */
+  name: string;
+  /** The value (1 to 100 characters), e.g. `M`. */
+  value: string;
+};
 
 /** Details of a new account. */
 export type SignUpInput = {
@@ -79,6 +89,8 @@ export type SignUpInput = {
 export type UserErrorCode =
   /** The cart holds 100 different products already. */
   | 'CART_FULL'
+  /** The parent is the category itself or one of its descendants: the tree would have a cycle. */
+  | 'CATEGORY_CYCLE'
   /** No category has this slug. */
   | 'CATEGORY_NOT_FOUND'
   /** An account with this email address exists already. */
