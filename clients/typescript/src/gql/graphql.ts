@@ -60,6 +60,17 @@ export type ProductFilter = {
   options?: Array<SelectedOptionInput> | null | undefined;
 };
 
+/** The orders products can be listed or searched in (with `reverse` for descending). */
+export type ProductSortKeys =
+  /** By when the product was created: oldest first, newest first with `reverse`. */
+  | 'CREATED_AT'
+  /** By name, A to Z; Z to A with `reverse`. */
+  | 'NAME'
+  /** By price (a product's lowest variant price): cheapest first, dearest first with `reverse`. */
+  | 'PRICE'
+  /** By how well the product matches the search query, best first (searchProducts only; no `reverse`). */
+  | 'RELEVANCE';
+
 /** What an account may do: customers shop, administrators also manage the catalog and orders. */
 export type Role =
   /** An administrator: manages products, stock and every order. */
@@ -229,6 +240,8 @@ export type ProductsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
   filter?: ProductFilter | null | undefined;
+  sortKey?: ProductSortKeys | null | undefined;
+  reverse?: boolean | null | undefined;
 }>;
 
 
@@ -253,6 +266,8 @@ export type SearchProductsQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
   filter?: ProductFilter | null | undefined;
+  sortKey?: ProductSortKeys | null | undefined;
+  reverse?: boolean | null | undefined;
 }>;
 
 
@@ -261,7 +276,14 @@ export type SearchProductsQuery = { searchProducts: { totalCount: number, pageIn
 export type CategoriesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CategoriesQuery = { categories: Array<{ id: string, slug: string, name: string }> };
+export type CategoriesQuery = { categories: Array<{ id: string, slug: string, name: string, children: Array<{ id: string, slug: string, name: string }> }> };
+
+export type CategoryQueryVariables = Exact<{
+  slug: string;
+}>;
+
+
+export type CategoryQuery = { category: { id: string, slug: string, name: string, breadcrumbs: Array<{ id: string, slug: string, name: string }>, children: Array<{ id: string, slug: string, name: string }> } | null };
 
 export type ProductChangedSubscriptionVariables = Exact<{
   productId: string | number;
@@ -928,8 +950,14 @@ fragment CartFields on Cart {
   }
 }`, {"hash":"sha256:1844cdbf3c42cd35bdbf33bccd9549179f09aababfe7be9bba4e5fbc3dbd570c"}) as unknown as TypedDocumentString<ClearCartMutation, ClearCartMutationVariables>;
 export const ProductsDocument = new TypedDocumentString(`
-    query Products($first: Int = 20, $after: String, $filter: ProductFilter) {
-  products(first: $first, after: $after, filter: $filter) {
+    query Products($first: Int = 20, $after: String, $filter: ProductFilter, $sortKey: ProductSortKeys = CREATED_AT, $reverse: Boolean = false) {
+  products(
+    first: $first
+    after: $after
+    filter: $filter
+    sortKey: $sortKey
+    reverse: $reverse
+  ) {
     totalCount
     pageInfo {
       hasNextPage
@@ -961,7 +989,7 @@ fragment ProductSummary on Product {
     slug
     name
   }
-}`, {"hash":"sha256:e7b0c230902cda6106990caff6560d0031e821e54857643c1428b739b6c38f8b"}) as unknown as TypedDocumentString<ProductsQuery, ProductsQueryVariables>;
+}`, {"hash":"sha256:8989cf0f2222fe02673211ad539bb58a68f11b84f3616e9d10836a6ea0802f6a"}) as unknown as TypedDocumentString<ProductsQuery, ProductsQueryVariables>;
 export const ProductDocument = new TypedDocumentString(`
     query Product($id: ID!) {
   product(id: $id) {
@@ -1052,8 +1080,15 @@ fragment VariantFields on ProductVariant {
   stock
 }`, {"hash":"sha256:fc836361ea8922cc110705889c3c78075388c3e8b2ade1ba49e8e3f092b34f86"}) as unknown as TypedDocumentString<ProductVariantQuery, ProductVariantQueryVariables>;
 export const SearchProductsDocument = new TypedDocumentString(`
-    query SearchProducts($query: String!, $first: Int = 20, $after: String, $filter: ProductFilter) {
-  searchProducts(query: $query, first: $first, after: $after, filter: $filter) {
+    query SearchProducts($query: String!, $first: Int = 20, $after: String, $filter: ProductFilter, $sortKey: ProductSortKeys = RELEVANCE, $reverse: Boolean = false) {
+  searchProducts(
+    query: $query
+    first: $first
+    after: $after
+    filter: $filter
+    sortKey: $sortKey
+    reverse: $reverse
+  ) {
     totalCount
     pageInfo {
       hasNextPage
@@ -1092,16 +1127,40 @@ fragment ProductSummary on Product {
     slug
     name
   }
-}`, {"hash":"sha256:412e72e69014b89b18cd6e9cecba77a7aaf2876bdfeae6eb752e6fae862700b4"}) as unknown as TypedDocumentString<SearchProductsQuery, SearchProductsQueryVariables>;
+}`, {"hash":"sha256:4cc419b4ffd987466f5400ffb61c8226645d6acfea131e4f5c966390c3b3964d"}) as unknown as TypedDocumentString<SearchProductsQuery, SearchProductsQueryVariables>;
 export const CategoriesDocument = new TypedDocumentString(`
     query Categories {
-  categories {
+  categories(rootsOnly: true) {
     id
     slug
     name
+    children {
+      id
+      slug
+      name
+    }
   }
 }
-    `, {"hash":"sha256:3ecc50b53c102988dc2f720cfd25588071686b56d8d8e8baf8dd0d3226fb3581"}) as unknown as TypedDocumentString<CategoriesQuery, CategoriesQueryVariables>;
+    `, {"hash":"sha256:ff381a6f3131b2d1e5044cf471242e2fe19cb380d8ceddfc53e536553a7dbd0d"}) as unknown as TypedDocumentString<CategoriesQuery, CategoriesQueryVariables>;
+export const CategoryDocument = new TypedDocumentString(`
+    query Category($slug: String!) {
+  category(slug: $slug) {
+    id
+    slug
+    name
+    breadcrumbs {
+      id
+      slug
+      name
+    }
+    children {
+      id
+      slug
+      name
+    }
+  }
+}
+    `, {"hash":"sha256:e6fcef9e6efe5663388ffd80411ce4c14785977dd16372ea7bd1eed78448e809"}) as unknown as TypedDocumentString<CategoryQuery, CategoryQueryVariables>;
 export const ProductChangedDocument = new TypedDocumentString(`
     subscription ProductChanged($productId: ID!) {
   productChanged(productId: $productId) {
