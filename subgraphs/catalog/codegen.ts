@@ -6,6 +6,7 @@ export default subgraphCodegenConfig({
     Product: '../product.repository.ts#ProductRecord',
     Category: '../product.repository.ts#CategoryRecord',
     ProductVariant: '../product.repository.ts#VariantRecord',
+    ProductImage: '../product.repository.ts#ImageRecord',
     ProductConnection: '../product.service.ts#ProductPage',
   },
 });

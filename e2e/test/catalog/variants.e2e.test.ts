@@ -323,6 +323,17 @@ describe('categories, sorting and faceted search through the gateway', () => {
     const poncho = await orchardProduct('poncho', 'rain-jackets', 4000, ['Red']);
     const vest = await orchardProduct('vest', 'outerwear', 8000, ['Blue']);
 
+    const image = await admin<{
+      addProductImage: { product: { images: Array<{ url: string; altText: string }> } };
+    }>(
+      `mutation($id: ID!) { addProductImage(productId: $id, input: { url: "https://cdn.example.com/parka.jpg", altText: "Red parka" }) {
+        product { images { url altText } } } }`,
+      { id: parka },
+    );
+    expect(image.addProductImage.product.images).toEqual([
+      { url: 'https://cdn.example.com/parka.jpg', altText: 'Red parka' },
+    ]);
+
     const listed = await graphql<{ products: { edges: Array<{ node: { id: string } }> } }>(
       stack.gatewayUrl,
       '{ products(filter: { categorySlug: "outerwear" }, sortKey: PRICE, reverse: true) { edges { node { id } } } }',

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type {
   CategoryRecord,
+  ImageRecord,
   ProductRecord,
   ProductRepository,
   VariantRecord,
@@ -17,6 +18,8 @@ export interface CatalogLoaders {
   variantById: DataLoader<string, VariantRecord | null>;
   /** A product's variants, oldest first (none for an unknown product). */
   variantsByProductId: DataLoader<string, VariantRecord[]>;
+  /** A product's images, in position order. */
+  imagesByProductId: DataLoader<string, ImageRecord[]>;
 }
 
 function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): Array<T | null> {
@@ -54,18 +57,25 @@ export function createCatalogLoaders(repository: ProductRepository): CatalogLoad
     },
     { maxBatchSize: 1_000 },
   );
+  const imagesByProductId = new DataLoader<string, ImageRecord[]>(async (productIds) => {
+    const images = await repository.findImagesByProductIds(productIds);
+    return productIds.map((id) => images.filter((image) => image.productId === id));
+  });
   const productById = new DataLoader<string, ProductRecord | null>(
     async (ids) => {
       const rows = await repository.findByIdsWithCategories(ids);
-      // The categories and variants came with the products: their fields cost no second query.
-      for (const { category, variants, id } of rows) {
+      // Categories, variants and images came with the products: their fields cost no second query.
+      for (const { category, variants, images, id } of rows) {
         if (category) categoryById.prime(category.id, category);
         variantsByProductId.prime(id, variants);
+        imagesByProductId.prime(id, images);
         for (const variant of variants) variantById.prime(variant.id, variant);
       }
       return byId(
         ids,
-        rows.map(({ category: _category, variants: _variants, ...product }) => product),
+        rows.map(
+          ({ category: _category, variants: _variants, images: _images, ...product }) => product,
+        ),
       );
     },
     { maxBatchSize: 1_000 },
@@ -77,5 +87,6 @@ export function createCatalogLoaders(repository: ProductRepository): CatalogLoad
     ancestorsById,
     variantById,
     variantsByProductId,
+    imagesByProductId,
   };
 }

@@ -40,6 +40,15 @@ export interface VariantRecord {
   active: boolean;
 }
 
+/** A picture of a product (the GraphQL mapper of `ProductImage`). */
+export interface ImageRecord {
+  id: string;
+  productId: string;
+  url: string;
+  altText: string;
+  position: number;
+}
+
 /** A product with its category's slug and its variants: what the search index is fed from. */
 export type ProductWithCategory = ProductRecord & {
   category: { slug: string } | null;
@@ -122,6 +131,14 @@ const CATEGORY_FIELDS = { id: true, slug: true, name: true, parentId: true } as 
 /** Serializes changes of the category tree, so two concurrent moves can never close a cycle. */
 const CATEGORY_TREE_LOCK = 72_707_370;
 
+const IMAGE_FIELDS = {
+  id: true,
+  productId: true,
+  url: true,
+  altText: true,
+  position: true,
+} as const;
+
 /** What a search document is made of, beside the product's own columns. */
 const SEARCH_INCLUDE = {
   category: { select: { slug: true } },
@@ -174,6 +191,7 @@ export class ProductRepository {
       ProductRecord & {
         category: CategoryRecord | null;
         variants: VariantRecord[];
+        images: ImageRecord[];
       }
     >
   > {
@@ -185,9 +203,10 @@ export class ProductRepository {
         categoryName: string | null;
         categoryParentId: string | null;
         variants: VariantRecord[];
+        images: ImageRecord[];
       }
     >(this.db, {
-      name: 'catalog-products-with-categories-and-variants',
+      name: 'catalog-product-pages',
       text: `
         SELECT p.id::text AS id, p.sku, p.name, p.description, p.price_amount AS "priceAmount",
                p.currency::text AS currency, p.category_id::text AS "categoryId", p.active,
@@ -199,7 +218,11 @@ export class ProductRepository {
                          'selectedOptions', v.selected_options, 'priceAmount', v.price_amount,
                          'currency', p.currency, 'onHand', v.on_hand, 'reserved', v.reserved,
                          'active', p.active) ORDER BY v.created_at, v.id), '[]')
-                FROM product_variants v WHERE v.product_id = p.id) AS variants
+                FROM product_variants v WHERE v.product_id = p.id) AS variants,
+               (SELECT coalesce(json_agg(json_build_object(
+                         'id', i.id, 'productId', i.product_id, 'url', i.url, 'altText', i.alt_text,
+                         'position', i.position) ORDER BY i.position, i.id), '[]')
+                FROM product_images i WHERE i.product_id = p.id) AS images
         FROM products p LEFT JOIN categories c ON c.id = p.category_id
         WHERE p.id = ANY($1::uuid[])`,
       values: [valid],
@@ -216,6 +239,45 @@ export class ProductRepository {
             }
           : null,
     }));
+  }
+
+  /** The images of the products, in position order within each product. */
+  findImagesByProductIds(
+    productIds: readonly string[],
+    client: Db | Tx = this.db,
+  ): Promise<ImageRecord[]> {
+    return client.productImage.findMany({
+      where: { productId: { in: productIds.filter(isUuid) } },
+      orderBy: [{ productId: 'asc' }, { position: 'asc' }, { id: 'asc' }],
+      select: IMAGE_FIELDS,
+    });
+  }
+
+  async findImage(id: string): Promise<ImageRecord | null> {
+    if (!isUuid(id)) return null;
+    return this.db.productImage.findUnique({ where: { id }, select: IMAGE_FIELDS });
+  }
+
+  /**
+   * Writes the product's images as `images` lists them, positions 0, 1, ...: new ones (no id)
+   * are inserted, listed ones get their place, the product's others are removed. The caller holds
+   * the product's row lock (lockProductVariants).
+   */
+  async replaceImages(
+    tx: Tx,
+    productId: string,
+    images: ReadonlyArray<Pick<ImageRecord, 'url' | 'altText'> & { id?: string }>,
+  ): Promise<void> {
+    const kept = images.flatMap((image) => (image.id ? [image.id] : []));
+    await tx.productImage.deleteMany({ where: { productId, id: { notIn: kept } } });
+    for (const [position, image] of images.entries()) {
+      if (image.id) await tx.productImage.update({ where: { id: image.id }, data: { position } });
+      else
+        await tx.productImage.create({
+          data: { productId, url: image.url, altText: image.altText, position },
+        });
+    }
+    await tx.product.update({ where: { id: productId }, data: { updatedAt: new Date() } });
   }
 
   /** Variants by their ids, with their products' currency and state. */

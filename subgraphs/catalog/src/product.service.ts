@@ -23,6 +23,7 @@ import {
   type CategoryRecord,
   type ProductListFilter,
   type ProductRecord,
+  type ImageRecord,
   type ProductRepository,
   type SelectedOption,
   type VariantRecord,
@@ -72,6 +73,9 @@ export function chooseVariant(
 }
 
 const LIMITS = {
+  images: 20,
+  imageUrl: 2048,
+  altText: 512,
   options: 3,
   optionName: 50,
   optionValue: 100,
@@ -214,6 +218,11 @@ export class ProductService {
   /** The product's variants, oldest first (they came with the product when it was loaded by id). */
   variantsOf(product: Pick<ProductRecord, 'id'>): Promise<VariantRecord[]> {
     return this.loaders.variantsByProductId.load(product.id);
+  }
+
+  /** The product's images, in position order. */
+  imagesOf(product: Pick<ProductRecord, 'id'>): Promise<ImageRecord[]> {
+    return this.loaders.imagesByProductId.load(product.id);
   }
 
   /** Units available to sell now over all the product's variants. */
@@ -672,10 +681,97 @@ export class ProductService {
     return { variant: variant ?? null, userErrors: [] };
   }
 
+  /** Adds an image at `position` (0 first; the end when absent or beyond it). */
+  async addProductImage(
+    ctx: RequestContext,
+    productId: string,
+    input: { url: string; altText?: string | null; position?: number | null },
+  ): Promise<ProductPayload> {
+    requireAdmin(ctx.principal);
+    const url = input.url.trim();
+    const altText = (input.altText ?? '').trim();
+    const errors = validateImage(url, altText);
+    if (input.position != null && (!Number.isInteger(input.position) || input.position < 0))
+      errors.push(
+        userError(UserErrorCode.INVALID_IMAGE_POSITION, 'position must be 0 or more', [
+          'input',
+          'position',
+        ]),
+      );
+    if (errors.length > 0) return { product: null, userErrors: errors };
+    return this.writeImages(ctx, productId, (images) => {
+      if (images.length >= LIMITS.images) {
+        return userError(
+          UserErrorCode.TOO_MANY_IMAGES,
+          `A product has at most ${LIMITS.images} images`,
+          ['productId'],
+        );
+      }
+      const next: Array<Pick<ImageRecord, 'url' | 'altText'> & { id?: string }> = [...images];
+      next.splice(input.position ?? images.length, 0, { url, altText });
+      return next;
+    });
+  }
+
+  async removeProductImage(ctx: RequestContext, id: string): Promise<ProductPayload> {
+    requireAdmin(ctx.principal);
+    const image = await this.repository.findImage(id);
+    if (!image) return { product: null, userErrors: [imageNotFound(['id'])] };
+    return this.writeImages(ctx, image.productId, (images) =>
+      images.filter((other) => other.id !== id),
+    );
+  }
+
+  /** Puts the product's images in the order of `imageIds`, which must list each of them once. */
+  async reorderProductImages(
+    ctx: RequestContext,
+    productId: string,
+    imageIds: readonly string[],
+  ): Promise<ProductPayload> {
+    requireAdmin(ctx.principal);
+    return this.writeImages(ctx, productId, (images) => {
+      const byId = new Map(images.map((image) => [image.id, image]));
+      const ordered = imageIds.flatMap((id) => byId.get(id) ?? []);
+      if (ordered.length !== images.length || new Set(imageIds).size !== imageIds.length)
+        return userError(
+          UserErrorCode.INVALID_IMAGE_ORDER,
+          "imageIds must list each of the product's images exactly once",
+          ['imageIds'],
+        );
+      return ordered;
+    });
+  }
+
+  /**
+   * One change of a product's images in one transaction under its row lock, with its
+   * ProductChanged: `change` answers the new list (positions follow it) or why it refused.
+   */
+  private async writeImages(
+    ctx: RequestContext,
+    productId: string,
+    change: (
+      images: ImageRecord[],
+    ) => Array<Pick<ImageRecord, 'url' | 'altText'> & { id?: string }> | CatalogUserError,
+  ): Promise<ProductPayload> {
+    const refusal = await this.db.$transaction(async (tx) => {
+      if (!(await this.repository.lockProductVariants(tx, productId)))
+        return productNotFound(productId, ['productId']);
+      const next = change(await this.repository.findImagesByProductIds([productId], tx));
+      if (!Array.isArray(next)) return next;
+      await this.repository.replaceImages(tx, productId, next);
+      await this.announce(tx, ctx, productId);
+      return null;
+    });
+    if (refusal) return { product: null, userErrors: [refusal] };
+    ctx.log.info({ productId }, 'product images changed');
+    return { product: await this.freshProduct(productId), userErrors: [] };
+  }
+
   /** The product as it is now, not as this request's loader may have seen it before a write. */
   private async freshProduct(id: string): Promise<ProductRecord | null> {
     this.loaders.productById.clear(id);
     this.loaders.variantsByProductId.clear(id);
+    this.loaders.imagesByProductId.clear(id);
     return this.loaders.productById.load(id);
   }
 
@@ -771,6 +867,38 @@ function validateInitialStock(initialStock: number): CatalogUserError[] {
         ),
       ];
 }
+
+/** An absolute http(s) URL of at most LIMITS.imageUrl characters, and alt text within its limit. */
+function validateImage(url: string, altText: string): CatalogUserError[] {
+  const errors: CatalogUserError[] = [];
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = null;
+  }
+  if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || url.length > LIMITS.imageUrl) {
+    errors.push(
+      userError(
+        UserErrorCode.INVALID_IMAGE_URL,
+        `url must be an absolute http(s) URL of at most ${LIMITS.imageUrl} characters`,
+        ['input', 'url'],
+      ),
+    );
+  }
+  if (altText.length > LIMITS.altText)
+    errors.push(
+      userError(
+        UserErrorCode.INVALID_ALT_TEXT,
+        `altText must be at most ${LIMITS.altText} characters`,
+        ['input', 'altText'],
+      ),
+    );
+  return errors;
+}
+
+const imageNotFound = (field: string[]) =>
+  userError(UserErrorCode.IMAGE_NOT_FOUND, 'No product image has this id', field);
 
 /** Why chooseVariant found no variant. */
 export function variantChoiceError(

@@ -30,6 +30,11 @@ export const resolvers: Resolvers = {
       ctx.products.createProductVariant(ctx, productId, input),
     updateProductVariant: (_parent, { id, input }, ctx) =>
       ctx.products.updateProductVariant(ctx, id, input),
+    addProductImage: (_parent, { productId, input }, ctx) =>
+      ctx.products.addProductImage(ctx, productId, input),
+    removeProductImage: (_parent, { id }, ctx) => ctx.products.removeProductImage(ctx, id),
+    reorderProductImages: (_parent, { productId, imageIds }, ctx) =>
+      ctx.products.reorderProductImages(ctx, productId, imageIds),
     createCategory: (_parent, { input }, ctx) => ctx.products.createCategory(ctx, input),
     setCategoryParent: (_parent, { slug, parentSlug }, ctx) =>
       ctx.products.setCategoryParent(ctx, slug, parentSlug ?? null),
@@ -57,6 +62,7 @@ export const resolvers: Resolvers = {
     stock: (product, _args, ctx) => ctx.products.stockOf(product),
     inStock: async (product, _args, ctx) => (await ctx.products.stockOf(product)) > 0,
     variants: (product, _args, ctx) => ctx.products.variantsOf(product),
+    images: (product, _args, ctx) => ctx.products.imagesOf(product),
     options: async (product, _args, ctx) => productOptions(await ctx.products.variantsOf(product)),
   },
   ProductVariant: {

@@ -108,8 +108,12 @@ export type UserErrorCode =
   | 'EMAIL_TAKEN'
   /** The cart holds nothing to order. */
   | 'EMPTY_CART'
+  /** No product image has this id. */
+  | 'IMAGE_NOT_FOUND'
   /** Not enough units: more than the catalog can sell now, or fewer on hand than are reserved. */
   | 'INSUFFICIENT_STOCK'
+  /** The alt text is longer than 512 characters. */
+  | 'INVALID_ALT_TEXT'
   /** The email or the password is wrong (which one is not told). */
   | 'INVALID_CREDENTIALS'
   /** The currency is not a three-letter ISO-4217 code. */
@@ -120,6 +124,12 @@ export type UserErrorCode =
   | 'INVALID_DESCRIPTION'
   /** The email address is not a plausible address or is longer than 254 characters. */
   | 'INVALID_EMAIL'
+  /** The image ids do not list each of the product's images exactly once. */
+  | 'INVALID_IMAGE_ORDER'
+  /** The image position is not a whole number of 0 or more. */
+  | 'INVALID_IMAGE_POSITION'
+  /** The image URL is not an absolute http(s) URL of at most 2048 characters. */
+  | 'INVALID_IMAGE_URL'
   /** A name is empty or longer than its input field allows (see the field). */
   | 'INVALID_NAME'
   /** The options are not 0 to 3 distinct names (1 to 50 characters) with a value each (1 to 100 characters). */
@@ -160,6 +170,8 @@ export type UserErrorCode =
   | 'SLUG_TAKEN'
   /** Too many failed sign-ins for this email or client address; wait a few minutes. */
   | 'TOO_MANY_ATTEMPTS'
+  /** The product has 20 images already. */
+  | 'TOO_MANY_IMAGES'
   /** No variant with this id belongs to the product (or, by its id alone, exists). */
   | 'VARIANT_NOT_FOUND'
   /** The product has more than one variant: the variant must be named (variantId). */
@@ -252,7 +264,7 @@ export type ProductQueryVariables = Exact<{
 }>;
 
 
-export type ProductQuery = { product: { description: string, id: string, sku: string, name: string, inStock: boolean, stock: number, options: Array<{ name: string, values: Array<string> }>, variants: Array<{ id: string, sku: string, title: string, inStock: boolean, stock: number, selectedOptions: Array<{ name: string, value: string }>, price: { amount: number, currency: string } }>, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } | null };
+export type ProductQuery = { product: { description: string, id: string, sku: string, name: string, inStock: boolean, stock: number, images: Array<{ id: string, url: string, altText: string, position: number }>, options: Array<{ name: string, values: Array<string> }>, variants: Array<{ id: string, sku: string, title: string, inStock: boolean, stock: number, selectedOptions: Array<{ name: string, value: string }>, price: { amount: number, currency: string } }>, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } | null };
 
 export type ProductVariantQueryVariables = Exact<{
   id: string | number;
@@ -995,6 +1007,12 @@ export const ProductDocument = new TypedDocumentString(`
   product(id: $id) {
     ...ProductSummary
     description
+    images {
+      id
+      url
+      altText
+      position
+    }
     options {
       name
       values
@@ -1036,7 +1054,7 @@ fragment VariantFields on ProductVariant {
   }
   inStock
   stock
-}`, {"hash":"sha256:67454114eb9159b937134eeacc696eab4e4363a040b3d079ec6d76c9d534ee94"}) as unknown as TypedDocumentString<ProductQuery, ProductQueryVariables>;
+}`, {"hash":"sha256:b78c357fbd4e3dae17356b512ffd0f2c9cbcb362387e76b2c6b9ea76d2c53a54"}) as unknown as TypedDocumentString<ProductQuery, ProductQueryVariables>;
 export const ProductVariantDocument = new TypedDocumentString(`
     query ProductVariant($id: ID!) {
   productVariant(id: $id) {
