@@ -137,18 +137,23 @@ export class CartService {
    */
   async removeFromCart(ctx: RequestContext, line: LineChoice): Promise<CartPayloadView> {
     const { userId } = requireUser(ctx.principal);
-    let variantId = line.variantId;
-    if (!variantId) {
-      const product = await this.guard(ctx, () => this.loaders.productById.load(line.productId));
-      if (!product) return { cart: await this.readCart(ctx, userId), userErrors: [] };
-      const variant = chooseVariant(product, null);
-      if (typeof variant === 'string')
-        return this.refuse(ctx, userId, VARIANT_CHOICE_ERRORS[variant]);
-      variantId = variant.id;
-    }
-    const removed = variantId;
-    const lines = await this.guard(ctx, () => this.store.removeLine(userId, removed));
+    const variant = line.variantId
+      ? { id: line.variantId }
+      : await this.onlyVariantOf(ctx, line.productId);
+    if (!variant) return { cart: await this.readCart(ctx, userId), userErrors: [] };
+    if (typeof variant === 'string')
+      return this.refuse(ctx, userId, VARIANT_CHOICE_ERRORS[variant]);
+    const lines = await this.guard(ctx, () => this.store.removeLine(userId, variant.id));
     return { cart: { userId, lines }, userErrors: [] };
+  }
+
+  /** The product's only variant, or 'required' when it has several; null for an unknown product. */
+  private async onlyVariantOf(
+    ctx: RequestContext,
+    productId: string,
+  ): Promise<CatalogVariant | 'not-found' | 'required' | null> {
+    const product = await this.guard(ctx, () => this.loaders.productById.load(productId));
+    return product ? chooseVariant(product, null) : null;
   }
 
   async clearCart(ctx: RequestContext): Promise<CartPayloadView> {
