@@ -2,7 +2,12 @@ import type { Config } from '@microshop/config';
 import type { Db } from '@microshop/db';
 import { appendToOutbox } from '@microshop/events';
 import { outboxSource, productChanged } from '../src/events.ts';
-import { ProductRepository, type SeedProduct } from '../src/product.repository.ts';
+import {
+  ProductRepository,
+  type NewVariant,
+  type SeedProduct,
+  type SelectedOption,
+} from '../src/product.repository.ts';
 
 /**
  * Demo and benchmark catalogs. Both insert through the repository's multi-row statements, which
@@ -357,6 +362,30 @@ const DEMO_CATALOG: Record<string, { name: string; products: DemoProduct[] }> = 
 };
 
 /**
+ * Demo products sold in several variants (by sku): the options of the variant the product is
+ * created with, and its further variants.
+ */
+const DEMO_VARIANTS: Record<string, { options: SelectedOption[]; more: NewVariant[] }> = {
+  'HOM-007': {
+    options: [{ name: 'Colour', value: 'Grey' }],
+    more: [
+      {
+        sku: 'HOM-007-NAVY',
+        selectedOptions: [{ name: 'Colour', value: 'Navy' }],
+        priceAmount: 8900,
+        onHand: 12,
+      },
+      {
+        sku: 'HOM-007-OCHRE',
+        selectedOptions: [{ name: 'Colour', value: 'Ochre' }],
+        priceAmount: 9400,
+        onHand: 0,
+      },
+    ],
+  },
+};
+
+/**
  * `npm start` seeds right after starting a cold embedded PostgreSQL, often on a busy machine: the
  * inserts and their outbox rows can outlast Prisma's 5 s default, which failed the whole start.
  */
@@ -374,7 +403,8 @@ export async function seedDemoCatalog(
   if (config?.isProduction)
     throw new Error('refusing to seed demo products into a production database');
   return db.$transaction(async (tx) => {
-    const created = await new ProductRepository(tx).insertMissing(
+    const repository = new ProductRepository(tx);
+    const created = await repository.insertMissing(
       Object.entries(DEMO_CATALOG).map(([slug, category]) => ({ slug, name: category.name })),
       Object.entries(DEMO_CATALOG).flatMap(([categorySlug, category]) =>
         category.products.map(([sku, name, description, priceAmount, onHand]) => ({
@@ -388,6 +418,13 @@ export async function seedDemoCatalog(
         })),
       ),
     );
+    // Products created now get their variants (a product seeded before is left as it is).
+    for (const first of await repository.findVariantsByProductIds(created, tx)) {
+      const demo = DEMO_VARIANTS[first.sku];
+      if (!demo) continue;
+      await repository.updateVariant(tx, first, { selectedOptions: demo.options });
+      for (const variant of demo.more) await repository.createVariant(tx, first.productId, variant);
+    }
     await appendToOutbox(tx, outboxSource, productChanged(created));
     return { created: created.length };
   }, SEED_TRANSACTION_OPTIONS);

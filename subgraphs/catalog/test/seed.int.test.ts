@@ -20,8 +20,20 @@ describe('seeding', () => {
       first.created,
     );
 
+    // One demo product comes in colours: its first variant has options, two more follow.
+    const blanket = await database.prisma.product.findUniqueOrThrow({
+      where: { sku: 'HOM-007' },
+      include: { variants: { orderBy: { sku: 'asc' } } },
+    });
+    expect(blanket.variants.map((variant) => [variant.sku, variant.selectedOptions])).toEqual([
+      ['HOM-007', [{ name: 'Colour', value: 'Grey' }]],
+      ['HOM-007-NAVY', [{ name: 'Colour', value: 'Navy' }]],
+      ['HOM-007-OCHRE', [{ name: 'Colour', value: 'Ochre' }]],
+    ]);
+
     const second = await seedDemoCatalog(database.prisma);
     expect(second.created).toBe(0);
+    expect(await database.prisma.productVariant.count()).toBe(first.created + 2);
     expect(await database.prisma.product.count()).toBe(first.created);
     expect(await database.prisma.outboxEvent.count({ where: { type: 'ProductChanged' } })).toBe(
       first.created,
