@@ -131,23 +131,45 @@ describe('the typed client against the gateway', () => {
       filter: { inStockOnly: true },
     });
     const [one, two] = page.products.edges.map((edge) => edge.node);
+    // What is sold is a variant, chosen on the product page (the demo has a product in colours).
+    const variantOf = async (productId: string) =>
+      (await anonymous.request(ProductDocument, { id: productId })).product!.variants.find(
+        (variant) => variant.inStock,
+      )!;
+    const [first, second] = [await variantOf(one!.id), await variantOf(two!.id)];
 
-    const added = await customer.request(AddToCartDocument, { productId: one!.id, quantity: 1 });
+    const added = await customer.request(AddToCartDocument, {
+      productId: one!.id,
+      variantId: first.id,
+      quantity: 1,
+    });
     expect(added.addToCart.userErrors).toEqual([]);
-    await customer.request(AddToCartDocument, { productId: two!.id, quantity: 1 });
+    await customer.request(AddToCartDocument, {
+      productId: two!.id,
+      variantId: second.id,
+      quantity: 1,
+    });
     const updated = await customer.request(UpdateCartItemDocument, {
       productId: one!.id,
+      variantId: first.id,
       quantity: 2,
     });
     expect(updated.updateCartItem.cart?.totalQuantity).toBe(3);
-    const removed = await customer.request(RemoveFromCartDocument, { productId: two!.id });
+    const removed = await customer.request(RemoveFromCartDocument, {
+      productId: two!.id,
+      variantId: second.id,
+    });
     expect(removed.removeFromCart.cart?.items.map((item) => item.product.id)).toEqual([one!.id]);
 
     const { cart } = await customer.request(CartDocument);
     expect(cart.items).toEqual([
-      expect.objectContaining({ quantity: 2, product: expect.objectContaining({ id: one!.id }) }),
+      expect.objectContaining({
+        quantity: 2,
+        product: expect.objectContaining({ id: one!.id }),
+        variant: expect.objectContaining({ id: first.id, sku: first.sku }),
+      }),
     ]);
-    expect(cart.subtotal.amount).toBe(2 * one!.price.amount);
+    expect(cart.subtotal.amount).toBe(2 * first.price.amount);
 
     const refused = await anonymous.request(CartDocument).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(GraphQLRequestError);
