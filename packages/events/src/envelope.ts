@@ -31,6 +31,17 @@ export type Envelope<TType extends string = string, TPayload = unknown> = Omit<
 > & { type: TType; payload: TPayload };
 
 const money = z.object({ amount: z.number().int(), currency: z.string().length(3) });
+/** A validated postal address (@microshop/addresses' PostalAddress). */
+const postalAddress = z.object({
+  name: z.string(),
+  line1: z.string(),
+  line2: z.string().nullable(),
+  city: z.string(),
+  region: z.string().nullable(),
+  postalCode: z.string().nullable(),
+  country: z.string().length(2),
+  phone: z.string().nullable(),
+});
 const orderStatus = z.enum([
   'PENDING',
   'CONFIRMED',
@@ -59,8 +70,15 @@ export const eventPayloads = {
         }),
       )
       .min(1),
+    /** What payments authorizes: subtotal - discount + shipping (+ tax when not included). */
     total: money,
     paymentToken: z.string(),
+    /**
+     * The checkout's addresses, for the buyer's address book (users). Absent from orders placed
+     * without one, and from events written before checkout had addresses.
+     */
+    shippingAddress: postalAddress.nullish(),
+    billingAddress: postalAddress.nullish(),
   }),
   OrderStatusChanged: z.object({
     orderId: z.string(),

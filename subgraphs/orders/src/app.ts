@@ -2,8 +2,12 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { TokenVerifier } from '@microshop/auth';
 import type { Db } from '@microshop/db';
+import type { CheckoutConfig } from '@microshop/config';
 import type { Logger, SubgraphServerOptions } from '@microshop/runtime';
+import { CheckoutService } from './checkout.service.ts';
 import type { OrdersContext } from './context.ts';
+import { DiscountRepository } from './discount.repository.ts';
+import { DiscountService } from './discount.service.ts';
 import { createOrderLoaders } from './loaders.ts';
 import { OrderRepository } from './order.repository.ts';
 import { OrderService } from './order.service.ts';
@@ -20,13 +24,18 @@ export interface OrdersAppDependencies {
   verifier: TokenVerifier;
   logger: Logger;
   upstream: ShopUpstream;
+  /** Shipping methods, tax rates and whether prices include tax (`config.checkout`). */
+  checkout: CheckoutConfig;
   showInternalErrors: boolean;
 }
 
 /** The orders subgraph as server options: used by start.ts and by tests alike. */
 export function createOrdersApp(deps: OrdersAppDependencies): SubgraphServerOptions<OrdersContext> {
   const repository = new OrderRepository(deps.db);
-  const transitions = new OrderTransitions(repository);
+  const discounts = new DiscountRepository(deps.db);
+  const transitions = new OrderTransitions(repository, discounts);
+  const checkout = new CheckoutService(deps.upstream, discounts, deps.checkout);
+  const discountCodes = new DiscountService(discounts);
   return {
     name: 'orders',
     typeDefs: ordersTypeDefs,
@@ -40,9 +49,12 @@ export function createOrdersApp(deps: OrdersAppDependencies): SubgraphServerOpti
         deps.db,
         repository,
         transitions,
-        deps.upstream,
+        checkout,
+        discounts,
         createOrderLoaders(repository),
       ),
+      checkout,
+      discountCodes,
     }),
     readiness: async () => {
       await deps.db.$queryRaw`SELECT 1`;

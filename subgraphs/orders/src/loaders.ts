@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { isUuid } from '@microshop/runtime';
 import type {
+  OrderAddressRecord,
   OrderItemRecord,
   OrderRecord,
   OrderRepository,
@@ -12,6 +13,7 @@ export interface OrderLoaders {
   orderById: DataLoader<string, OrderRecord | null>;
   itemsByOrderId: DataLoader<string, OrderItemRecord[]>;
   historyByOrderId: DataLoader<string, OrderStatusChangeRecord[]>;
+  addressesByOrderId: DataLoader<string, OrderAddressRecord[]>;
 }
 
 function groupByOrderId<T extends { orderId: string }>(ids: readonly string[], rows: T[]): T[][] {
@@ -33,6 +35,9 @@ export function createOrderLoaders(repository: OrderRepository): OrderLoaders {
     ),
     historyByOrderId: new DataLoader(async (ids) =>
       groupByOrderId(ids, await repository.historyOf(ids)),
+    ),
+    addressesByOrderId: new DataLoader(async (ids) =>
+      groupByOrderId(ids, await repository.addressesOf(ids)),
     ),
   };
 }

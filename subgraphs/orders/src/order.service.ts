@@ -17,12 +17,15 @@ import type { OrderLoaders } from './loaders.ts';
 import type { OrderStatus } from './order-state-machine.ts';
 import type { OrderTransitions } from './order-transitions.ts';
 import type {
+  OrderAddressRecord,
   OrderItemRecord,
   OrderRecord,
   OrderRepository,
   OrderStatusChangeRecord,
 } from './order.repository.ts';
-import type { ShopUpstream } from './upstream.ts';
+import type { CheckoutChoices, CheckoutService } from './checkout.service.ts';
+import type { DiscountRepository } from './discount.repository.ts';
+import { discountRefusal } from './discount.service.ts';
 
 type OrdersUserError = UserError<UserErrorCode>;
 
@@ -37,7 +40,7 @@ export interface OrderPage {
   totalCount: number;
 }
 
-export interface PlaceOrderInput {
+export interface PlaceOrderInput extends CheckoutChoices {
   idempotencyKey: string;
   paymentToken: string;
 }
@@ -45,7 +48,6 @@ export interface PlaceOrderInput {
 /** Waits for a pooled connection under load rather than failing the request (Prisma's default is 2 s). */
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 const MAX_KEY_LENGTH = 128;
-const MAX_ORDER_TOTAL = 2 ** 31 - 1; // Money.amount is a GraphQL Int
 
 function invalidTransition(from: OrderStatus, to: OrderStatus): OrdersUserError {
   return userError(
@@ -59,7 +61,8 @@ export class OrderService {
     private readonly db: Db,
     private readonly repository: OrderRepository,
     private readonly transitions: OrderTransitions,
-    private readonly upstream: ShopUpstream,
+    private readonly checkout: CheckoutService,
+    private readonly discounts: DiscountRepository,
     private readonly loaders: OrderLoaders,
   ) {}
 
@@ -81,6 +84,15 @@ export class OrderService {
   /** An order's lines, read for every order of the request at once. */
   itemsOf(order: OrderRecord): Promise<OrderItemRecord[]> {
     return this.loaders.itemsByOrderId.load(order.id);
+  }
+
+  /** An order's address of one kind (SHIPPING or BILLING), read for every order of the request at once. */
+  async addressOf(
+    order: OrderRecord,
+    kind: OrderAddressRecord['kind'],
+  ): Promise<OrderAddressRecord | null> {
+    const addresses = await this.loaders.addressesByOrderId.load(order.id);
+    return addresses.find((address) => address.kind === kind) ?? null;
   }
 
   /** An order's status history, read for every order of the request at once. */
@@ -130,71 +142,46 @@ export class OrderService {
     const existing = await this.repository.findByIdempotencyKey(caller.userId, idempotencyKey);
     if (existing) return { order: existing, userErrors: [] };
 
-    const cart = await this.upstream.cartOf(ctx);
-    if (cart.length === 0) {
-      return {
-        order: null,
-        userErrors: [userError(UserErrorCode.EMPTY_CART, 'The cart is empty')],
-      };
-    }
-    const productIds = [...new Set(cart.map((line) => line.productId))];
-    const products = await this.upstream.products(ctx, productIds);
-    const productById = new Map(
-      products.flatMap((product) => (product ? [[product.id, product]] : [])),
-    );
-
-    const unavailable = productIds.filter((id) => !productById.has(id));
-    if (unavailable.length > 0) {
-      return {
-        order: null,
-        userErrors: [
-          userError(
-            UserErrorCode.PRODUCT_UNAVAILABLE,
-            `No longer sold: ${unavailable.join(', ')}; remove it from the cart`,
-          ),
-        ],
-      };
-    }
-    const lines = cart.map((line) => {
-      const product = productById.get(line.productId)!;
-      return {
-        productId: product.id,
-        productName: product.name,
-        unitPriceAmount: product.price.amount,
-        currency: product.price.currency,
-        quantity: line.quantity,
-      };
-    });
-    const currencies = new Set(lines.map((line) => line.currency));
-    if (currencies.size !== 1) {
-      return {
-        order: null,
-        userErrors: [
-          userError(
-            UserErrorCode.MIXED_CURRENCIES,
-            'The cart holds products priced in different currencies',
-          ),
-        ],
-      };
-    }
-    const currency = lines[0]!.currency;
-    const totalAmount = lines.reduce((sum, line) => sum + line.unitPriceAmount * line.quantity, 0);
-    if (totalAmount > MAX_ORDER_TOTAL) {
-      return {
-        order: null,
-        userErrors: [userError(UserErrorCode.ORDER_TOO_LARGE, 'The order total is too large')],
-      };
-    }
+    const quoted = await this.checkout.quote(ctx, input, 'order');
+    if ('userErrors' in quoted) return { order: null, userErrors: quoted.userErrors };
+    const { quote } = quoted;
+    const { currency, lines, totals } = quote;
 
     try {
-      const order = await this.db.$transaction(async (tx) => {
+      const placed = await this.db.$transaction(async (tx): Promise<OrderPayload> => {
+        // The code's row stays locked until commit: its last use goes to exactly one order.
+        const code = quote.discountCode
+          ? await this.discounts.lockByCode(tx, quote.discountCode.code)
+          : null;
+        if (code) {
+          const refusal = discountRefusal(code, {
+            now: new Date(),
+            currency,
+            subtotal: totals.subtotal,
+            usesByCustomer: await this.discounts.usesBy(code.id, caller.userId, tx),
+          });
+          if (refusal) return { order: null, userErrors: [refusal] };
+        }
         const created = await this.repository.create(tx, {
           userId: caller.userId,
           idempotencyKey,
           currency,
-          totalAmount,
           lines,
+          totals,
+          taxRateBps: quote.taxRateBps,
+          pricesIncludeTax: quote.pricesIncludeTax,
+          shippingAddress: quote.shippingAddress,
+          billingAddress: quote.billingAddress,
+          shippingMethod: quote.shippingMethod,
+          discountCode: code?.code ?? null,
         });
+        if (code) {
+          await this.discounts.redeem(tx, code, {
+            orderId: created.id,
+            userId: caller.userId,
+            amount: totals.discount,
+          });
+        }
         await appendToOutbox(tx, outboxSource, [
           createEvent(
             'OrderPlaced',
@@ -208,16 +195,20 @@ export class OrderService {
                 productName: line.productName,
                 unitPrice: { amount: line.unitPriceAmount, currency },
               })),
-              total: { amount: totalAmount, currency },
+              total: { amount: totals.total, currency },
               paymentToken,
+              shippingAddress: quote.shippingAddress,
+              billingAddress: quote.billingAddress,
             },
             ctx.requestId,
           ),
         ]);
-        return created;
+        return { order: created, userErrors: [] };
       }, TRANSACTION_OPTIONS);
-      ctx.log.info({ orderId: order.id, totalAmount, currency }, 'order placed');
-      return { order, userErrors: [] };
+      if (placed.order) {
+        ctx.log.info({ orderId: placed.order.id, ...totals, currency }, 'order placed');
+      }
+      return placed;
     } catch (error) {
       // A concurrent retry with the same key won the insert: answer with its order.
       if (!isUniqueViolation(error)) throw error;

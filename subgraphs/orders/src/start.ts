@@ -39,7 +39,9 @@ export async function start(config: Config, logger: Logger): Promise<RunningServ
         upstream: createShopUpstream({
           cart: config.subgraphUrls.cart,
           catalog: config.subgraphUrls.catalog,
+          users: config.subgraphUrls.users,
         }),
+        checkout: config.checkout,
         showInternalErrors: !config.isProduction,
       }),
       { port: config.ports.orders, host: config.host },

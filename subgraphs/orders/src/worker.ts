@@ -1,6 +1,7 @@
 import type { Config } from '@microshop/config';
 import { createEventBus, startEventConsumer, startEventRetention } from '@microshop/events';
 import { openInOrder, type Logger } from '@microshop/runtime';
+import { DiscountRepository } from './discount.repository.ts';
 import { consumers } from './events.ts';
 import { OrderRepository } from './order.repository.ts';
 import { OrderTransitions } from './order-transitions.ts';
@@ -24,7 +25,9 @@ export async function startWorker(config: Config, logger: Logger): Promise<Runni
     onClose(() => db.$disconnect());
     const bus = await createEventBus(config, { db, logger });
     onClose(() => bus.close());
-    const sagaOutcomes = new SagaOutcomes(new OrderTransitions(new OrderRepository(db)));
+    const sagaOutcomes = new SagaOutcomes(
+      new OrderTransitions(new OrderRepository(db), new DiscountRepository(db)),
+    );
     const running = consumers({ sagaOutcomes: sagaOutcomes.handleOutcomeEvent });
     for (const consumer of running) {
       const subscription = await startEventConsumer({ bus, db, logger, ...consumer });

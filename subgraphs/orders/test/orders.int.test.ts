@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestAuthority, type Principal, type TestAuthority } from '@microshop/auth';
+import { loadConfig } from '@microshop/config';
 import { createLogger, startSubgraphServer, type RunningServer } from '@microshop/runtime';
 import {
   createTestDatabase,
@@ -11,6 +12,7 @@ import {
   type TestDatabase,
 } from '@microshop/testing';
 import { createOrdersApp } from '../src/app.ts';
+import { DiscountRepository } from '../src/discount.repository.ts';
 import { OrderRepository } from '../src/order.repository.ts';
 import { OrderTransitions } from '../src/order-transitions.ts';
 import { createShopUpstream } from '../src/upstream.ts';
@@ -56,6 +58,7 @@ interface PlacePayload {
   placeOrder: { order: OrderView | null; userErrors: { code: string }[] };
 }
 
+const NO_USERS_URL = 'http://127.0.0.1:9/graphql';
 const MUG = { id: randomUUID(), name: 'Mug', price: { amount: 1250, currency: 'EUR' } };
 const TEA = { id: randomUUID(), name: 'Tea', price: { amount: 499, currency: 'EUR' } };
 
@@ -132,7 +135,9 @@ beforeAll(async () => {
       db: db.prisma,
       verifier: authority.verifier,
       logger: createLogger('orders-test', { logLevel: 'silent' }),
-      upstream: createShopUpstream({ cart: cart.url, catalog: catalog.url }),
+      // No order here names an address-book id, so the users subgraph is never called.
+      upstream: createShopUpstream({ cart: cart.url, catalog: catalog.url, users: NO_USERS_URL }),
+      checkout: loadConfig({}).checkout,
       showInternalErrors: true,
     }),
     { port: 0, host: '127.0.0.1' },
@@ -388,7 +393,10 @@ describe('status changes on request', () => {
       'INVALID_TRANSITION',
     ]);
 
-    const transitions = new OrderTransitions(new OrderRepository(db.prisma));
+    const transitions = new OrderTransitions(
+      new OrderRepository(db.prisma),
+      new DiscountRepository(db.prisma),
+    );
     await db.prisma.$transaction((tx) =>
       transitions.transition(tx, order.id, 'CONFIRMED', null, undefined),
     );
@@ -431,7 +439,10 @@ describe('status changes on request', () => {
 
   it('lets an ADMIN cancel a CONFIRMED order of any customer', async () => {
     const order = await placeFor(bob);
-    const transitions = new OrderTransitions(new OrderRepository(db.prisma));
+    const transitions = new OrderTransitions(
+      new OrderRepository(db.prisma),
+      new DiscountRepository(db.prisma),
+    );
     await db.prisma.$transaction((tx) =>
       transitions.transition(tx, order.id, 'CONFIRMED', null, undefined),
     );

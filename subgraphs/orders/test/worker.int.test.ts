@@ -10,6 +10,7 @@ import {
   waitFor,
   type TestDatabase,
 } from '@microshop/testing';
+import { DiscountRepository } from '../src/discount.repository.ts';
 import { OrderRepository } from '../src/order.repository.ts';
 import { OrderTransitions } from '../src/order-transitions.ts';
 import { ORDERS_WORKER_GROUP } from '../src/events.ts';
@@ -53,7 +54,7 @@ describe.each(['kafka', 'postgres-log'] as const)('orders worker on the %s bus',
         userId: randomUUID(),
         idempotencyKey: randomUUID(),
         currency: 'EUR',
-        totalAmount: 1250,
+        totals: { subtotal: 1250, discount: 0, shipping: 0, tax: 0, total: 1250 },
         lines: [
           { productId: randomUUID(), productName: 'Mug', unitPriceAmount: 1250, quantity: 1 },
         ],
@@ -147,7 +148,7 @@ describe.each(['kafka', 'postgres-log'] as const)('orders worker on the %s bus',
 
   it('ignores an outcome that no longer applies (cancelled before the payment settled)', async () => {
     const orderId = await pendingOrder();
-    const transitions = new OrderTransitions(repository);
+    const transitions = new OrderTransitions(repository, new DiscountRepository(db.prisma));
     await db.prisma.$transaction((tx) =>
       transitions.transition(tx, orderId, 'CANCELLED', 'cancelled by the customer', undefined),
     );

@@ -9,6 +9,8 @@ import {
 import type { Cache } from '@microshop/cache';
 import type { Db } from '@microshop/db';
 import { sendJson, type Logger, type SubgraphServerOptions } from '@microshop/runtime';
+import { AddressBookService } from './address-book.service.ts';
+import { AddressRepository } from './address.repository.ts';
 import { AuthService } from './auth.service.ts';
 import type { UsersContext } from './context.ts';
 import type { UsersKeys } from './keys.ts';
@@ -41,6 +43,7 @@ export interface UsersAppDeps {
 /** The users subgraph wired from its backends; `start()` and the tests both serve it with startSubgraphServer. */
 export function createUsersApp(deps: UsersAppDeps): SubgraphServerOptions<UsersContext> {
   const users = new UserRepository(deps.db);
+  const addresses = new AddressRepository(deps.db);
   const authDeps = {
     users,
     tokens: createAccessTokenIssuer(deps.keys.current, {
@@ -61,7 +64,14 @@ export function createUsersApp(deps: UsersAppDeps): SubgraphServerOptions<UsersC
     verifier: createLocalTokenVerifier(deps.keys.jwks, deps.jwt),
     logger: deps.logger,
     showInternalErrors: deps.showInternalErrors,
-    context: (base) => ({ ...base, auth: new AuthService(authDeps, createUserLoaders(users)) }),
+    context: (base) => {
+      const loaders = createUserLoaders(users, addresses);
+      return {
+        ...base,
+        auth: new AuthService(authDeps, loaders),
+        addressBook: new AddressBookService(deps.db, addresses, loaders),
+      };
+    },
     routes: {
       [JWKS_PATH]: (_req, res) => {
         // Verifiers cache it themselves and refetch on an unknown kid; a short max-age suits a rotation.

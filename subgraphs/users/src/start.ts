@@ -1,17 +1,21 @@
 import type { Config } from '@microshop/config';
 import { createCache } from '@microshop/cache';
 import { createPrismaClient, databaseUrlOf } from '@microshop/db';
+import { createEventBus, startEventConsumer } from '@microshop/events';
 import {
   openInOrder,
   startSubgraphServer,
   type Logger,
   type RunningServer,
 } from '@microshop/runtime';
+import { CheckoutAddresses } from './address-book.service.ts';
+import { AddressRepository } from './address.repository.ts';
 import { createUsersApp } from './app.ts';
+import { consumers } from './events.ts';
 import { loadSigningKeys } from './keys.ts';
 import { scryptParametersFor } from './password.ts';
 
-/** Starts the users subgraph and everything it owns; `close()` stops all of it, newest first. */
+/** Starts the users subgraph and everything it owns (its consumer of OrderPlaced included); `close()` stops all of it, newest first. */
 export async function start(config: Config, logger: Logger): Promise<RunningServer> {
   const databaseUrl = databaseUrlOf(config, 'users');
   const keys = await loadSigningKeys(config);
@@ -20,6 +24,13 @@ export async function start(config: Config, logger: Logger): Promise<RunningServ
     onClose(() => db.$disconnect());
     const cache = await createCache(config, { logger });
     onClose(() => cache.close());
+    const bus = await createEventBus(config, { db, logger });
+    onClose(() => bus.close());
+    const checkoutAddresses = new CheckoutAddresses(new AddressRepository(db));
+    for (const consumer of consumers({ orders: checkoutAddresses.handleOrderEvent })) {
+      const subscription = await startEventConsumer({ bus, db, logger, ...consumer });
+      onClose(() => subscription.close());
+    }
     const app = createUsersApp({
       db,
       cache,

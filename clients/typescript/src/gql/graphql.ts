@@ -4,6 +4,34 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** An address as a form sends it. Every field is optional here so that a missing one comes back as a userError naming it (ADDRESS_FIELD_REQUIRED). */
+export type AddressInput = {
+  /** City or town; required. */
+  city?: string | null | undefined;
+  /** ISO 3166-1 alpha-2 country code (e.g. DE, US); required. */
+  country?: string | null | undefined;
+  /** Street and number; required, at most 200 characters. */
+  line1?: string | null | undefined;
+  /** Apartment, floor, company; optional. */
+  line2?: string | null | undefined;
+  /** The recipient's name; required, at most 100 characters. */
+  name?: string | null | undefined;
+  /** A phone number for the carrier; optional, digits with an optional leading + and separators. */
+  phone?: string | null | undefined;
+  /** Postal code; required except in countries without postal codes, checked against the country's shape. */
+  postalCode?: string | null | undefined;
+  /** State, province or territory; required in US, CA, AU, BR, MX and IN. */
+  region?: string | null | undefined;
+};
+
+/** An address at checkout: one of the caller's address book (addressId) or one written out (address); exactly one of the two. */
+export type CheckoutAddressInput = {
+  /** An address written out; it is saved to the caller's address book once the order is placed. */
+  address?: AddressInput | null | undefined;
+  /** The id of an address of the caller's address book (User.addresses). */
+  addressId?: string | number | null | undefined;
+};
+
 /** Credentials of an existing account. */
 export type LogInInput = {
   /** Email address of the account. */
@@ -40,10 +68,18 @@ export type PaymentStatus =
 
 /** What placeOrder needs besides the caller's cart. */
 export type PlaceOrderInput = {
+  /** Whom to bill. Omitted: the shipping address. Tax is charged at the rate of the shipping address's country, else the billing address's; with neither, no tax. */
+  billingAddress?: CheckoutAddressInput | null | undefined;
+  /** A discount code, in any case. Its use is taken in the order's transaction and given back if the order ends PAYMENT_FAILED or CANCELLED. */
+  discountCode?: string | null | undefined;
   /** A key chosen by the client per checkout: the same key from the same customer returns the same order, never a second one. */
   idempotencyKey: string;
   /** A payment token from the payment provider; mock tokens: `tok_visa` authorizes, `tok_chargeDeclined` is declined. */
   paymentToken: string;
+  /** Where to ship. Omitted: nothing is shipped (digital goods, pickup): no shipping method, no shipping charge. */
+  shippingAddress?: CheckoutAddressInput | null | undefined;
+  /** A code of checkoutPreview's availableShippingMethods; required with a shipping address. */
+  shippingMethodCode?: string | null | undefined;
 };
 
 /** Restricts which products a listing or a search returns. */
@@ -77,10 +113,30 @@ export type SignUpInput = {
 
 /** Why a mutation was refused (UserError.errorCode); each subgraph declares the codes it reports. */
 export type UserErrorCode =
+  /** The address book holds as many addresses as it may (50); remove one first. */
+  | 'ADDRESS_BOOK_FULL'
+  /** A field the address needs is empty (the field names it; region and postal code depend on the country). */
+  | 'ADDRESS_FIELD_REQUIRED'
+  /** An address field is longer than it may be. */
+  | 'ADDRESS_FIELD_TOO_LONG'
+  /** No address of the caller's address book has this id. */
+  | 'ADDRESS_NOT_FOUND'
   /** The cart holds 100 different products already. */
   | 'CART_FULL'
   /** No category has this slug. */
   | 'CATEGORY_NOT_FOUND'
+  /** The customer has used the discount code as often as it allows. */
+  | 'DISCOUNT_CODE_CUSTOMER_LIMIT'
+  /** The discount code has expired. */
+  | 'DISCOUNT_CODE_EXPIRED'
+  /** The subtotal is below the discount code's minimum, or the cart is in another currency than the code. */
+  | 'DISCOUNT_CODE_NOT_APPLICABLE'
+  /** No active discount code is called this. */
+  | 'DISCOUNT_CODE_NOT_FOUND'
+  /** A discount code with this name exists already. */
+  | 'DISCOUNT_CODE_TAKEN'
+  /** Every use of the discount code is taken. */
+  | 'DISCOUNT_CODE_USED_UP'
   /** An account with this email address exists already. */
   | 'EMAIL_TAKEN'
   /** The cart holds nothing to order. */
@@ -95,10 +151,16 @@ export type UserErrorCode =
   | 'INVALID_DELTA'
   /** The description is longer than 10000 characters. */
   | 'INVALID_DESCRIPTION'
+  /** The discount code's definition is invalid (see the field). */
+  | 'INVALID_DISCOUNT_CODE'
   /** The email address is not a plausible address or is longer than 254 characters. */
   | 'INVALID_EMAIL'
   /** A name is empty or longer than its input field allows (see the field). */
   | 'INVALID_NAME'
+  /** The phone number is not a plausible number. */
+  | 'INVALID_PHONE'
+  /** The postal code does not have the country's shape. */
+  | 'INVALID_POSTAL_CODE'
   /** The price is not a whole number of minor units between 0 and 100000000. */
   | 'INVALID_PRICE'
   /** The quantity is outside what the mutation accepts, or the line would hold more than 99 units. */
@@ -125,12 +187,20 @@ export type UserErrorCode =
   | 'PRODUCT_NOT_FOUND'
   /** A product in the cart is no longer sold; remove it from the cart. */
   | 'PRODUCT_UNAVAILABLE'
+  /** A shipping method was chosen but no shipping address given. */
+  | 'SHIPPING_ADDRESS_REQUIRED'
+  /** The order has a shipping address but no shipping method; pick one of checkoutPreview's availableShippingMethods. */
+  | 'SHIPPING_METHOD_REQUIRED'
   /** A product with this sku exists already. */
   | 'SKU_TAKEN'
   /** A category with this slug exists already. */
   | 'SLUG_TAKEN'
   /** Too many failed sign-ins for this email or client address; wait a few minutes. */
   | 'TOO_MANY_ATTEMPTS'
+  /** The country is not an ISO 3166-1 alpha-2 code. */
+  | 'UNKNOWN_COUNTRY'
+  /** No configured shipping method has this code for the destination and the cart's currency. */
+  | 'UNKNOWN_SHIPPING_METHOD'
   /** The password is shorter than 10 characters or mixes fewer than two kinds of characters. */
   | 'WEAK_PASSWORD';
 

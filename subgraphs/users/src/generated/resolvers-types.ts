@@ -3,6 +3,8 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { UserRecord } from '../user.repository.ts';
 import type { AuthResult } from '../auth.service.ts';
+import type { AddressRecord } from '../address.repository.ts';
+import type { AddressResult } from '../address-book.service.ts';
 import type { UsersContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -17,6 +19,72 @@ export type Scalars = {
   /** An ISO-8601 timestamp in UTC, e.g. 2026-11-25T13:53:23.000Z. */
   DateTime: { input: Date | string; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** A new address of the caller's address book. */
+export type AddAddressInput = {
+  /** The address. */
+  address: AddressInput;
+  /** Make it the default billing address. */
+  defaultBilling?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Make it the default shipping address (the first address of a book is both defaults anyway). */
+  defaultShipping?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An address of an account's address book. */
+export type Address = {
+  __typename?: 'Address';
+  /** City or town. */
+  city: Scalars['String']['output'];
+  /** ISO 3166-1 alpha-2 country code, e.g. DE. */
+  country: Scalars['String']['output'];
+  /** Stable identifier of the address (pass it to placeOrder as addressId). */
+  id: Scalars['ID']['output'];
+  /** Whether checkout should offer it first for billing (at most one address is). */
+  isDefaultBilling: Scalars['Boolean']['output'];
+  /** Whether checkout should offer it first for shipping (at most one address is). */
+  isDefaultShipping: Scalars['Boolean']['output'];
+  /** Street and number. */
+  line1: Scalars['String']['output'];
+  /** Apartment, floor, company; null when empty. */
+  line2?: Maybe<Scalars['String']['output']>;
+  /** The recipient's name. */
+  name: Scalars['String']['output'];
+  /** A phone number for the carrier; null when not given. */
+  phone?: Maybe<Scalars['String']['output']>;
+  /** Postal code in upper case; null in countries without postal codes. */
+  postalCode?: Maybe<Scalars['String']['output']>;
+  /** State, province or territory; null when the country needs none and none was given. */
+  region?: Maybe<Scalars['String']['output']>;
+};
+
+/** An address as a form sends it. Every field is optional here so that a missing one comes back as a userError naming it (ADDRESS_FIELD_REQUIRED). */
+export type AddressInput = {
+  /** City or town; required. */
+  city?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 3166-1 alpha-2 country code (e.g. DE, US); required. */
+  country?: InputMaybe<Scalars['String']['input']>;
+  /** Street and number; required, at most 200 characters. */
+  line1?: InputMaybe<Scalars['String']['input']>;
+  /** Apartment, floor, company; optional. */
+  line2?: InputMaybe<Scalars['String']['input']>;
+  /** The recipient's name; required, at most 100 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** A phone number for the carrier; optional, digits with an optional leading + and separators. */
+  phone?: InputMaybe<Scalars['String']['input']>;
+  /** Postal code; required except in countries without postal codes, checked against the country's shape. */
+  postalCode?: InputMaybe<Scalars['String']['input']>;
+  /** State, province or territory; required in US, CA, AU, BR, MX and IN. */
+  region?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of an address book mutation. */
+export type AddressPayload = {
+  __typename?: 'AddressPayload';
+  /** The address after the mutation (removeAddress: the address removed); null when it failed. */
+  address?: Maybe<Address>;
+  /** Why not (e.g. ADDRESS_FIELD_REQUIRED, UNKNOWN_COUNTRY, ADDRESS_NOT_FOUND); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** The outcome of an authentication mutation: tokens and the user on success, userErrors otherwise. */
@@ -45,14 +113,26 @@ export type LogInInput = {
 /** Mutations of the users subgraph: accounts and sessions. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Adds an address to the caller's address book. */
+  addAddress: AddressPayload;
   /** Signs in with email and password. Repeated failures are refused for a while (TOO_MANY_ATTEMPTS). */
   logIn: AuthPayload;
   /** Ends the session of this refresh token: it and every token derived from the same sign-in stop working. True when the token was known. */
   logOut: Scalars['Boolean']['output'];
   /** Exchanges a refresh token for a new token pair. Each refresh token works once: presenting a used one again ends the whole session (all its tokens). */
   refreshToken: AuthPayload;
+  /** Removes an address from the caller's address book; orders placed with it keep their copy. */
+  removeAddress: AddressPayload;
   /** Creates a CUSTOMER account and signs it in. */
   signUp: AuthPayload;
+  /** Changes an address of the caller's address book, or which address is a default. */
+  updateAddress: AddressPayload;
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
+export type MutationAddAddressArgs = {
+  input: AddAddressInput;
 };
 
 
@@ -75,8 +155,20 @@ export type MutationRefreshTokenArgs = {
 
 
 /** Mutations of the users subgraph: accounts and sessions. */
+export type MutationRemoveAddressArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
 export type MutationSignUpArgs = {
   input: SignUpInput;
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
+export type MutationUpdateAddressArgs = {
+  input: UpdateAddressInput;
 };
 
 /** Queries of the users subgraph. */
@@ -105,9 +197,23 @@ export type SignUpInput = {
   password: Scalars['String']['input'];
 };
 
+/** A change to an address of the caller's address book; omitted fields stay as they are. */
+export type UpdateAddressInput = {
+  /** The new address, replacing every field of the old one. */
+  address?: InputMaybe<AddressInput>;
+  /** True makes it the default billing address; false stops it being the default. */
+  defaultBilling?: InputMaybe<Scalars['Boolean']['input']>;
+  /** True makes it the default shipping address; false stops it being the default. */
+  defaultShipping?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The address's id. */
+  id: Scalars['ID']['input'];
+};
+
 /** A registered account. Other subgraphs contribute fields to it (cart, orders). */
 export type User = {
   __typename?: 'User';
+  /** The account's address book, oldest first. Only the user themself or an ADMIN may read it. */
+  addresses: Array<Address>;
   /** When the account was created. */
   createdAt: Scalars['DateTime']['output'];
   /** Email address, normalised to lower case; unique. */
@@ -135,6 +241,14 @@ export type UserError = {
 
 /** Why a mutation was refused (UserError.errorCode); each subgraph declares the codes it reports. */
 export const UserErrorCode = {
+  /** The address book holds as many addresses as it may (50); remove one first. */
+  ADDRESS_BOOK_FULL: 'ADDRESS_BOOK_FULL',
+  /** A field the address needs is empty (the field names it; region and postal code depend on the country). */
+  ADDRESS_FIELD_REQUIRED: 'ADDRESS_FIELD_REQUIRED',
+  /** An address field is longer than it may be. */
+  ADDRESS_FIELD_TOO_LONG: 'ADDRESS_FIELD_TOO_LONG',
+  /** No address of the caller's address book has this id. */
+  ADDRESS_NOT_FOUND: 'ADDRESS_NOT_FOUND',
   /** An account with this email address exists already. */
   EMAIL_TAKEN: 'EMAIL_TAKEN',
   /** The email or the password is wrong (which one is not told). */
@@ -143,12 +257,18 @@ export const UserErrorCode = {
   INVALID_EMAIL: 'INVALID_EMAIL',
   /** A name is empty or longer than its input field allows (see the field). */
   INVALID_NAME: 'INVALID_NAME',
+  /** The phone number is not a plausible number. */
+  INVALID_PHONE: 'INVALID_PHONE',
+  /** The postal code does not have the country's shape. */
+  INVALID_POSTAL_CODE: 'INVALID_POSTAL_CODE',
   /** The refresh token is unknown, expired, revoked or was used already; sign in again. */
   INVALID_REFRESH_TOKEN: 'INVALID_REFRESH_TOKEN',
   /** The password is longer than 256 characters. */
   PASSWORD_TOO_LONG: 'PASSWORD_TOO_LONG',
   /** Too many failed sign-ins for this email or client address; wait a few minutes. */
   TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
+  /** The country is not an ISO 3166-1 alpha-2 code. */
+  UNKNOWN_COUNTRY: 'UNKNOWN_COUNTRY',
   /** The password is shorter than 10 characters or mixes fewer than two kinds of characters. */
   WEAK_PASSWORD: 'WEAK_PASSWORD'
 } as const;
@@ -249,36 +369,65 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  AuthPayload: ResolverTypeWrapper<AuthResult>;
+  AddAddressInput: AddAddressInput;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Address: ResolverTypeWrapper<AddressRecord>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AddressInput: AddressInput;
+  AddressPayload: ResolverTypeWrapper<AddressResult>;
+  AuthPayload: ResolverTypeWrapper<AuthResult>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   LogInInput: LogInInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Role: Role;
   SignUpInput: SignUpInput;
+  UpdateAddressInput: UpdateAddressInput;
   User: ResolverTypeWrapper<UserRecord>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   UserError: ResolverTypeWrapper<UserError>;
   UserErrorCode: UserErrorCode;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  AuthPayload: AuthResult;
+  AddAddressInput: AddAddressInput;
+  Boolean: Scalars['Boolean']['output'];
+  Address: AddressRecord;
   String: Scalars['String']['output'];
+  ID: Scalars['ID']['output'];
+  AddressInput: AddressInput;
+  AddressPayload: AddressResult;
+  AuthPayload: AuthResult;
   Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   LogInInput: LogInInput;
   Mutation: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   SignUpInput: SignUpInput;
+  UpdateAddressInput: UpdateAddressInput;
   User: UserRecord;
-  ID: Scalars['ID']['output'];
   UserError: UserError;
+}>;
+
+export type AddressResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = ResolversObject<{
+  city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isDefaultBilling?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  isDefaultShipping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  line1?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type AddressPayloadResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['AddressPayload'] = ResolversParentTypes['AddressPayload']> = ResolversObject<{
+  address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type AuthPayloadResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
@@ -294,10 +443,13 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MutationResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  addAddress?: Resolver<ResolversTypes['AddressPayload'], ParentType, ContextType, RequireFields<MutationAddAddressArgs, 'input'>>;
   logIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'input'>>;
   logOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogOutArgs, 'refreshToken'>>;
   refreshToken?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'refreshToken'>>;
+  removeAddress?: Resolver<ResolversTypes['AddressPayload'], ParentType, ContextType, RequireFields<MutationRemoveAddressArgs, 'id'>>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
+  updateAddress?: Resolver<ResolversTypes['AddressPayload'], ParentType, ContextType, RequireFields<MutationUpdateAddressArgs, 'input'>>;
 }>;
 
 export type QueryResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -306,6 +458,7 @@ export type QueryResolvers<ContextType = UsersContext, ParentType extends Resolv
 
 export type UserResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  addresses?: Resolver<Array<ResolversTypes['Address']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -321,6 +474,8 @@ export type UserErrorResolvers<ContextType = UsersContext, ParentType extends Re
 }>;
 
 export type Resolvers<ContextType = UsersContext> = ResolversObject<{
+  Address?: AddressResolvers<ContextType>;
+  AddressPayload?: AddressPayloadResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Mutation?: MutationResolvers<ContextType>;
