@@ -158,6 +158,50 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PERSISTED_DOCUMENTS: 'strict' })).toThrow(/PERSISTED_DOCUMENTS/);
   });
 
+  it('reads the checkout tables: a default shipping table and VAT rates, tax added on top', () => {
+    const { checkout } = loadConfig({});
+    expect(
+      checkout.shippingMethods.map((method) => [method.code, method.price, method.freeOver]),
+    ).toEqual([
+      ['standard', 495, 5000],
+      ['express', 1495, undefined],
+    ]);
+    expect(checkout.taxRatesBps).toMatchObject({ DE: 1900, FI: 2550, CH: 810 });
+    expect(checkout.pricesIncludeTax).toBe(false);
+
+    const configured = loadConfig({
+      SHIPPING_METHODS: JSON.stringify([
+        { code: 'pickup', name: 'Pickup', currency: 'USD', price: 0, countries: ['us'] },
+      ]),
+      TAX_RATES: 'us=7.25, ca=5',
+      PRICES_INCLUDE_TAX: 'true',
+    }).checkout;
+    expect(configured).toEqual({
+      shippingMethods: [
+        { code: 'pickup', name: 'Pickup', currency: 'USD', price: 0, countries: ['US'] },
+      ],
+      taxRatesBps: { US: 725, CA: 500 },
+      pricesIncludeTax: true,
+    });
+  });
+
+  it('refuses a shipping table or tax table that is not what it should be, naming the variable', () => {
+    const method = { code: 'standard', name: 'Standard', currency: 'EUR', price: 495 };
+    for (const table of [
+      'not json',
+      '[]',
+      JSON.stringify([method, method]),
+      JSON.stringify([{ ...method, countries: ['XX'] }]),
+      JSON.stringify([{ ...method, price: -1 }]),
+      JSON.stringify([{ ...method, priceTypo: 1 }]),
+    ]) {
+      expect(() => loadConfig({ SHIPPING_METHODS: table })).toThrow(/SHIPPING_METHODS/);
+    }
+    for (const rates of ['DE', 'DE=19%', 'XX=10', 'DE=101', 'DE=19.123']) {
+      expect(() => loadConfig({ TAX_RATES: rates })).toThrow(/TAX_RATES/);
+    }
+  });
+
   it('returns a frozen object', () => {
     expect(Object.isFrozen(loadConfig({}))).toBe(true);
   });
