@@ -168,8 +168,8 @@ export function validateAddress(input: AddressInput, at: readonly string[]): Add
 }
 
 /**
- * Whether two validated addresses are the same place for the same person: compared field by
- * field, ignoring case (and whitespace, already collapsed). The phone is not part of it.
+ * Whether two addresses are the same place for the same person: compared field by field,
+ * ignoring case and spacing. The phone is not part of it.
  */
 export function sameAddress(a: PostalAddress, b: PostalAddress): boolean {
   const fields: (keyof PostalAddress)[] = [
@@ -181,5 +181,6 @@ export function sameAddress(a: PostalAddress, b: PostalAddress): boolean {
     'postalCode',
     'country',
   ];
-  return fields.every((field) => (a[field] ?? '').toLowerCase() === (b[field] ?? '').toLowerCase());
+  const comparable = (value: string | null) => clean(value)?.toLowerCase() ?? '';
+  return fields.every((field) => comparable(a[field]) === comparable(b[field]));
 }
