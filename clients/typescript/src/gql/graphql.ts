@@ -4,6 +4,16 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** A new address of the caller's address book. */
+export type AddAddressInput = {
+  /** The address. */
+  address: AddressInput;
+  /** Make it the default billing address. */
+  defaultBilling?: boolean | null | undefined;
+  /** Make it the default shipping address (the first address of a book is both defaults anyway). */
+  defaultShipping?: boolean | null | undefined;
+};
+
 /** An address as a form sends it. Every field is optional here so that a missing one comes back as a userError naming it (ADDRESS_FIELD_REQUIRED). */
 export type AddressInput = {
   /** City or town; required. */
@@ -32,12 +42,32 @@ export type CheckoutAddressInput = {
   addressId?: string | number | null | undefined;
 };
 
+/** What checkoutPreview prices: placeOrder's checkout fields, without placing anything. */
+export type CheckoutInput = {
+  /** As PlaceOrderInput.billingAddress. */
+  billingAddress?: CheckoutAddressInput | null | undefined;
+  /** As PlaceOrderInput.discountCode. */
+  discountCode?: string | null | undefined;
+  /** As PlaceOrderInput.shippingAddress. */
+  shippingAddress?: CheckoutAddressInput | null | undefined;
+  /** As PlaceOrderInput.shippingMethodCode; omitted with a shipping address, the preview leaves shipping at 0 and lists the methods to choose from. */
+  shippingMethodCode?: string | null | undefined;
+};
+
 /** Credentials of an existing account. */
 export type LogInInput = {
   /** Email address of the account. */
   email: string;
   /** The account's password. */
   password: string;
+};
+
+/** An amount of money as an argument. */
+export type MoneyInput = {
+  /** The amount in minor units (e.g. 1999 is 19.99). */
+  amount: number;
+  /** ISO-4217 currency code, e.g. EUR. */
+  currency: string;
 };
 
 /** Where an order is in its life. */
@@ -109,6 +139,18 @@ export type SignUpInput = {
   name: string;
   /** At least 10 characters mixing at least two of: lower case, upper case, digits, other characters; at most 256. */
   password: string;
+};
+
+/** A change to an address of the caller's address book; omitted fields stay as they are. */
+export type UpdateAddressInput = {
+  /** The new address, replacing every field of the old one. */
+  address?: AddressInput | null | undefined;
+  /** True makes it the default billing address; false stops it being the default. */
+  defaultBilling?: boolean | null | undefined;
+  /** True makes it the default shipping address; false stops it being the default. */
+  defaultShipping?: boolean | null | undefined;
+  /** The address's id. */
+  id: string | number;
 };
 
 /** Why a mutation was refused (UserError.errorCode); each subgraph declares the codes it reports. */
@@ -237,6 +279,32 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MeQuery = { me: { id: string, email: string, name: string, role: Role, createdAt: string } | null };
 
+export type MyAddressesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyAddressesQuery = { me: { id: string, addresses: Array<{ id: string, name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null, isDefaultShipping: boolean, isDefaultBilling: boolean }> } | null };
+
+export type AddAddressMutationVariables = Exact<{
+  input: AddAddressInput;
+}>;
+
+
+export type AddAddressMutation = { addAddress: { address: { id: string, name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null, isDefaultShipping: boolean, isDefaultBilling: boolean } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type UpdateAddressMutationVariables = Exact<{
+  input: UpdateAddressInput;
+}>;
+
+
+export type UpdateAddressMutation = { updateAddress: { address: { id: string, name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null, isDefaultShipping: boolean, isDefaultBilling: boolean } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type RemoveAddressMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RemoveAddressMutation = { removeAddress: { address: { id: string } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
 export type CartQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -318,21 +386,44 @@ export type ProductSummaryFragment = { id: string, sku: string, name: string, in
 
 export type CartFieldsFragment = { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> };
 
-export type OrderFieldsFragment = { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null };
+export type OrderFieldsFragment = { id: string, status: OrderStatus, createdAt: string, taxRatePercent: number, pricesIncludeTax: boolean, discountCode: string | null, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, shippingMethod: { code: string, name: string } | null, shippingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null };
+
+export type PostalAddressFieldsFragment = { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null };
+
+export type OrderCheckoutFieldsFragment = { taxRatePercent: number, pricesIncludeTax: boolean, discountCode: string | null, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, shippingMethod: { code: string, name: string } | null, shippingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null };
+
+export type ShippingMethodFieldsFragment = { code: string, name: string, price: { amount: number, currency: string }, freeOver: { amount: number, currency: string } | null };
+
+export type AddressFieldsFragment = { id: string, name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null, isDefaultShipping: boolean, isDefaultBilling: boolean };
+
+export type ShippingMethodsQueryVariables = Exact<{
+  country: string;
+  subtotal: MoneyInput;
+}>;
+
+
+export type ShippingMethodsQuery = { shippingMethods: Array<{ code: string, name: string, price: { amount: number, currency: string }, freeOver: { amount: number, currency: string } | null }> };
+
+export type CheckoutPreviewQueryVariables = Exact<{
+  input?: CheckoutInput | null | undefined;
+}>;
+
+
+export type CheckoutPreviewQuery = { checkoutPreview: { preview: { taxRatePercent: number, pricesIncludeTax: boolean, discountCode: string | null, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, total: { amount: number, currency: string }, shippingMethod: { code: string, name: string, price: { amount: number, currency: string }, freeOver: { amount: number, currency: string } | null } | null, availableShippingMethods: Array<{ code: string, name: string, price: { amount: number, currency: string }, freeOver: { amount: number, currency: string } | null }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type PlaceOrderMutationVariables = Exact<{
   input: PlaceOrderInput;
 }>;
 
 
-export type PlaceOrderMutation = { placeOrder: { order: { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+export type PlaceOrderMutation = { placeOrder: { order: { id: string, status: OrderStatus, createdAt: string, taxRatePercent: number, pricesIncludeTax: boolean, discountCode: string | null, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, shippingMethod: { code: string, name: string } | null, shippingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type OrderQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type OrderQuery = { order: { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null } | null };
+export type OrderQuery = { order: { id: string, status: OrderStatus, createdAt: string, taxRatePercent: number, pricesIncludeTax: boolean, discountCode: string | null, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, shippingMethod: { code: string, name: string } | null, shippingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null } | null };
 
 export type MyOrdersQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -347,14 +438,14 @@ export type CancelOrderMutationVariables = Exact<{
 }>;
 
 
-export type CancelOrderMutation = { cancelOrder: { order: { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+export type CancelOrderMutation = { cancelOrder: { order: { id: string, status: OrderStatus, createdAt: string, taxRatePercent: number, pricesIncludeTax: boolean, discountCode: string | null, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, shippingMethod: { code: string, name: string } | null, shippingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type OrderStatusChangedSubscriptionVariables = Exact<{
   orderId: string | number;
 }>;
 
 
-export type OrderStatusChangedSubscription = { orderStatusChanged: { id: string, status: OrderStatus, createdAt: string, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null } };
+export type OrderStatusChangedSubscription = { orderStatusChanged: { id: string, status: OrderStatus, createdAt: string, taxRatePercent: number, pricesIncludeTax: boolean, discountCode: string | null, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, shippingMethod: { code: string, name: string } | null, shippingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -453,6 +544,60 @@ fragment ProductSummary on Product {
     name
   }
 }`, {"fragmentName":"CartFields"}) as unknown as TypedDocumentString<CartFieldsFragment, unknown>;
+export const PostalAddressFieldsFragmentDoc = new TypedDocumentString(`
+    fragment PostalAddressFields on OrderAddress {
+  name
+  line1
+  line2
+  city
+  region
+  postalCode
+  country
+  phone
+}
+    `, {"fragmentName":"PostalAddressFields"}) as unknown as TypedDocumentString<PostalAddressFieldsFragment, unknown>;
+export const OrderCheckoutFieldsFragmentDoc = new TypedDocumentString(`
+    fragment OrderCheckoutFields on Order {
+  subtotal {
+    ...MoneyFields
+  }
+  discount {
+    ...MoneyFields
+  }
+  shipping {
+    ...MoneyFields
+  }
+  tax {
+    ...MoneyFields
+  }
+  taxRatePercent
+  pricesIncludeTax
+  discountCode
+  shippingMethod {
+    code
+    name
+  }
+  shippingAddress {
+    ...PostalAddressFields
+  }
+  billingAddress {
+    ...PostalAddressFields
+  }
+}
+    fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment PostalAddressFields on OrderAddress {
+  name
+  line1
+  line2
+  city
+  region
+  postalCode
+  country
+  phone
+}`, {"fragmentName":"OrderCheckoutFields"}) as unknown as TypedDocumentString<OrderCheckoutFieldsFragment, unknown>;
 export const OrderFieldsFragmentDoc = new TypedDocumentString(`
     fragment OrderFields on Order {
   id
@@ -461,6 +606,7 @@ export const OrderFieldsFragmentDoc = new TypedDocumentString(`
   total {
     ...MoneyFields
   }
+  ...OrderCheckoutFields
   items {
     productName
     quantity
@@ -493,7 +639,74 @@ export const OrderFieldsFragmentDoc = new TypedDocumentString(`
     fragment MoneyFields on Money {
   amount
   currency
+}
+fragment PostalAddressFields on OrderAddress {
+  name
+  line1
+  line2
+  city
+  region
+  postalCode
+  country
+  phone
+}
+fragment OrderCheckoutFields on Order {
+  subtotal {
+    ...MoneyFields
+  }
+  discount {
+    ...MoneyFields
+  }
+  shipping {
+    ...MoneyFields
+  }
+  tax {
+    ...MoneyFields
+  }
+  taxRatePercent
+  pricesIncludeTax
+  discountCode
+  shippingMethod {
+    code
+    name
+  }
+  shippingAddress {
+    ...PostalAddressFields
+  }
+  billingAddress {
+    ...PostalAddressFields
+  }
 }`, {"fragmentName":"OrderFields"}) as unknown as TypedDocumentString<OrderFieldsFragment, unknown>;
+export const ShippingMethodFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ShippingMethodFields on ShippingMethod {
+  code
+  name
+  price {
+    ...MoneyFields
+  }
+  freeOver {
+    ...MoneyFields
+  }
+}
+    fragment MoneyFields on Money {
+  amount
+  currency
+}`, {"fragmentName":"ShippingMethodFields"}) as unknown as TypedDocumentString<ShippingMethodFieldsFragment, unknown>;
+export const AddressFieldsFragmentDoc = new TypedDocumentString(`
+    fragment AddressFields on Address {
+  id
+  name
+  line1
+  line2
+  city
+  region
+  postalCode
+  country
+  phone
+  isDefaultShipping
+  isDefaultBilling
+}
+    `, {"fragmentName":"AddressFields"}) as unknown as TypedDocumentString<AddressFieldsFragment, unknown>;
 export const SignUpDocument = new TypedDocumentString(`
     mutation SignUp($input: SignUpInput!) {
   signUp(input: $input) {
@@ -583,6 +796,105 @@ export const MeDocument = new TypedDocumentString(`
   role
   createdAt
 }`, {"hash":"sha256:991390366d1452b58d4e0c394fd8836c138f9884cc073cca4ec79c3384723dda"}) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const MyAddressesDocument = new TypedDocumentString(`
+    query MyAddresses {
+  me {
+    id
+    addresses {
+      ...AddressFields
+    }
+  }
+}
+    fragment AddressFields on Address {
+  id
+  name
+  line1
+  line2
+  city
+  region
+  postalCode
+  country
+  phone
+  isDefaultShipping
+  isDefaultBilling
+}`, {"hash":"sha256:dde95ab89e240821b9f492af6d8710eef28873111023cb9cad849a5d0b8cc503"}) as unknown as TypedDocumentString<MyAddressesQuery, MyAddressesQueryVariables>;
+export const AddAddressDocument = new TypedDocumentString(`
+    mutation AddAddress($input: AddAddressInput!) {
+  addAddress(input: $input) {
+    address {
+      ...AddressFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment AddressFields on Address {
+  id
+  name
+  line1
+  line2
+  city
+  region
+  postalCode
+  country
+  phone
+  isDefaultShipping
+  isDefaultBilling
+}`, {"hash":"sha256:62806720be12aa26645193cf06d274627c67f766aa83b862621ba7257fed5636"}) as unknown as TypedDocumentString<AddAddressMutation, AddAddressMutationVariables>;
+export const UpdateAddressDocument = new TypedDocumentString(`
+    mutation UpdateAddress($input: UpdateAddressInput!) {
+  updateAddress(input: $input) {
+    address {
+      ...AddressFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment AddressFields on Address {
+  id
+  name
+  line1
+  line2
+  city
+  region
+  postalCode
+  country
+  phone
+  isDefaultShipping
+  isDefaultBilling
+}`, {"hash":"sha256:5788e4fd20f200ed66cdc1a378b6d02444c894958ee69f236c37748853a248bf"}) as unknown as TypedDocumentString<UpdateAddressMutation, UpdateAddressMutationVariables>;
+export const RemoveAddressDocument = new TypedDocumentString(`
+    mutation RemoveAddress($id: ID!) {
+  removeAddress(id: $id) {
+    address {
+      id
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}`, {"hash":"sha256:2e14d064c6c6f200dad50957754c0bb2ecdd936bf45715b12290573c6cee2bbd"}) as unknown as TypedDocumentString<RemoveAddressMutation, RemoveAddressMutationVariables>;
 export const CartDocument = new TypedDocumentString(`
     query Cart {
   cart {
@@ -969,6 +1281,80 @@ fragment ProductSummary on Product {
     name
   }
 }`, {"hash":"sha256:f76746fe77f1d2f98bf15388d5fb2b616070155ad4dd9cf540cde2be2ea26c36"}) as unknown as TypedDocumentString<ProductChangedSubscription, ProductChangedSubscriptionVariables>;
+export const ShippingMethodsDocument = new TypedDocumentString(`
+    query ShippingMethods($country: String!, $subtotal: MoneyInput!) {
+  shippingMethods(country: $country, subtotal: $subtotal) {
+    ...ShippingMethodFields
+  }
+}
+    fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment ShippingMethodFields on ShippingMethod {
+  code
+  name
+  price {
+    ...MoneyFields
+  }
+  freeOver {
+    ...MoneyFields
+  }
+}`, {"hash":"sha256:8aa2a7066ff8bf2767c46e1d63c29b30e47877dbb379e800b4d86eb09bc45638"}) as unknown as TypedDocumentString<ShippingMethodsQuery, ShippingMethodsQueryVariables>;
+export const CheckoutPreviewDocument = new TypedDocumentString(`
+    query CheckoutPreview($input: CheckoutInput) {
+  checkoutPreview(input: $input) {
+    preview {
+      subtotal {
+        ...MoneyFields
+      }
+      discount {
+        ...MoneyFields
+      }
+      shipping {
+        ...MoneyFields
+      }
+      tax {
+        ...MoneyFields
+      }
+      total {
+        ...MoneyFields
+      }
+      taxRatePercent
+      pricesIncludeTax
+      discountCode
+      shippingMethod {
+        ...ShippingMethodFields
+      }
+      availableShippingMethods {
+        ...ShippingMethodFields
+      }
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment ShippingMethodFields on ShippingMethod {
+  code
+  name
+  price {
+    ...MoneyFields
+  }
+  freeOver {
+    ...MoneyFields
+  }
+}`, {"hash":"sha256:bf088a88504a55abb2f7e69698b3a3df400df754c247359fe13d8f2ab557744b"}) as unknown as TypedDocumentString<CheckoutPreviewQuery, CheckoutPreviewQueryVariables>;
 export const PlaceOrderDocument = new TypedDocumentString(`
     mutation PlaceOrder($input: PlaceOrderInput!) {
   placeOrder(input: $input) {
@@ -997,6 +1383,7 @@ fragment OrderFields on Order {
   total {
     ...MoneyFields
   }
+  ...OrderCheckoutFields
   items {
     productName
     quantity
@@ -1025,7 +1412,44 @@ fragment OrderFields on Order {
       ...MoneyFields
     }
   }
-}`, {"hash":"sha256:91c32922159e51fd210425c747c61e22d06155ff221af9e730f2c833e73a4b21"}) as unknown as TypedDocumentString<PlaceOrderMutation, PlaceOrderMutationVariables>;
+}
+fragment PostalAddressFields on OrderAddress {
+  name
+  line1
+  line2
+  city
+  region
+  postalCode
+  country
+  phone
+}
+fragment OrderCheckoutFields on Order {
+  subtotal {
+    ...MoneyFields
+  }
+  discount {
+    ...MoneyFields
+  }
+  shipping {
+    ...MoneyFields
+  }
+  tax {
+    ...MoneyFields
+  }
+  taxRatePercent
+  pricesIncludeTax
+  discountCode
+  shippingMethod {
+    code
+    name
+  }
+  shippingAddress {
+    ...PostalAddressFields
+  }
+  billingAddress {
+    ...PostalAddressFields
+  }
+}`, {"hash":"sha256:2dd297ed316d4766ddf5a8d606e46848a57c70c7d964281e548b398c7f5af280"}) as unknown as TypedDocumentString<PlaceOrderMutation, PlaceOrderMutationVariables>;
 export const OrderDocument = new TypedDocumentString(`
     query Order($id: ID!) {
   order(id: $id) {
@@ -1043,6 +1467,7 @@ fragment OrderFields on Order {
   total {
     ...MoneyFields
   }
+  ...OrderCheckoutFields
   items {
     productName
     quantity
@@ -1071,7 +1496,44 @@ fragment OrderFields on Order {
       ...MoneyFields
     }
   }
-}`, {"hash":"sha256:45d5c98c70adfe9520189832f05d63b2ef2437ac31539144fa0e80deecbd47fa"}) as unknown as TypedDocumentString<OrderQuery, OrderQueryVariables>;
+}
+fragment PostalAddressFields on OrderAddress {
+  name
+  line1
+  line2
+  city
+  region
+  postalCode
+  country
+  phone
+}
+fragment OrderCheckoutFields on Order {
+  subtotal {
+    ...MoneyFields
+  }
+  discount {
+    ...MoneyFields
+  }
+  shipping {
+    ...MoneyFields
+  }
+  tax {
+    ...MoneyFields
+  }
+  taxRatePercent
+  pricesIncludeTax
+  discountCode
+  shippingMethod {
+    code
+    name
+  }
+  shippingAddress {
+    ...PostalAddressFields
+  }
+  billingAddress {
+    ...PostalAddressFields
+  }
+}`, {"hash":"sha256:5c3455a7054300c97689521b461810da786557dec3512ae5ca2558a87ce076f1"}) as unknown as TypedDocumentString<OrderQuery, OrderQueryVariables>;
 export const MyOrdersDocument = new TypedDocumentString(`
     query MyOrders($first: Int = 20, $after: String) {
   me {
@@ -1128,6 +1590,7 @@ fragment OrderFields on Order {
   total {
     ...MoneyFields
   }
+  ...OrderCheckoutFields
   items {
     productName
     quantity
@@ -1156,7 +1619,44 @@ fragment OrderFields on Order {
       ...MoneyFields
     }
   }
-}`, {"hash":"sha256:b990743d159ea4b53a03753acdda7b4e030c4b85fff63fdc39aa4788db0196a5"}) as unknown as TypedDocumentString<CancelOrderMutation, CancelOrderMutationVariables>;
+}
+fragment PostalAddressFields on OrderAddress {
+  name
+  line1
+  line2
+  city
+  region
+  postalCode
+  country
+  phone
+}
+fragment OrderCheckoutFields on Order {
+  subtotal {
+    ...MoneyFields
+  }
+  discount {
+    ...MoneyFields
+  }
+  shipping {
+    ...MoneyFields
+  }
+  tax {
+    ...MoneyFields
+  }
+  taxRatePercent
+  pricesIncludeTax
+  discountCode
+  shippingMethod {
+    code
+    name
+  }
+  shippingAddress {
+    ...PostalAddressFields
+  }
+  billingAddress {
+    ...PostalAddressFields
+  }
+}`, {"hash":"sha256:dc2720d19659a518e21cf34e307e579ba7572ccbe59aceef109fc733ad26255e"}) as unknown as TypedDocumentString<CancelOrderMutation, CancelOrderMutationVariables>;
 export const OrderStatusChangedDocument = new TypedDocumentString(`
     subscription OrderStatusChanged($orderId: ID!) {
   orderStatusChanged(orderId: $orderId) {
@@ -1174,6 +1674,7 @@ fragment OrderFields on Order {
   total {
     ...MoneyFields
   }
+  ...OrderCheckoutFields
   items {
     productName
     quantity
@@ -1202,4 +1703,41 @@ fragment OrderFields on Order {
       ...MoneyFields
     }
   }
-}`, {"hash":"sha256:7a53f9daa32d58719463f6cf6be065c85b52eedda027c72841201a7893626ec9"}) as unknown as TypedDocumentString<OrderStatusChangedSubscription, OrderStatusChangedSubscriptionVariables>;
+}
+fragment PostalAddressFields on OrderAddress {
+  name
+  line1
+  line2
+  city
+  region
+  postalCode
+  country
+  phone
+}
+fragment OrderCheckoutFields on Order {
+  subtotal {
+    ...MoneyFields
+  }
+  discount {
+    ...MoneyFields
+  }
+  shipping {
+    ...MoneyFields
+  }
+  tax {
+    ...MoneyFields
+  }
+  taxRatePercent
+  pricesIncludeTax
+  discountCode
+  shippingMethod {
+    code
+    name
+  }
+  shippingAddress {
+    ...PostalAddressFields
+  }
+  billingAddress {
+    ...PostalAddressFields
+  }
+}`, {"hash":"sha256:597fd8209b06d862fb35dab309853f80b140ab69850f54925fb7bbe3746462a5"}) as unknown as TypedDocumentString<OrderStatusChangedSubscription, OrderStatusChangedSubscriptionVariables>;
