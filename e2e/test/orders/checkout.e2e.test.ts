@@ -14,13 +14,7 @@ import {
   type Client,
   type PlaceOrderInput,
 } from '@microshop/client';
-import {
-  createProduct,
-  graphql,
-  signUpUser,
-  waitFor,
-  waitForOrderStatus,
-} from '@microshop/testing';
+import { createProduct, graphql, signUpUser, waitFor } from '@microshop/testing';
 import { signInAdmin, startStack, type Stack } from '@microshop/e2e';
 
 /**
