@@ -24,7 +24,7 @@ import type {
   OrderStatusChangeRecord,
 } from './order.repository.ts';
 import type { CheckoutChoices, CheckoutService } from './checkout.service.ts';
-import type { DiscountRepository } from './discount.repository.ts';
+import type { DiscountCodeRecord, DiscountRepository } from './discount.repository.ts';
 import { discountRefusal } from './discount.service.ts';
 
 type OrdersUserError = UserError<UserErrorCode>;
@@ -143,24 +143,25 @@ export class OrderService {
     if (existing) return { order: existing, userErrors: [] };
 
     const quoted = await this.checkout.quote(ctx, input, 'order');
-    if ('userErrors' in quoted) return { order: null, userErrors: quoted.userErrors };
+    if ('userErrors' in quoted) {
+      return this.refusedUnlessPlaced(caller.userId, idempotencyKey, quoted.userErrors);
+    }
     const { quote } = quoted;
     const { currency, lines, totals } = quote;
 
     try {
       const placed = await this.db.$transaction(async (tx): Promise<OrderPayload> => {
         // The code's row stays locked until commit: its last use goes to exactly one order.
-        const code = quote.discountCode
-          ? await this.discounts.lockByCode(tx, quote.discountCode.code)
-          : null;
-        if (code) {
+        let code: DiscountCodeRecord | null = null;
+        if (quote.discountCode) {
+          code = await this.discounts.lockByCode(tx, quote.discountCode.code);
           const refusal = discountRefusal(code, {
             now: new Date(),
             currency,
             subtotal: totals.subtotal,
-            usesByCustomer: await this.discounts.usesBy(code.id, caller.userId, tx),
+            usesByCustomer: code ? await this.discounts.usesBy(code.id, caller.userId, tx) : 0,
           });
-          if (refusal) return { order: null, userErrors: [refusal] };
+          if (refusal) return this.refusedUnlessPlaced(caller.userId, idempotencyKey, [refusal]);
         }
         const created = await this.repository.create(tx, {
           userId: caller.userId,
@@ -216,6 +217,19 @@ export class OrderService {
       if (!winner) throw error;
       return { order: winner, userErrors: [] };
     }
+  }
+
+  /**
+   * A refusal, unless a concurrent call with the same key placed the order meanwhile: that call
+   * may have taken the cart's units or the code's last use, and its order is the answer.
+   */
+  private async refusedUnlessPlaced(
+    userId: string,
+    idempotencyKey: string,
+    userErrors: OrdersUserError[],
+  ): Promise<OrderPayload> {
+    const placed = await this.repository.findByIdempotencyKey(userId, idempotencyKey);
+    return placed ? { order: placed, userErrors: [] } : { order: null, userErrors };
   }
 
   cancelOrder(ctx: RequestContext, id: string): Promise<OrderPayload> {

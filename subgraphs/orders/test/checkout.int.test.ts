@@ -565,6 +565,17 @@ describe('discount codes', () => {
     expect(again.order?.discount.amount).toBe(125);
   });
 
+  it("answer a customer's concurrent retries with one key with their one order, not a used-up code", async () => {
+    await createCode({ code: 'RETRIED', usageLimit: 1 });
+    const { principal, token } = await customer();
+    const input = { idempotencyKey: randomUUID(), discountCode: 'RETRIED' };
+    const results = await Promise.all(Array.from({ length: 5 }, () => place(token, input)));
+    expect(results.flatMap(codes)).toEqual([]);
+    expect(new Set(results.map((result) => result.order?.id)).size).toBe(1);
+    expect(await ordersOf(principal.userId)).toBe(1);
+    expect((await codeRow('RETRIED')).timesUsed).toBe(1);
+  });
+
   it('give their last use to exactly one of many buyers at once', async () => {
     await createCode({ code: 'LASTONE', usageLimit: 1 });
     const buyers = await Promise.all(Array.from({ length: 8 }, () => customer()));
