@@ -167,7 +167,9 @@ export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type MeQuery = { me: { id: string, email: string, name: string, role: Role, createdAt: string } | null };
 
-export type CartQueryVariables = Exact<{ [key: string]: never; }>;
+export type CartQueryVariables = Exact<{
+  cartToken?: string | null | undefined;
+}>;
 
 
 export type CartQuery = { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } };
@@ -175,6 +177,7 @@ export type CartQuery = { cart: { id: string, totalQuantity: number, subtotal: {
 export type AddToCartMutationVariables = Exact<{
   productId: string | number;
   quantity: number;
+  cartToken?: string | null | undefined;
 }>;
 
 
@@ -183,6 +186,7 @@ export type AddToCartMutation = { addToCart: { cart: { id: string, totalQuantity
 export type UpdateCartItemMutationVariables = Exact<{
   productId: string | number;
   quantity: number;
+  cartToken?: string | null | undefined;
 }>;
 
 
@@ -190,15 +194,30 @@ export type UpdateCartItemMutation = { updateCartItem: { cart: { id: string, tot
 
 export type RemoveFromCartMutationVariables = Exact<{
   productId: string | number;
+  cartToken?: string | null | undefined;
 }>;
 
 
 export type RemoveFromCartMutation = { removeFromCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
-export type ClearCartMutationVariables = Exact<{ [key: string]: never; }>;
+export type ClearCartMutationVariables = Exact<{
+  cartToken?: string | null | undefined;
+}>;
 
 
 export type ClearCartMutation = { clearCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type CreateGuestCartMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CreateGuestCartMutation = { createGuestCart: { cartToken: string, cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } } };
+
+export type MergeGuestCartMutationVariables = Exact<{
+  cartToken: string;
+}>;
+
+
+export type MergeGuestCartMutation = { mergeGuestCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type ProductsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -514,8 +533,8 @@ export const MeDocument = new TypedDocumentString(`
   createdAt
 }`, {"hash":"sha256:991390366d1452b58d4e0c394fd8836c138f9884cc073cca4ec79c3384723dda"}) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
 export const CartDocument = new TypedDocumentString(`
-    query Cart {
-  cart {
+    query Cart($cartToken: String) {
+  cart(cartToken: $cartToken) {
     ...CartFields
   }
 }
@@ -553,10 +572,10 @@ fragment CartFields on Cart {
       ...ProductSummary
     }
   }
-}`, {"hash":"sha256:947ade62817ff340d437d443eda60331a6e1479c028ce18a32d7e1bc99eac238"}) as unknown as TypedDocumentString<CartQuery, CartQueryVariables>;
+}`, {"hash":"sha256:e59e6c058edcc32bbf535e2e8398e6d80b0e596a2ac6152a7ce8b05abfb6c38b"}) as unknown as TypedDocumentString<CartQuery, CartQueryVariables>;
 export const AddToCartDocument = new TypedDocumentString(`
-    mutation AddToCart($productId: ID!, $quantity: Int!) {
-  addToCart(productId: $productId, quantity: $quantity) {
+    mutation AddToCart($productId: ID!, $quantity: Int!, $cartToken: String) {
+  addToCart(productId: $productId, quantity: $quantity, cartToken: $cartToken) {
     cart {
       ...CartFields
     }
@@ -605,10 +624,14 @@ fragment CartFields on Cart {
       ...ProductSummary
     }
   }
-}`, {"hash":"sha256:14c4799bab6abc3c6d607e15fcca324c061651aac54cf412a37dfd31e7e5d357"}) as unknown as TypedDocumentString<AddToCartMutation, AddToCartMutationVariables>;
+}`, {"hash":"sha256:eabc40a03944f9a709cce05ea90016775080eacafdc3cf6ef42b97ba2564b464"}) as unknown as TypedDocumentString<AddToCartMutation, AddToCartMutationVariables>;
 export const UpdateCartItemDocument = new TypedDocumentString(`
-    mutation UpdateCartItem($productId: ID!, $quantity: Int!) {
-  updateCartItem(productId: $productId, quantity: $quantity) {
+    mutation UpdateCartItem($productId: ID!, $quantity: Int!, $cartToken: String) {
+  updateCartItem(
+    productId: $productId
+    quantity: $quantity
+    cartToken: $cartToken
+  ) {
     cart {
       ...CartFields
     }
@@ -657,10 +680,10 @@ fragment CartFields on Cart {
       ...ProductSummary
     }
   }
-}`, {"hash":"sha256:6e44518d9a5a587895e29f6c80f76d7469921b26e4d470400e5d60382daf9fda"}) as unknown as TypedDocumentString<UpdateCartItemMutation, UpdateCartItemMutationVariables>;
+}`, {"hash":"sha256:bf00b4964c850fbb9fcea5c5e9121fe0dd1c2c07de21fb4860f01ec2d5aaa8fd"}) as unknown as TypedDocumentString<UpdateCartItemMutation, UpdateCartItemMutationVariables>;
 export const RemoveFromCartDocument = new TypedDocumentString(`
-    mutation RemoveFromCart($productId: ID!) {
-  removeFromCart(productId: $productId) {
+    mutation RemoveFromCart($productId: ID!, $cartToken: String) {
+  removeFromCart(productId: $productId, cartToken: $cartToken) {
     cart {
       ...CartFields
     }
@@ -709,10 +732,10 @@ fragment CartFields on Cart {
       ...ProductSummary
     }
   }
-}`, {"hash":"sha256:c08d9608eee1b4d98a075c4e02e20ecb3751a973991ac58d7c3fccdba7ab1770"}) as unknown as TypedDocumentString<RemoveFromCartMutation, RemoveFromCartMutationVariables>;
+}`, {"hash":"sha256:bfbf21f193dc57d59175501a0cdb3a0a1d773220341bf3d5a870eddf6c01e0ac"}) as unknown as TypedDocumentString<RemoveFromCartMutation, RemoveFromCartMutationVariables>;
 export const ClearCartDocument = new TypedDocumentString(`
-    mutation ClearCart {
-  clearCart {
+    mutation ClearCart($cartToken: String) {
+  clearCart(cartToken: $cartToken) {
     cart {
       ...CartFields
     }
@@ -761,7 +784,103 @@ fragment CartFields on Cart {
       ...ProductSummary
     }
   }
-}`, {"hash":"sha256:c5cb6602b6b9919bd86885646762dc5bd16927376efb03fb1c6d656df9221479"}) as unknown as TypedDocumentString<ClearCartMutation, ClearCartMutationVariables>;
+}`, {"hash":"sha256:d0ac4fffa6cec387e2528ae96f1ceda5401b6181d05b668ae83df7eaa85548b6"}) as unknown as TypedDocumentString<ClearCartMutation, ClearCartMutationVariables>;
+export const CreateGuestCartDocument = new TypedDocumentString(`
+    mutation CreateGuestCart {
+  createGuestCart {
+    cartToken
+    cart {
+      ...CartFields
+    }
+  }
+}
+    fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment ProductSummary on Product {
+  id
+  sku
+  name
+  price {
+    ...MoneyFields
+  }
+  inStock
+  stock
+  category {
+    id
+    slug
+    name
+  }
+}
+fragment CartFields on Cart {
+  id
+  totalQuantity
+  subtotal {
+    ...MoneyFields
+  }
+  items {
+    quantity
+    lineTotal {
+      ...MoneyFields
+    }
+    product {
+      ...ProductSummary
+    }
+  }
+}`, {"hash":"sha256:0c77072c1161faa1fe4c4394040febd9be826102747fd0d43ce94c66b5b116f9"}) as unknown as TypedDocumentString<CreateGuestCartMutation, CreateGuestCartMutationVariables>;
+export const MergeGuestCartDocument = new TypedDocumentString(`
+    mutation MergeGuestCart($cartToken: String!) {
+  mergeGuestCart(cartToken: $cartToken) {
+    cart {
+      ...CartFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment ProductSummary on Product {
+  id
+  sku
+  name
+  price {
+    ...MoneyFields
+  }
+  inStock
+  stock
+  category {
+    id
+    slug
+    name
+  }
+}
+fragment CartFields on Cart {
+  id
+  totalQuantity
+  subtotal {
+    ...MoneyFields
+  }
+  items {
+    quantity
+    lineTotal {
+      ...MoneyFields
+    }
+    product {
+      ...ProductSummary
+    }
+  }
+}`, {"hash":"sha256:ee28d5d305215ea8bcd52c964f8654ac6514e6f1035f13a6cfb45890e49baa30"}) as unknown as TypedDocumentString<MergeGuestCartMutation, MergeGuestCartMutationVariables>;
 export const ProductsDocument = new TypedDocumentString(`
     query Products($first: Int = 20, $after: String, $filter: ProductFilter) {
   products(first: $first, after: $after, filter: $filter) {
