@@ -5,5 +5,6 @@ export default subgraphCodegenConfig({
   mappers: {
     User: '../user.repository.ts#UserRecord',
     AuthPayload: '../auth.service.ts#AuthResult',
+    AccountPayload: '../account.service.ts#AccountResult',
   },
 });

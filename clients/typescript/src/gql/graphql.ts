@@ -81,6 +81,8 @@ export type UserErrorCode =
   | 'CART_FULL'
   /** No category has this slug. */
   | 'CATEGORY_NOT_FOUND'
+  /** The account's email address is verified already: no verification mail was sent. */
+  | 'EMAIL_ALREADY_VERIFIED'
   /** An account with this email address exists already. */
   | 'EMAIL_TAKEN'
   /** The cart holds nothing to order. */
@@ -111,6 +113,8 @@ export type UserErrorCode =
   | 'INVALID_SLUG'
   /** The initial stock is not a whole number between 0 and 1000000. */
   | 'INVALID_STOCK'
+  /** The mailed token is unknown (mistyped, or not for this kind of request). */
+  | 'INVALID_TOKEN'
   /** The order cannot move from its status to the one asked for. */
   | 'INVALID_TRANSITION'
   /** The products involved are priced in more than one currency. */
@@ -129,24 +133,30 @@ export type UserErrorCode =
   | 'SKU_TAKEN'
   /** A category with this slug exists already. */
   | 'SLUG_TAKEN'
-  /** Too many failed sign-ins for this email or client address; wait a few minutes. */
+  /** The mailed token has expired; ask for a new mail. */
+  | 'TOKEN_EXPIRED'
+  /** The mailed token was used already (each works once; a password reset also voids the other reset tokens). */
+  | 'TOKEN_USED'
+  /** Too many failed sign-ins, or too many mail requests, for this email or client address; wait a few minutes. */
   | 'TOO_MANY_ATTEMPTS'
   /** The password is shorter than 10 characters or mixes fewer than two kinds of characters. */
-  | 'WEAK_PASSWORD';
+  | 'WEAK_PASSWORD'
+  /** The current password given to changePassword is wrong. */
+  | 'WRONG_PASSWORD';
 
 export type SignUpMutationVariables = Exact<{
   input: SignUpInput;
 }>;
 
 
-export type SignUpMutation = { signUp: { accessToken: string | null, refreshToken: string | null, expiresIn: number | null, user: { id: string, email: string, name: string, role: Role, createdAt: string } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+export type SignUpMutation = { signUp: { accessToken: string | null, refreshToken: string | null, expiresIn: number | null, user: { id: string, email: string, name: string, role: Role, createdAt: string, emailVerified: boolean, emailVerifiedAt: string | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type LogInMutationVariables = Exact<{
   input: LogInInput;
 }>;
 
 
-export type LogInMutation = { logIn: { accessToken: string | null, refreshToken: string | null, expiresIn: number | null, user: { id: string, email: string, name: string, role: Role, createdAt: string } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+export type LogInMutation = { logIn: { accessToken: string | null, refreshToken: string | null, expiresIn: number | null, user: { id: string, email: string, name: string, role: Role, createdAt: string, emailVerified: boolean, emailVerifiedAt: string | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type RefreshTokenMutationVariables = Exact<{
   refreshToken: string;
@@ -165,7 +175,42 @@ export type LogOutMutation = { logOut: boolean };
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { id: string, email: string, name: string, role: Role, createdAt: string } | null };
+export type MeQuery = { me: { id: string, email: string, name: string, role: Role, createdAt: string, emailVerified: boolean, emailVerifiedAt: string | null } | null };
+
+export type RequestPasswordResetMutationVariables = Exact<{
+  email: string;
+}>;
+
+
+export type RequestPasswordResetMutation = { requestPasswordReset: { accepted: boolean, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ResetPasswordMutationVariables = Exact<{
+  token: string;
+  newPassword: string;
+}>;
+
+
+export type ResetPasswordMutation = { resetPassword: { user: { id: string, email: string, name: string, role: Role, createdAt: string, emailVerified: boolean, emailVerifiedAt: string | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type SendVerificationEmailMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SendVerificationEmailMutation = { sendVerificationEmail: { accepted: boolean, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type VerifyEmailMutationVariables = Exact<{
+  token: string;
+}>;
+
+
+export type VerifyEmailMutation = { verifyEmail: { user: { id: string, email: string, name: string, role: Role, createdAt: string, emailVerified: boolean, emailVerifiedAt: string | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ChangePasswordMutationVariables = Exact<{
+  currentPassword: string;
+  newPassword: string;
+}>;
+
+
+export type ChangePasswordMutation = { changePassword: { user: { id: string, email: string, name: string, role: Role, createdAt: string, emailVerified: boolean, emailVerifiedAt: string | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type CartQueryVariables = Exact<{
   cartToken?: string | null | undefined;
@@ -261,7 +306,7 @@ export type UserErrorFieldsFragment = { code: string, errorCode: UserErrorCode, 
 
 export type MoneyFieldsFragment = { amount: number, currency: string };
 
-export type AccountFieldsFragment = { id: string, email: string, name: string, role: Role, createdAt: string };
+export type AccountFieldsFragment = { id: string, email: string, name: string, role: Role, createdAt: string, emailVerified: boolean, emailVerifiedAt: string | null };
 
 export type ProductSummaryFragment = { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null };
 
@@ -338,6 +383,8 @@ export const AccountFieldsFragmentDoc = new TypedDocumentString(`
   name
   role
   createdAt
+  emailVerified
+  emailVerifiedAt
 }
     `, {"fragmentName":"AccountFields"}) as unknown as TypedDocumentString<AccountFieldsFragment, unknown>;
 export const MoneyFieldsFragmentDoc = new TypedDocumentString(`
@@ -469,7 +516,9 @@ fragment AccountFields on User {
   name
   role
   createdAt
-}`, {"hash":"sha256:7e6e4efcc7721c2509019c2dac7463e1130c086f25f87abc2930aefaf223dc62"}) as unknown as TypedDocumentString<SignUpMutation, SignUpMutationVariables>;
+  emailVerified
+  emailVerifiedAt
+}`, {"hash":"sha256:4f8e7e26b771c13eef3129a73f17114f5950a82030fc5559da1fb3d03c0e98e7"}) as unknown as TypedDocumentString<SignUpMutation, SignUpMutationVariables>;
 export const LogInDocument = new TypedDocumentString(`
     mutation LogIn($input: LogInInput!) {
   logIn(input: $input) {
@@ -496,7 +545,9 @@ fragment AccountFields on User {
   name
   role
   createdAt
-}`, {"hash":"sha256:8aa1ae7d8d948f1ac3086d0ccc56845105d44e1901dc4bbc54e4fd4504f776b4"}) as unknown as TypedDocumentString<LogInMutation, LogInMutationVariables>;
+  emailVerified
+  emailVerifiedAt
+}`, {"hash":"sha256:7ac5fc7ee3f7dee678f01b2fc82bdfc09a7c0458fadf4854ccb9214d092846d6"}) as unknown as TypedDocumentString<LogInMutation, LogInMutationVariables>;
 export const RefreshTokenDocument = new TypedDocumentString(`
     mutation RefreshToken($refreshToken: String!) {
   refreshToken(refreshToken: $refreshToken) {
@@ -531,7 +582,117 @@ export const MeDocument = new TypedDocumentString(`
   name
   role
   createdAt
-}`, {"hash":"sha256:991390366d1452b58d4e0c394fd8836c138f9884cc073cca4ec79c3384723dda"}) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+  emailVerified
+  emailVerifiedAt
+}`, {"hash":"sha256:608626e1b1c09130e5ce3480656841f074c7ed00650793d49ae2ab3245d0c991"}) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const RequestPasswordResetDocument = new TypedDocumentString(`
+    mutation RequestPasswordReset($email: String!) {
+  requestPasswordReset(email: $email) {
+    accepted
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}`, {"hash":"sha256:b5ba629f18c6551235379f2ba11c9eb829eff09832afdad738291706d078d020"}) as unknown as TypedDocumentString<RequestPasswordResetMutation, RequestPasswordResetMutationVariables>;
+export const ResetPasswordDocument = new TypedDocumentString(`
+    mutation ResetPassword($token: String!, $newPassword: String!) {
+  resetPassword(token: $token, newPassword: $newPassword) {
+    user {
+      ...AccountFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment AccountFields on User {
+  id
+  email
+  name
+  role
+  createdAt
+  emailVerified
+  emailVerifiedAt
+}`, {"hash":"sha256:0b25500c2f3089f6e92eeb25185fc18353c3fcd94bc4b79188ed51387d7e419a"}) as unknown as TypedDocumentString<ResetPasswordMutation, ResetPasswordMutationVariables>;
+export const SendVerificationEmailDocument = new TypedDocumentString(`
+    mutation SendVerificationEmail {
+  sendVerificationEmail {
+    accepted
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}`, {"hash":"sha256:6d07cd86c775eaaef2a4171b15d306286c8775cc8858f005d19facadf639fe66"}) as unknown as TypedDocumentString<SendVerificationEmailMutation, SendVerificationEmailMutationVariables>;
+export const VerifyEmailDocument = new TypedDocumentString(`
+    mutation VerifyEmail($token: String!) {
+  verifyEmail(token: $token) {
+    user {
+      ...AccountFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment AccountFields on User {
+  id
+  email
+  name
+  role
+  createdAt
+  emailVerified
+  emailVerifiedAt
+}`, {"hash":"sha256:a793f4df5961c8648b3a5465613131b9f1669cf9f8eefbdf3f2fa3889ce98e18"}) as unknown as TypedDocumentString<VerifyEmailMutation, VerifyEmailMutationVariables>;
+export const ChangePasswordDocument = new TypedDocumentString(`
+    mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
+  changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {
+    user {
+      ...AccountFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment AccountFields on User {
+  id
+  email
+  name
+  role
+  createdAt
+  emailVerified
+  emailVerifiedAt
+}`, {"hash":"sha256:12ab5fa6d2a8883983a85cd4501221ddad5148d115744dc6443c8f883ae3ec34"}) as unknown as TypedDocumentString<ChangePasswordMutation, ChangePasswordMutationVariables>;
 export const CartDocument = new TypedDocumentString(`
     query Cart($cartToken: String) {
   cart(cartToken: $cartToken) {

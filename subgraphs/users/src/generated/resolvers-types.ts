@@ -3,6 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { UserRecord } from '../user.repository.ts';
 import type { AuthResult } from '../auth.service.ts';
+import type { AccountResult } from '../account.service.ts';
 import type { UsersContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -17,6 +18,15 @@ export type Scalars = {
   /** An ISO-8601 timestamp in UTC, e.g. 2026-11-25T13:53:23.000Z. */
   DateTime: { input: Date | string; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** The outcome of a mutation that changes an account (password, email verification). */
+export type AccountPayload = {
+  __typename?: 'AccountPayload';
+  /** The account as it is now; null when the mutation was refused. */
+  user?: Maybe<User>;
+  /** Why the mutation did nothing; empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** The outcome of an authentication mutation: tokens and the user on success, userErrors otherwise. */
@@ -42,17 +52,56 @@ export type LogInInput = {
   password: Scalars['String']['input'];
 };
 
+/** The outcome of a request for an account mail (password reset, email verification). */
+export type MailRequestPayload = {
+  __typename?: 'MailRequestPayload';
+  /**
+   * True when the request was taken. For requestPasswordReset this says nothing about whether an
+   * account has the address: the mail goes out only if one does.
+   */
+  accepted: Scalars['Boolean']['output'];
+  /** Why the request was refused; empty when accepted. */
+  userErrors: Array<UserError>;
+};
+
 /** Mutations of the users subgraph: accounts and sessions. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Changes the caller's password (requires sign-in) and ends every other session of the account:
+   * their refresh tokens stop working; the session of the caller's access token keeps working.
+   * Wrong current passwords count towards logIn's limits.
+   */
+  changePassword: AccountPayload;
   /** Signs in with email and password. Repeated failures are refused for a while (TOO_MANY_ATTEMPTS). */
   logIn: AuthPayload;
   /** Ends the session of this refresh token: it and every token derived from the same sign-in stop working. True when the token was known. */
   logOut: Scalars['Boolean']['output'];
   /** Exchanges a refresh token for a new token pair. Each refresh token works once: presenting a used one again ends the whole session (all its tokens). */
   refreshToken: AuthPayload;
+  /**
+   * Mails a single-use password-reset link to the address, if an account has it. The answer is the
+   * same whether or not one does. Throttled per address and per client (TOO_MANY_ATTEMPTS).
+   */
+  requestPasswordReset: MailRequestPayload;
+  /**
+   * Sets a new password with the token of a reset mail. The token works once and expires; success
+   * also verifies the email address and ends every session of the account (all refresh tokens).
+   */
+  resetPassword: AccountPayload;
+  /** Mails a new verification link to the caller's address (requires sign-in). Throttled like requestPasswordReset. */
+  sendVerificationEmail: MailRequestPayload;
   /** Creates a CUSTOMER account and signs it in. */
   signUp: AuthPayload;
+  /** Marks the account's email address verified with the token of a verification mail (single-use, expiring). */
+  verifyEmail: AccountPayload;
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
+export type MutationChangePasswordArgs = {
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
 };
 
 
@@ -75,8 +124,27 @@ export type MutationRefreshTokenArgs = {
 
 
 /** Mutations of the users subgraph: accounts and sessions. */
+export type MutationRequestPasswordResetArgs = {
+  email: Scalars['String']['input'];
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
+export type MutationResetPasswordArgs = {
+  newPassword: Scalars['String']['input'];
+  token: Scalars['String']['input'];
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
 export type MutationSignUpArgs = {
   input: SignUpInput;
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
+export type MutationVerifyEmailArgs = {
+  token: Scalars['String']['input'];
 };
 
 /** Queries of the users subgraph. */
@@ -112,6 +180,10 @@ export type User = {
   createdAt: Scalars['DateTime']['output'];
   /** Email address, normalised to lower case; unique. */
   email: Scalars['String']['output'];
+  /** Whether the owner proved they read the email address (verifyEmail, or a password reset). */
+  emailVerified: Scalars['Boolean']['output'];
+  /** When the email address was verified; null while it is not. */
+  emailVerifiedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Stable identifier of the account. */
   id: Scalars['ID']['output'];
   /** Display name. */
@@ -135,6 +207,8 @@ export type UserError = {
 
 /** Why a mutation was refused (UserError.errorCode); each subgraph declares the codes it reports. */
 export const UserErrorCode = {
+  /** The account's email address is verified already: no verification mail was sent. */
+  EMAIL_ALREADY_VERIFIED: 'EMAIL_ALREADY_VERIFIED',
   /** An account with this email address exists already. */
   EMAIL_TAKEN: 'EMAIL_TAKEN',
   /** The email or the password is wrong (which one is not told). */
@@ -145,12 +219,20 @@ export const UserErrorCode = {
   INVALID_NAME: 'INVALID_NAME',
   /** The refresh token is unknown, expired, revoked or was used already; sign in again. */
   INVALID_REFRESH_TOKEN: 'INVALID_REFRESH_TOKEN',
+  /** The mailed token is unknown (mistyped, or not for this kind of request). */
+  INVALID_TOKEN: 'INVALID_TOKEN',
   /** The password is longer than 256 characters. */
   PASSWORD_TOO_LONG: 'PASSWORD_TOO_LONG',
-  /** Too many failed sign-ins for this email or client address; wait a few minutes. */
+  /** The mailed token has expired; ask for a new mail. */
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  /** The mailed token was used already (each works once; a password reset also voids the other reset tokens). */
+  TOKEN_USED: 'TOKEN_USED',
+  /** Too many failed sign-ins, or too many mail requests, for this email or client address; wait a few minutes. */
   TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
   /** The password is shorter than 10 characters or mixes fewer than two kinds of characters. */
-  WEAK_PASSWORD: 'WEAK_PASSWORD'
+  WEAK_PASSWORD: 'WEAK_PASSWORD',
+  /** The current password given to changePassword is wrong. */
+  WRONG_PASSWORD: 'WRONG_PASSWORD'
 } as const;
 
 export type UserErrorCode = typeof UserErrorCode[keyof typeof UserErrorCode];
@@ -249,13 +331,15 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  AccountPayload: ResolverTypeWrapper<AccountResult>;
   AuthPayload: ResolverTypeWrapper<AuthResult>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   LogInInput: LogInInput;
-  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  MailRequestPayload: ResolverTypeWrapper<MailRequestPayload>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Role: Role;
   SignUpInput: SignUpInput;
@@ -267,18 +351,25 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  AccountPayload: AccountResult;
   AuthPayload: AuthResult;
   String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   LogInInput: LogInInput;
-  Mutation: Record<PropertyKey, never>;
+  MailRequestPayload: MailRequestPayload;
   Boolean: Scalars['Boolean']['output'];
+  Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   SignUpInput: SignUpInput;
   User: UserRecord;
   ID: Scalars['ID']['output'];
   UserError: UserError;
+}>;
+
+export type AccountPayloadResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['AccountPayload'] = ResolversParentTypes['AccountPayload']> = ResolversObject<{
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type AuthPayloadResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
@@ -293,11 +384,21 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type MailRequestPayloadResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['MailRequestPayload'] = ResolversParentTypes['MailRequestPayload']> = ResolversObject<{
+  accepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  changePassword?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>>;
   logIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'input'>>;
   logOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogOutArgs, 'refreshToken'>>;
   refreshToken?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'refreshToken'>>;
+  requestPasswordReset?: Resolver<ResolversTypes['MailRequestPayload'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'email'>>;
+  resetPassword?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'newPassword' | 'token'>>;
+  sendVerificationEmail?: Resolver<ResolversTypes['MailRequestPayload'], ParentType, ContextType>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
+  verifyEmail?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
 }>;
 
 export type QueryResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -308,6 +409,8 @@ export type UserResolvers<ContextType = UsersContext, ParentType extends Resolve
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  emailVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  emailVerifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
@@ -321,8 +424,10 @@ export type UserErrorResolvers<ContextType = UsersContext, ParentType extends Re
 }>;
 
 export type Resolvers<ContextType = UsersContext> = ResolversObject<{
+  AccountPayload?: AccountPayloadResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  MailRequestPayload?: MailRequestPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
