@@ -5,6 +5,7 @@ export default subgraphCodegenConfig({
   mappers: {
     User: '../user.repository.ts#UserRecord',
     AuthPayload: '../auth.service.ts#AuthResult',
+    AccountPayload: '../account.service.ts#AccountResult',
     Address: '../address.repository.ts#AddressRecord',
     AddressPayload: '../address-book.service.ts#AddressResult',
   },

@@ -220,6 +220,18 @@ const envSchema = z.object({
 
   MICROSHOP_ADMIN_PASSWORD: optionalText,
 
+  /** How account mail leaves: `smtp` (SMTP_URL) or `development` (kept in a table); unset: smtp when SMTP_URL is set. */
+  MAIL_TRANSPORT: z.enum(['smtp', 'development']).optional(),
+  SMTP_URL: optionalUrl.refine(
+    (value) => value === undefined || /^smtps?:$/.test(new URL(value).protocol),
+    'expected smtp://[user:password@]host[:port] or smtps://...',
+  ),
+  MAIL_FROM: z.string().trim().min(3).default('MicroShop <no-reply@microshop.local>'),
+  /** Where the links in account mail point: the storefront's pages that call resetPassword / verifyEmail. */
+  STOREFRONT_URL: httpUrl,
+  PASSWORD_RESET_TTL_MINUTES: positiveInt(24 * 60).default(60),
+  EMAIL_VERIFICATION_TTL_HOURS: positiveInt(24 * 30).default(48),
+
   CORS_ORIGINS: originList,
   INTROSPECTION: booleanFlag,
   /**
@@ -264,6 +276,9 @@ export type SearchBackend =
  * Where spans go: nowhere (the default: the hot path pays only the OpenTelemetry API's no-op),
  * or an OTLP/HTTP collector. `serviceName` overrides every process's own name (OTEL_SERVICE_NAME).
  */
+/** How account mail is delivered: an SMTP server, or the development mailer's table. */
+export type MailTransport = { kind: 'smtp'; url: string } | { kind: 'development' };
+
 export type TracingBackend =
   { kind: 'off' } | { kind: 'otlp'; tracesUrl: string; serviceName: string | undefined };
 
@@ -303,6 +318,14 @@ export interface Config {
   };
   adminPassword: string | undefined;
   checkout: CheckoutConfig;
+  mail: { transport: MailTransport; from: string };
+  /** Links and lifetimes of the single-use tokens mailed to accounts. */
+  accounts: {
+    /** Base of the links in account mail (`/reset-password?token=`, `/verify-email?token=`). */
+    storefrontUrl: string;
+    passwordResetTtlSeconds: number;
+    emailVerificationTtlSeconds: number;
+  };
   /** How the gateway treats its subgraphs and its own shutdown. */
   resilience: {
     /** No connection, no response headers, or a silent response body for this long: a timeout. */
@@ -376,6 +399,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ]);
   }
 
+  if (env.MAIL_TRANSPORT === 'smtp' && !env.SMTP_URL) {
+    throw new ConfigError(['SMTP_URL: required when MAIL_TRANSPORT=smtp']);
+  }
+  const mailTransport: MailTransport =
+    env.SMTP_URL && env.MAIL_TRANSPORT !== 'development'
+      ? { kind: 'smtp', url: env.SMTP_URL }
+      : { kind: 'development' };
+
   const ports = {
     gateway: env.GATEWAY_PORT,
     users: env.USERS_PORT,
@@ -431,6 +462,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       shippingMethods: env.SHIPPING_METHODS,
       taxRatesBps: env.TAX_RATES,
       pricesIncludeTax: env.PRICES_INCLUDE_TAX,
+    },
+    mail: { transport: mailTransport, from: env.MAIL_FROM },
+    accounts: {
+      storefrontUrl: (env.STOREFRONT_URL ?? 'http://localhost:3000').replace(/\/+$/, ''),
+      passwordResetTtlSeconds: env.PASSWORD_RESET_TTL_MINUTES * 60,
+      emailVerificationTtlSeconds: env.EMAIL_VERIFICATION_TTL_HOURS * 60 * 60,
     },
     resilience: {
       subgraphTimeoutMs: {

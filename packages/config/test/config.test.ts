@@ -62,9 +62,36 @@ describe('loadConfig', () => {
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ NODE_ENV: 'production' }, 'DATABASE_URL'],
     [{ NAMESPACE: 'Has Spaces' }, 'NAMESPACE'],
+    [{ MAIL_TRANSPORT: 'smtp' }, 'SMTP_URL'],
+    [{ MAIL_TRANSPORT: 'pigeon' }, 'MAIL_TRANSPORT'],
+    [{ SMTP_URL: 'http://mail.example' }, 'SMTP_URL'],
+    [{ STOREFRONT_URL: 'ftp://shop.example' }, 'STOREFRONT_URL'],
+    [{ PASSWORD_RESET_TTL_MINUTES: '0' }, 'PASSWORD_RESET_TTL_MINUTES'],
+    [{ EMAIL_VERIFICATION_TTL_HOURS: 'soon' }, 'EMAIL_VERIFICATION_TTL_HOURS'],
   ])('names the variable at fault: %o', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(variable));
+  });
+
+  it('keeps account mail in the development table unless an SMTP server is named', () => {
+    expect(loadConfig({}).mail).toEqual({
+      transport: { kind: 'development' },
+      from: 'MicroShop <no-reply@microshop.local>',
+    });
+    expect(loadConfig({}).accounts).toEqual({
+      storefrontUrl: 'http://localhost:3000',
+      passwordResetTtlSeconds: 3600,
+      emailVerificationTtlSeconds: 48 * 3600,
+    });
+    const smtp = { SMTP_URL: 'smtps://shop:secret@mail.example:465' };
+    expect(loadConfig(smtp).mail.transport).toEqual({ kind: 'smtp', url: smtp.SMTP_URL });
+    expect(loadConfig({ ...smtp, MAIL_TRANSPORT: 'development' }).mail.transport).toEqual({
+      kind: 'development',
+    });
+    expect(
+      loadConfig({ STOREFRONT_URL: 'https://shop.example/', PASSWORD_RESET_TTL_MINUTES: '15' })
+        .accounts,
+    ).toMatchObject({ storefrontUrl: 'https://shop.example', passwordResetTtlSeconds: 900 });
   });
 
   it('turns introspection off in production unless explicitly enabled', () => {

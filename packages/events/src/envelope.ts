@@ -104,6 +104,19 @@ export const eventPayloads = {
   PaymentAuthorized: z.object({ orderId: z.string(), paymentId: z.string(), amount: money }),
   PaymentDeclined: z.object({ orderId: z.string(), paymentId: z.string(), reason: z.string() }),
   PaymentRefunded: z.object({ orderId: z.string(), paymentId: z.string(), amount: money }),
+  // users
+  /**
+   * A single-use token to mail to an account. The token itself rides along (the mail must carry
+   * it; the users table keeps only its hash), so this event is short-lived by the token's expiry.
+   */
+  AccountEmailRequested: z.object({
+    userId: z.string(),
+    email: z.string(),
+    name: z.string(),
+    purpose: z.enum(['PASSWORD_RESET', 'EMAIL_VERIFICATION']),
+    token: z.string(),
+    expiresAt: z.iso.datetime(),
+  }),
 } as const;
 
 export type EventType = keyof typeof eventPayloads;
@@ -113,7 +126,7 @@ export type DomainEvent<T extends EventType = EventType> = {
 }[T];
 
 /** The topics (before the namespace prefix): one per owning domain. */
-export const topics = ['orders', 'catalog', 'payments'] as const;
+export const topics = ['orders', 'catalog', 'payments', 'users'] as const;
 export type Topic = (typeof topics)[number];
 
 /** Which topic (before the namespace prefix) each event type is published to: one per owning domain. */
@@ -126,6 +139,7 @@ export const topicOf: Record<EventType, Topic> = {
   PaymentAuthorized: 'payments',
   PaymentDeclined: 'payments',
   PaymentRefunded: 'payments',
+  AccountEmailRequested: 'users',
 };
 
 export function createEvent<T extends EventType>(

@@ -1,6 +1,8 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { requireOwnerOrAdmin, requireUser } from '@microshop/auth';
 import { GraphQLError } from 'graphql';
 import {
+  badUserInput,
   ErrorCode,
   serviceUnavailable,
   userError,
@@ -15,6 +17,8 @@ import {
   type CartStore,
   type LineChange,
   type LineChangeRefusal,
+  type MergeAddition,
+  type MergedLine,
 } from './cart-store.ts';
 import { CatalogUnavailableError, type CatalogProduct, type Money } from './catalog-client.ts';
 import { UserErrorCode } from './generated/resolvers-types.ts';
@@ -25,10 +29,38 @@ type CartUserError = UserError<UserErrorCode>;
 /** The currency of an empty cart's subtotal: the demo catalog's currency. */
 export const DEFAULT_CURRENCY = 'EUR';
 
-/** A cart as the resolvers see it: whose it is and its stored lines (prices are looked up when read). */
+/**
+ * A cart as the resolvers see it: its key (the owner's user id, or a guest cart's key) and its
+ * stored lines (prices are looked up when read).
+ */
 export interface CartView {
-  userId: string;
+  key: string;
   lines: CartLine[];
+}
+
+export interface GuestCartView {
+  cartToken: string;
+  cart: CartView;
+}
+
+/** `gc_` and 32 base64url characters (24 random bytes): a guest cart's token. */
+const GUEST_CART_TOKEN = /^gc_[A-Za-z0-9_-]{32}$/;
+
+export function newGuestCartToken(): string {
+  return `gc_${randomBytes(24).toString('base64url')}`;
+}
+
+/**
+ * The key of the guest cart a token names. Stores and logs see only this hash, so neither a
+ * store's keys nor `Cart.id` give the token away; a malformed token is BAD_USER_INPUT.
+ */
+export function guestCartKey(cartToken: string): string {
+  if (!GUEST_CART_TOKEN.test(cartToken)) {
+    throw badUserInput('cartToken is not a guest cart token (from createGuestCart).', [
+      'cartToken',
+    ]);
+  }
+  return `guest:${createHash('sha256').update(cartToken).digest('hex').slice(0, 40)}`;
 }
 
 /** A line whose product the catalog sells now, with its current price. */
@@ -75,9 +107,32 @@ const REFUSALS: Record<LineChangeRefusal, (product: CatalogProduct) => CartUserE
     ),
 };
 
+/** The user error for a guest line that did not join the caller's cart whole. */
+const MERGE_REFUSALS: Record<LineChangeRefusal, { code: UserErrorCode; reason: string }> = {
+  LINE_QUANTITY_LIMIT: {
+    code: UserErrorCode.INVALID_QUANTITY,
+    reason: `a line holds at most ${MAX_LINE_QUANTITY} units`,
+  },
+  CART_LINE_LIMIT: {
+    code: UserErrorCode.CART_FULL,
+    reason: `a cart holds at most ${MAX_CART_LINES} different products`,
+  },
+  STOCK: { code: UserErrorCode.INSUFFICIENT_STOCK, reason: 'not enough units are available' },
+};
+
+function mergeRefusal(line: MergedLine, refusal: LineChangeRefusal): CartUserError {
+  const { code, reason } = MERGE_REFUSALS[refusal];
+  return userError(
+    code,
+    `${line.merged} of the guest cart's ${line.requested} units of product ${line.productId} joined your cart: ${reason}.`,
+    ['cartToken'],
+  );
+}
+
 /**
- * The cart's business rules. Carts belong to the signed-in caller: every mutation acts on the
- * caller's own cart, and a cart is read only by its owner or an ADMIN.
+ * The cart's business rules. A signed-in caller's cart is theirs: read only by its owner or an
+ * ADMIN. A guest cart belongs to whoever holds its token; every cart operation takes a token to act
+ * on a guest cart instead of the caller's.
  */
 export class CartService {
   constructor(
@@ -85,10 +140,15 @@ export class CartService {
     private readonly loaders: CartLoaders,
   ) {}
 
-  /** The signed-in caller's cart. */
-  async myCart(ctx: RequestContext): Promise<CartView> {
-    const { userId } = requireUser(ctx.principal);
-    return this.readCart(ctx, userId);
+  /** The guest cart a token names, else the signed-in caller's cart. */
+  async myCart(ctx: RequestContext, cartToken?: string | null): Promise<CartView> {
+    return this.readCart(ctx, cartKeyFor(ctx, cartToken));
+  }
+
+  /** A new guest cart: nothing is stored until its first line. */
+  createGuestCart(): GuestCartView {
+    const cartToken = newGuestCartToken();
+    return { cartToken, cart: { key: guestCartKey(cartToken), lines: [] } };
   }
 
   /** A user's cart, for that user or an ADMIN (User.cart through federation). */
@@ -101,12 +161,13 @@ export class CartService {
     ctx: RequestContext,
     productId: string,
     quantity: number,
+    cartToken?: string | null,
   ): Promise<CartPayloadView> {
-    const { userId } = requireUser(ctx.principal);
+    const key = cartKeyFor(ctx, cartToken);
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) {
-      return this.refuse(ctx, userId, invalidQuantity(1));
+      return this.refuse(ctx, key, invalidQuantity(1));
     }
-    return this.changeLine(ctx, userId, { productId, quantity, mode: 'add' });
+    return this.changeLine(ctx, key, { productId, quantity, mode: 'add' });
   }
 
   /** Sets a line's quantity; 0 removes the line. */
@@ -114,25 +175,90 @@ export class CartService {
     ctx: RequestContext,
     productId: string,
     quantity: number,
+    cartToken?: string | null,
   ): Promise<CartPayloadView> {
-    const { userId } = requireUser(ctx.principal);
+    const key = cartKeyFor(ctx, cartToken);
     if (!Number.isInteger(quantity) || quantity < 0 || quantity > MAX_LINE_QUANTITY) {
-      return this.refuse(ctx, userId, invalidQuantity(0));
+      return this.refuse(ctx, key, invalidQuantity(0));
     }
-    if (quantity === 0) return this.removeFromCart(ctx, productId);
-    return this.changeLine(ctx, userId, { productId, quantity, mode: 'set' });
+    if (quantity === 0) return this.removeFromCart(ctx, productId, cartToken);
+    return this.changeLine(ctx, key, { productId, quantity, mode: 'set' });
   }
 
-  async removeFromCart(ctx: RequestContext, productId: string): Promise<CartPayloadView> {
-    const { userId } = requireUser(ctx.principal);
-    const lines = await this.guard(ctx, () => this.store.removeLine(userId, productId));
-    return { cart: { userId, lines }, userErrors: [] };
+  async removeFromCart(
+    ctx: RequestContext,
+    productId: string,
+    cartToken?: string | null,
+  ): Promise<CartPayloadView> {
+    const key = cartKeyFor(ctx, cartToken);
+    const lines = await this.guard(ctx, () => this.store.removeLine(key, productId));
+    return { cart: { key, lines }, userErrors: [] };
   }
 
-  async clearCart(ctx: RequestContext): Promise<CartPayloadView> {
+  async clearCart(ctx: RequestContext, cartToken?: string | null): Promise<CartPayloadView> {
+    const key = cartKeyFor(ctx, cartToken);
+    await this.guard(ctx, () => this.store.clear(key));
+    return { cart: { key, lines: [] }, userErrors: [] };
+  }
+
+  /**
+   * Moves a guest cart's lines into the signed-in caller's cart (see the SDL for the rules). The
+   * catalog is asked once for every product of both carts: a guest line is merged only while its
+   * product is for sale, in the caller's cart's currency, up to the stock available now.
+   */
+  async mergeGuestCart(ctx: RequestContext, cartToken: string): Promise<CartPayloadView> {
     const { userId } = requireUser(ctx.principal);
-    await this.guard(ctx, () => this.store.clear(userId));
-    return { cart: { userId, lines: [] }, userErrors: [] };
+    const guestKey = guestCartKey(cartToken);
+    const [snapshot, lines] = await this.guard(ctx, () =>
+      Promise.all([this.store.read(guestKey), this.store.read(userId)]),
+    );
+    if (snapshot.length === 0) return { cart: { key: userId, lines }, userErrors: [] };
+    const productIds = [...new Set([...lines, ...snapshot].map((line) => line.productId))];
+    const products = await this.guard(ctx, () =>
+      Promise.all(productIds.map((productId) => this.loaders.productById.load(productId))),
+    );
+    const productOf = new Map(productIds.map((productId, index) => [productId, products[index]]));
+    let currency = lines.map((line) => productOf.get(line.productId)).find(Boolean)?.price.currency;
+    const userErrors: CartUserError[] = [];
+    const additions: MergeAddition[] = [];
+    for (const line of snapshot) {
+      const product = productOf.get(line.productId);
+      if (!product) {
+        userErrors.push(
+          userError(
+            UserErrorCode.PRODUCT_NOT_FOUND,
+            `Product ${line.productId} of the guest cart is no longer for sale; its line was not merged.`,
+            ['cartToken'],
+          ),
+        );
+        continue;
+      }
+      currency ??= product.price.currency;
+      if (product.price.currency !== currency) {
+        userErrors.push(
+          userError(
+            UserErrorCode.MIXED_CURRENCIES,
+            `Product ${line.productId} of the guest cart is priced in ${product.price.currency}, your cart in ${currency}; its line was not merged.`,
+            ['cartToken'],
+          ),
+        );
+        continue;
+      }
+      additions.push({
+        productId: line.productId,
+        quantity: line.quantity,
+        available: product.stock,
+      });
+    }
+    const result = await this.guard(ctx, () =>
+      this.store.mergeCart(guestKey, userId, snapshot, additions),
+    );
+    // Not applied: a concurrent or earlier call merged this very snapshot, and reported on it.
+    if (!result.applied) return { cart: { key: userId, lines: result.lines }, userErrors: [] };
+    for (const line of result.mergedLines) {
+      if (line.refusal) userErrors.push(mergeRefusal(line, line.refusal));
+    }
+    return { cart: { key: userId, lines: result.lines }, userErrors };
   }
 
   /**
@@ -172,16 +298,16 @@ export class CartService {
     return { amount: items.reduce((sum, item) => sum + lineTotal(item).amount, 0), currency };
   }
 
-  private async readCart(ctx: RequestContext, userId: string): Promise<CartView> {
-    return { userId, lines: await this.guard(ctx, () => this.store.read(userId)) };
+  private async readCart(ctx: RequestContext, key: string): Promise<CartView> {
+    return { key, lines: await this.guard(ctx, () => this.store.read(key)) };
   }
 
   private async changeLine(
     ctx: RequestContext,
-    userId: string,
+    key: string,
     change: Omit<LineChange, 'available'>,
   ): Promise<CartPayloadView> {
-    const lines = await this.guard(ctx, () => this.store.read(userId));
+    const lines = await this.guard(ctx, () => this.store.read(key));
     // One batched catalog call: the product, and the other lines' for their currency.
     const [product, ...others] = await this.guard(ctx, () =>
       Promise.all(
@@ -191,7 +317,10 @@ export class CartService {
       ),
     );
     // Refused: the cart as it was just read.
-    const refused = (error: CartUserError) => ({ cart: { userId, lines }, userErrors: [error] });
+    const refused = (error: CartUserError) => ({
+      cart: { key, lines },
+      userErrors: [error],
+    });
     if (!product) {
       return refused(
         userError(UserErrorCode.PRODUCT_NOT_FOUND, 'No product with this id is for sale.', [
@@ -210,10 +339,10 @@ export class CartService {
       );
     }
     const result = await this.guard(ctx, () =>
-      this.store.changeLine(userId, { ...change, available: product.stock }),
+      this.store.changeLine(key, { ...change, available: product.stock }),
     );
     return {
-      cart: { userId, lines: result.lines },
+      cart: { key, lines: result.lines },
       userErrors: result.refusal ? [REFUSALS[result.refusal](product)] : [],
     };
   }
@@ -221,10 +350,10 @@ export class CartService {
   /** A refused mutation still answers with the cart as it is. */
   private async refuse(
     ctx: RequestContext,
-    userId: string,
+    key: string,
     error: CartUserError,
   ): Promise<CartPayloadView> {
-    return { cart: await this.readCart(ctx, userId), userErrors: [error] };
+    return { cart: await this.readCart(ctx, key), userErrors: [error] };
   }
 
   /** An unreachable backend is SERVICE_UNAVAILABLE for the client (logged here with its cause). */
@@ -245,6 +374,11 @@ export class CartService {
       throw error;
     }
   }
+}
+
+/** The cart a request acts on: the guest cart its token names, else the signed-in caller's. */
+function cartKeyFor(ctx: RequestContext, cartToken: string | null | undefined): string {
+  return cartToken == null ? requireUser(ctx.principal).userId : guestCartKey(cartToken);
 }
 
 export function lineTotal(item: CartItemView): Money {

@@ -179,6 +179,8 @@ export type UserErrorCode =
   | 'DISCOUNT_CODE_TAKEN'
   /** Every use of the discount code is taken. */
   | 'DISCOUNT_CODE_USED_UP'
+  /** The account's email address is verified already: no verification mail was sent. */
+  | 'EMAIL_ALREADY_VERIFIED'
   /** An account with this email address exists already. */
   | 'EMAIL_TAKEN'
   /** The cart holds nothing to order. */
@@ -215,6 +217,8 @@ export type UserErrorCode =
   | 'INVALID_SLUG'
   /** The initial stock is not a whole number between 0 and 1000000. */
   | 'INVALID_STOCK'
+  /** The mailed token is unknown (mistyped, or not for this kind of request). */
+  | 'INVALID_TOKEN'
   /** The order cannot move from its status to the one asked for. */
   | 'INVALID_TRANSITION'
   /** The products involved are priced in more than one currency. */
@@ -237,28 +241,34 @@ export type UserErrorCode =
   | 'SKU_TAKEN'
   /** A category with this slug exists already. */
   | 'SLUG_TAKEN'
-  /** Too many failed sign-ins for this email or client address; wait a few minutes. */
+  /** The mailed token has expired; ask for a new mail. */
+  | 'TOKEN_EXPIRED'
+  /** The mailed token was used already (each works once; a password reset also voids the other reset tokens). */
+  | 'TOKEN_USED'
+  /** Too many failed sign-ins, or too many mail requests, for this email or client address; wait a few minutes. */
   | 'TOO_MANY_ATTEMPTS'
   /** The country is not an ISO 3166-1 alpha-2 code. */
   | 'UNKNOWN_COUNTRY'
   /** No configured shipping method has this code for the destination and the cart's currency. */
   | 'UNKNOWN_SHIPPING_METHOD'
   /** The password is shorter than 10 characters or mixes fewer than two kinds of characters. */
-  | 'WEAK_PASSWORD';
+  | 'WEAK_PASSWORD'
+  /** The current password given to changePassword is wrong. */
+  | 'WRONG_PASSWORD';
 
 export type SignUpMutationVariables = Exact<{
   input: SignUpInput;
 }>;
 
 
-export type SignUpMutation = { signUp: { accessToken: string | null, refreshToken: string | null, expiresIn: number | null, user: { id: string, email: string, name: string, role: Role, createdAt: string } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+export type SignUpMutation = { signUp: { accessToken: string | null, refreshToken: string | null, expiresIn: number | null, user: { id: string, email: string, name: string, role: Role, createdAt: string, emailVerified: boolean, emailVerifiedAt: string | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type LogInMutationVariables = Exact<{
   input: LogInInput;
 }>;
 
 
-export type LogInMutation = { logIn: { accessToken: string | null, refreshToken: string | null, expiresIn: number | null, user: { id: string, email: string, name: string, role: Role, createdAt: string } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+export type LogInMutation = { logIn: { accessToken: string | null, refreshToken: string | null, expiresIn: number | null, user: { id: string, email: string, name: string, role: Role, createdAt: string, emailVerified: boolean, emailVerifiedAt: string | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type RefreshTokenMutationVariables = Exact<{
   refreshToken: string;
@@ -277,7 +287,42 @@ export type LogOutMutation = { logOut: boolean };
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { id: string, email: string, name: string, role: Role, createdAt: string } | null };
+export type MeQuery = { me: { id: string, email: string, name: string, role: Role, createdAt: string, emailVerified: boolean, emailVerifiedAt: string | null } | null };
+
+export type RequestPasswordResetMutationVariables = Exact<{
+  email: string;
+}>;
+
+
+export type RequestPasswordResetMutation = { requestPasswordReset: { accepted: boolean, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ResetPasswordMutationVariables = Exact<{
+  token: string;
+  newPassword: string;
+}>;
+
+
+export type ResetPasswordMutation = { resetPassword: { user: { id: string, email: string, name: string, role: Role, createdAt: string, emailVerified: boolean, emailVerifiedAt: string | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type SendVerificationEmailMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type SendVerificationEmailMutation = { sendVerificationEmail: { accepted: boolean, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type VerifyEmailMutationVariables = Exact<{
+  token: string;
+}>;
+
+
+export type VerifyEmailMutation = { verifyEmail: { user: { id: string, email: string, name: string, role: Role, createdAt: string, emailVerified: boolean, emailVerifiedAt: string | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ChangePasswordMutationVariables = Exact<{
+  currentPassword: string;
+  newPassword: string;
+}>;
+
+
+export type ChangePasswordMutation = { changePassword: { user: { id: string, email: string, name: string, role: Role, createdAt: string, emailVerified: boolean, emailVerifiedAt: string | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type MyAddressesQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -305,7 +350,9 @@ export type RemoveAddressMutationVariables = Exact<{
 
 export type RemoveAddressMutation = { removeAddress: { address: { id: string } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
-export type CartQueryVariables = Exact<{ [key: string]: never; }>;
+export type CartQueryVariables = Exact<{
+  cartToken?: string | null | undefined;
+}>;
 
 
 export type CartQuery = { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } };
@@ -313,6 +360,7 @@ export type CartQuery = { cart: { id: string, totalQuantity: number, subtotal: {
 export type AddToCartMutationVariables = Exact<{
   productId: string | number;
   quantity: number;
+  cartToken?: string | null | undefined;
 }>;
 
 
@@ -321,6 +369,7 @@ export type AddToCartMutation = { addToCart: { cart: { id: string, totalQuantity
 export type UpdateCartItemMutationVariables = Exact<{
   productId: string | number;
   quantity: number;
+  cartToken?: string | null | undefined;
 }>;
 
 
@@ -328,15 +377,30 @@ export type UpdateCartItemMutation = { updateCartItem: { cart: { id: string, tot
 
 export type RemoveFromCartMutationVariables = Exact<{
   productId: string | number;
+  cartToken?: string | null | undefined;
 }>;
 
 
 export type RemoveFromCartMutation = { removeFromCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
-export type ClearCartMutationVariables = Exact<{ [key: string]: never; }>;
+export type ClearCartMutationVariables = Exact<{
+  cartToken?: string | null | undefined;
+}>;
 
 
 export type ClearCartMutation = { clearCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type CreateGuestCartMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CreateGuestCartMutation = { createGuestCart: { cartToken: string, cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } } };
+
+export type MergeGuestCartMutationVariables = Exact<{
+  cartToken: string;
+}>;
+
+
+export type MergeGuestCartMutation = { mergeGuestCart: { cart: { id: string, totalQuantity: number, subtotal: { amount: number, currency: string }, items: Array<{ quantity: number, lineTotal: { amount: number, currency: string }, product: { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type ProductsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -380,7 +444,7 @@ export type UserErrorFieldsFragment = { code: string, errorCode: UserErrorCode, 
 
 export type MoneyFieldsFragment = { amount: number, currency: string };
 
-export type AccountFieldsFragment = { id: string, email: string, name: string, role: Role, createdAt: string };
+export type AccountFieldsFragment = { id: string, email: string, name: string, role: Role, createdAt: string, emailVerified: boolean, emailVerifiedAt: string | null };
 
 export type ProductSummaryFragment = { id: string, sku: string, name: string, inStock: boolean, stock: number, price: { amount: number, currency: string }, category: { id: string, slug: string, name: string } | null };
 
@@ -480,6 +544,8 @@ export const AccountFieldsFragmentDoc = new TypedDocumentString(`
   name
   role
   createdAt
+  emailVerified
+  emailVerifiedAt
 }
     `, {"fragmentName":"AccountFields"}) as unknown as TypedDocumentString<AccountFieldsFragment, unknown>;
 export const MoneyFieldsFragmentDoc = new TypedDocumentString(`
@@ -733,7 +799,9 @@ fragment AccountFields on User {
   name
   role
   createdAt
-}`, {"hash":"sha256:7e6e4efcc7721c2509019c2dac7463e1130c086f25f87abc2930aefaf223dc62"}) as unknown as TypedDocumentString<SignUpMutation, SignUpMutationVariables>;
+  emailVerified
+  emailVerifiedAt
+}`, {"hash":"sha256:4f8e7e26b771c13eef3129a73f17114f5950a82030fc5559da1fb3d03c0e98e7"}) as unknown as TypedDocumentString<SignUpMutation, SignUpMutationVariables>;
 export const LogInDocument = new TypedDocumentString(`
     mutation LogIn($input: LogInInput!) {
   logIn(input: $input) {
@@ -760,7 +828,9 @@ fragment AccountFields on User {
   name
   role
   createdAt
-}`, {"hash":"sha256:8aa1ae7d8d948f1ac3086d0ccc56845105d44e1901dc4bbc54e4fd4504f776b4"}) as unknown as TypedDocumentString<LogInMutation, LogInMutationVariables>;
+  emailVerified
+  emailVerifiedAt
+}`, {"hash":"sha256:7ac5fc7ee3f7dee678f01b2fc82bdfc09a7c0458fadf4854ccb9214d092846d6"}) as unknown as TypedDocumentString<LogInMutation, LogInMutationVariables>;
 export const RefreshTokenDocument = new TypedDocumentString(`
     mutation RefreshToken($refreshToken: String!) {
   refreshToken(refreshToken: $refreshToken) {
@@ -795,7 +865,117 @@ export const MeDocument = new TypedDocumentString(`
   name
   role
   createdAt
-}`, {"hash":"sha256:991390366d1452b58d4e0c394fd8836c138f9884cc073cca4ec79c3384723dda"}) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+  emailVerified
+  emailVerifiedAt
+}`, {"hash":"sha256:608626e1b1c09130e5ce3480656841f074c7ed00650793d49ae2ab3245d0c991"}) as unknown as TypedDocumentString<MeQuery, MeQueryVariables>;
+export const RequestPasswordResetDocument = new TypedDocumentString(`
+    mutation RequestPasswordReset($email: String!) {
+  requestPasswordReset(email: $email) {
+    accepted
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}`, {"hash":"sha256:b5ba629f18c6551235379f2ba11c9eb829eff09832afdad738291706d078d020"}) as unknown as TypedDocumentString<RequestPasswordResetMutation, RequestPasswordResetMutationVariables>;
+export const ResetPasswordDocument = new TypedDocumentString(`
+    mutation ResetPassword($token: String!, $newPassword: String!) {
+  resetPassword(token: $token, newPassword: $newPassword) {
+    user {
+      ...AccountFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment AccountFields on User {
+  id
+  email
+  name
+  role
+  createdAt
+  emailVerified
+  emailVerifiedAt
+}`, {"hash":"sha256:0b25500c2f3089f6e92eeb25185fc18353c3fcd94bc4b79188ed51387d7e419a"}) as unknown as TypedDocumentString<ResetPasswordMutation, ResetPasswordMutationVariables>;
+export const SendVerificationEmailDocument = new TypedDocumentString(`
+    mutation SendVerificationEmail {
+  sendVerificationEmail {
+    accepted
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}`, {"hash":"sha256:6d07cd86c775eaaef2a4171b15d306286c8775cc8858f005d19facadf639fe66"}) as unknown as TypedDocumentString<SendVerificationEmailMutation, SendVerificationEmailMutationVariables>;
+export const VerifyEmailDocument = new TypedDocumentString(`
+    mutation VerifyEmail($token: String!) {
+  verifyEmail(token: $token) {
+    user {
+      ...AccountFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment AccountFields on User {
+  id
+  email
+  name
+  role
+  createdAt
+  emailVerified
+  emailVerifiedAt
+}`, {"hash":"sha256:a793f4df5961c8648b3a5465613131b9f1669cf9f8eefbdf3f2fa3889ce98e18"}) as unknown as TypedDocumentString<VerifyEmailMutation, VerifyEmailMutationVariables>;
+export const ChangePasswordDocument = new TypedDocumentString(`
+    mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
+  changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {
+    user {
+      ...AccountFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment AccountFields on User {
+  id
+  email
+  name
+  role
+  createdAt
+  emailVerified
+  emailVerifiedAt
+}`, {"hash":"sha256:12ab5fa6d2a8883983a85cd4501221ddad5148d115744dc6443c8f883ae3ec34"}) as unknown as TypedDocumentString<ChangePasswordMutation, ChangePasswordMutationVariables>;
 export const MyAddressesDocument = new TypedDocumentString(`
     query MyAddresses {
   me {
@@ -896,8 +1076,8 @@ export const RemoveAddressDocument = new TypedDocumentString(`
   field
 }`, {"hash":"sha256:2e14d064c6c6f200dad50957754c0bb2ecdd936bf45715b12290573c6cee2bbd"}) as unknown as TypedDocumentString<RemoveAddressMutation, RemoveAddressMutationVariables>;
 export const CartDocument = new TypedDocumentString(`
-    query Cart {
-  cart {
+    query Cart($cartToken: String) {
+  cart(cartToken: $cartToken) {
     ...CartFields
   }
 }
@@ -935,10 +1115,10 @@ fragment CartFields on Cart {
       ...ProductSummary
     }
   }
-}`, {"hash":"sha256:947ade62817ff340d437d443eda60331a6e1479c028ce18a32d7e1bc99eac238"}) as unknown as TypedDocumentString<CartQuery, CartQueryVariables>;
+}`, {"hash":"sha256:e59e6c058edcc32bbf535e2e8398e6d80b0e596a2ac6152a7ce8b05abfb6c38b"}) as unknown as TypedDocumentString<CartQuery, CartQueryVariables>;
 export const AddToCartDocument = new TypedDocumentString(`
-    mutation AddToCart($productId: ID!, $quantity: Int!) {
-  addToCart(productId: $productId, quantity: $quantity) {
+    mutation AddToCart($productId: ID!, $quantity: Int!, $cartToken: String) {
+  addToCart(productId: $productId, quantity: $quantity, cartToken: $cartToken) {
     cart {
       ...CartFields
     }
@@ -987,10 +1167,14 @@ fragment CartFields on Cart {
       ...ProductSummary
     }
   }
-}`, {"hash":"sha256:14c4799bab6abc3c6d607e15fcca324c061651aac54cf412a37dfd31e7e5d357"}) as unknown as TypedDocumentString<AddToCartMutation, AddToCartMutationVariables>;
+}`, {"hash":"sha256:eabc40a03944f9a709cce05ea90016775080eacafdc3cf6ef42b97ba2564b464"}) as unknown as TypedDocumentString<AddToCartMutation, AddToCartMutationVariables>;
 export const UpdateCartItemDocument = new TypedDocumentString(`
-    mutation UpdateCartItem($productId: ID!, $quantity: Int!) {
-  updateCartItem(productId: $productId, quantity: $quantity) {
+    mutation UpdateCartItem($productId: ID!, $quantity: Int!, $cartToken: String) {
+  updateCartItem(
+    productId: $productId
+    quantity: $quantity
+    cartToken: $cartToken
+  ) {
     cart {
       ...CartFields
     }
@@ -1039,10 +1223,10 @@ fragment CartFields on Cart {
       ...ProductSummary
     }
   }
-}`, {"hash":"sha256:6e44518d9a5a587895e29f6c80f76d7469921b26e4d470400e5d60382daf9fda"}) as unknown as TypedDocumentString<UpdateCartItemMutation, UpdateCartItemMutationVariables>;
+}`, {"hash":"sha256:bf00b4964c850fbb9fcea5c5e9121fe0dd1c2c07de21fb4860f01ec2d5aaa8fd"}) as unknown as TypedDocumentString<UpdateCartItemMutation, UpdateCartItemMutationVariables>;
 export const RemoveFromCartDocument = new TypedDocumentString(`
-    mutation RemoveFromCart($productId: ID!) {
-  removeFromCart(productId: $productId) {
+    mutation RemoveFromCart($productId: ID!, $cartToken: String) {
+  removeFromCart(productId: $productId, cartToken: $cartToken) {
     cart {
       ...CartFields
     }
@@ -1091,10 +1275,10 @@ fragment CartFields on Cart {
       ...ProductSummary
     }
   }
-}`, {"hash":"sha256:c08d9608eee1b4d98a075c4e02e20ecb3751a973991ac58d7c3fccdba7ab1770"}) as unknown as TypedDocumentString<RemoveFromCartMutation, RemoveFromCartMutationVariables>;
+}`, {"hash":"sha256:bfbf21f193dc57d59175501a0cdb3a0a1d773220341bf3d5a870eddf6c01e0ac"}) as unknown as TypedDocumentString<RemoveFromCartMutation, RemoveFromCartMutationVariables>;
 export const ClearCartDocument = new TypedDocumentString(`
-    mutation ClearCart {
-  clearCart {
+    mutation ClearCart($cartToken: String) {
+  clearCart(cartToken: $cartToken) {
     cart {
       ...CartFields
     }
@@ -1143,7 +1327,103 @@ fragment CartFields on Cart {
       ...ProductSummary
     }
   }
-}`, {"hash":"sha256:c5cb6602b6b9919bd86885646762dc5bd16927376efb03fb1c6d656df9221479"}) as unknown as TypedDocumentString<ClearCartMutation, ClearCartMutationVariables>;
+}`, {"hash":"sha256:d0ac4fffa6cec387e2528ae96f1ceda5401b6181d05b668ae83df7eaa85548b6"}) as unknown as TypedDocumentString<ClearCartMutation, ClearCartMutationVariables>;
+export const CreateGuestCartDocument = new TypedDocumentString(`
+    mutation CreateGuestCart {
+  createGuestCart {
+    cartToken
+    cart {
+      ...CartFields
+    }
+  }
+}
+    fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment ProductSummary on Product {
+  id
+  sku
+  name
+  price {
+    ...MoneyFields
+  }
+  inStock
+  stock
+  category {
+    id
+    slug
+    name
+  }
+}
+fragment CartFields on Cart {
+  id
+  totalQuantity
+  subtotal {
+    ...MoneyFields
+  }
+  items {
+    quantity
+    lineTotal {
+      ...MoneyFields
+    }
+    product {
+      ...ProductSummary
+    }
+  }
+}`, {"hash":"sha256:0c77072c1161faa1fe4c4394040febd9be826102747fd0d43ce94c66b5b116f9"}) as unknown as TypedDocumentString<CreateGuestCartMutation, CreateGuestCartMutationVariables>;
+export const MergeGuestCartDocument = new TypedDocumentString(`
+    mutation MergeGuestCart($cartToken: String!) {
+  mergeGuestCart(cartToken: $cartToken) {
+    cart {
+      ...CartFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment ProductSummary on Product {
+  id
+  sku
+  name
+  price {
+    ...MoneyFields
+  }
+  inStock
+  stock
+  category {
+    id
+    slug
+    name
+  }
+}
+fragment CartFields on Cart {
+  id
+  totalQuantity
+  subtotal {
+    ...MoneyFields
+  }
+  items {
+    quantity
+    lineTotal {
+      ...MoneyFields
+    }
+    product {
+      ...ProductSummary
+    }
+  }
+}`, {"hash":"sha256:ee28d5d305215ea8bcd52c964f8654ac6514e6f1035f13a6cfb45890e49baa30"}) as unknown as TypedDocumentString<MergeGuestCartMutation, MergeGuestCartMutationVariables>;
 export const ProductsDocument = new TypedDocumentString(`
     query Products($first: Int = 20, $after: String, $filter: ProductFilter) {
   products(first: $first, after: $after, filter: $filter) {

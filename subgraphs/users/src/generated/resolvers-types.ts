@@ -3,6 +3,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { UserRecord } from '../user.repository.ts';
 import type { AuthResult } from '../auth.service.ts';
+import type { AccountResult } from '../account.service.ts';
 import type { AddressRecord } from '../address.repository.ts';
 import type { AddressResult } from '../address-book.service.ts';
 import type { UsersContext } from '../context.ts';
@@ -19,6 +20,15 @@ export type Scalars = {
   /** An ISO-8601 timestamp in UTC, e.g. 2026-11-25T13:53:23.000Z. */
   DateTime: { input: Date | string; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** The outcome of a mutation that changes an account (password, email verification). */
+export type AccountPayload = {
+  __typename?: 'AccountPayload';
+  /** The account as it is now; null when the mutation was refused. */
+  user?: Maybe<User>;
+  /** Why the mutation did nothing; empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** A new address of the caller's address book. */
@@ -110,11 +120,29 @@ export type LogInInput = {
   password: Scalars['String']['input'];
 };
 
+/** The outcome of a request for an account mail (password reset, email verification). */
+export type MailRequestPayload = {
+  __typename?: 'MailRequestPayload';
+  /**
+   * True when the request was taken. For requestPasswordReset this says nothing about whether an
+   * account has the address: the mail goes out only if one does.
+   */
+  accepted: Scalars['Boolean']['output'];
+  /** Why the request was refused; empty when accepted. */
+  userErrors: Array<UserError>;
+};
+
 /** Mutations of the users subgraph: accounts and sessions. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Adds an address to the caller's address book. */
   addAddress: AddressPayload;
+  /**
+   * Changes the caller's password (requires sign-in) and ends every other session of the account:
+   * their refresh tokens stop working; the session of the caller's access token keeps working.
+   * Wrong current passwords count towards logIn's limits.
+   */
+  changePassword: AccountPayload;
   /** Signs in with email and password. Repeated failures are refused for a while (TOO_MANY_ATTEMPTS). */
   logIn: AuthPayload;
   /** Ends the session of this refresh token: it and every token derived from the same sign-in stop working. True when the token was known. */
@@ -123,16 +151,37 @@ export type Mutation = {
   refreshToken: AuthPayload;
   /** Removes an address from the caller's address book; orders placed with it keep their copy. */
   removeAddress: AddressPayload;
+  /**
+   * Mails a single-use password-reset link to the address, if an account has it. The answer is the
+   * same whether or not one does. Throttled per address and per client (TOO_MANY_ATTEMPTS).
+   */
+  requestPasswordReset: MailRequestPayload;
+  /**
+   * Sets a new password with the token of a reset mail. The token works once and expires; success
+   * also verifies the email address and ends every session of the account (all refresh tokens).
+   */
+  resetPassword: AccountPayload;
+  /** Mails a new verification link to the caller's address (requires sign-in). Throttled like requestPasswordReset. */
+  sendVerificationEmail: MailRequestPayload;
   /** Creates a CUSTOMER account and signs it in. */
   signUp: AuthPayload;
   /** Changes an address of the caller's address book, or which address is a default. */
   updateAddress: AddressPayload;
+  /** Marks the account's email address verified with the token of a verification mail (single-use, expiring). */
+  verifyEmail: AccountPayload;
 };
 
 
 /** Mutations of the users subgraph: accounts and sessions. */
 export type MutationAddAddressArgs = {
   input: AddAddressInput;
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
+export type MutationChangePasswordArgs = {
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
 };
 
 
@@ -161,6 +210,19 @@ export type MutationRemoveAddressArgs = {
 
 
 /** Mutations of the users subgraph: accounts and sessions. */
+export type MutationRequestPasswordResetArgs = {
+  email: Scalars['String']['input'];
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
+export type MutationResetPasswordArgs = {
+  newPassword: Scalars['String']['input'];
+  token: Scalars['String']['input'];
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
 export type MutationSignUpArgs = {
   input: SignUpInput;
 };
@@ -169,6 +231,12 @@ export type MutationSignUpArgs = {
 /** Mutations of the users subgraph: accounts and sessions. */
 export type MutationUpdateAddressArgs = {
   input: UpdateAddressInput;
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
+export type MutationVerifyEmailArgs = {
+  token: Scalars['String']['input'];
 };
 
 /** Queries of the users subgraph. */
@@ -218,6 +286,10 @@ export type User = {
   createdAt: Scalars['DateTime']['output'];
   /** Email address, normalised to lower case; unique. */
   email: Scalars['String']['output'];
+  /** Whether the owner proved they read the email address (verifyEmail, or a password reset). */
+  emailVerified: Scalars['Boolean']['output'];
+  /** When the email address was verified; null while it is not. */
+  emailVerifiedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Stable identifier of the account. */
   id: Scalars['ID']['output'];
   /** Display name. */
@@ -249,6 +321,8 @@ export const UserErrorCode = {
   ADDRESS_FIELD_TOO_LONG: 'ADDRESS_FIELD_TOO_LONG',
   /** No address of the caller's address book has this id. */
   ADDRESS_NOT_FOUND: 'ADDRESS_NOT_FOUND',
+  /** The account's email address is verified already: no verification mail was sent. */
+  EMAIL_ALREADY_VERIFIED: 'EMAIL_ALREADY_VERIFIED',
   /** An account with this email address exists already. */
   EMAIL_TAKEN: 'EMAIL_TAKEN',
   /** The email or the password is wrong (which one is not told). */
@@ -263,14 +337,22 @@ export const UserErrorCode = {
   INVALID_POSTAL_CODE: 'INVALID_POSTAL_CODE',
   /** The refresh token is unknown, expired, revoked or was used already; sign in again. */
   INVALID_REFRESH_TOKEN: 'INVALID_REFRESH_TOKEN',
+  /** The mailed token is unknown (mistyped, or not for this kind of request). */
+  INVALID_TOKEN: 'INVALID_TOKEN',
   /** The password is longer than 256 characters. */
   PASSWORD_TOO_LONG: 'PASSWORD_TOO_LONG',
-  /** Too many failed sign-ins for this email or client address; wait a few minutes. */
+  /** The mailed token has expired; ask for a new mail. */
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  /** The mailed token was used already (each works once; a password reset also voids the other reset tokens). */
+  TOKEN_USED: 'TOKEN_USED',
+  /** Too many failed sign-ins, or too many mail requests, for this email or client address; wait a few minutes. */
   TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
   /** The country is not an ISO 3166-1 alpha-2 code. */
   UNKNOWN_COUNTRY: 'UNKNOWN_COUNTRY',
   /** The password is shorter than 10 characters or mixes fewer than two kinds of characters. */
-  WEAK_PASSWORD: 'WEAK_PASSWORD'
+  WEAK_PASSWORD: 'WEAK_PASSWORD',
+  /** The current password given to changePassword is wrong. */
+  WRONG_PASSWORD: 'WRONG_PASSWORD'
 } as const;
 
 export type UserErrorCode = typeof UserErrorCode[keyof typeof UserErrorCode];
@@ -369,6 +451,7 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  AccountPayload: ResolverTypeWrapper<AccountResult>;
   AddAddressInput: AddAddressInput;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Address: ResolverTypeWrapper<AddressRecord>;
@@ -380,6 +463,7 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   LogInInput: LogInInput;
+  MailRequestPayload: ResolverTypeWrapper<MailRequestPayload>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Role: Role;
@@ -392,6 +476,7 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  AccountPayload: AccountResult;
   AddAddressInput: AddAddressInput;
   Boolean: Scalars['Boolean']['output'];
   Address: AddressRecord;
@@ -403,12 +488,18 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   LogInInput: LogInInput;
+  MailRequestPayload: MailRequestPayload;
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   SignUpInput: SignUpInput;
   UpdateAddressInput: UpdateAddressInput;
   User: UserRecord;
   UserError: UserError;
+}>;
+
+export type AccountPayloadResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['AccountPayload'] = ResolversParentTypes['AccountPayload']> = ResolversObject<{
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type AddressResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = ResolversObject<{
@@ -442,14 +533,24 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type MailRequestPayloadResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['MailRequestPayload'] = ResolversParentTypes['MailRequestPayload']> = ResolversObject<{
+  accepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   addAddress?: Resolver<ResolversTypes['AddressPayload'], ParentType, ContextType, RequireFields<MutationAddAddressArgs, 'input'>>;
+  changePassword?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>>;
   logIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'input'>>;
   logOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogOutArgs, 'refreshToken'>>;
   refreshToken?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'refreshToken'>>;
   removeAddress?: Resolver<ResolversTypes['AddressPayload'], ParentType, ContextType, RequireFields<MutationRemoveAddressArgs, 'id'>>;
+  requestPasswordReset?: Resolver<ResolversTypes['MailRequestPayload'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'email'>>;
+  resetPassword?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'newPassword' | 'token'>>;
+  sendVerificationEmail?: Resolver<ResolversTypes['MailRequestPayload'], ParentType, ContextType>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
   updateAddress?: Resolver<ResolversTypes['AddressPayload'], ParentType, ContextType, RequireFields<MutationUpdateAddressArgs, 'input'>>;
+  verifyEmail?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
 }>;
 
 export type QueryResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -461,6 +562,8 @@ export type UserResolvers<ContextType = UsersContext, ParentType extends Resolve
   addresses?: Resolver<Array<ResolversTypes['Address']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  emailVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  emailVerifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
@@ -474,10 +577,12 @@ export type UserErrorResolvers<ContextType = UsersContext, ParentType extends Re
 }>;
 
 export type Resolvers<ContextType = UsersContext> = ResolversObject<{
+  AccountPayload?: AccountPayloadResolvers<ContextType>;
   Address?: AddressResolvers<ContextType>;
   AddressPayload?: AddressPayloadResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  MailRequestPayload?: MailRequestPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
