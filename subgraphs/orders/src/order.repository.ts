@@ -1,5 +1,6 @@
 import type { Db, Prisma, Tx } from '@microshop/db';
 import type { ListPosition } from '@microshop/runtime';
+import type { OrderActor } from './after-order.repository.ts';
 import type { OrderStatus } from './order-state-machine.ts';
 
 export type OrderRecord = Prisma.OrderModel;
@@ -59,7 +60,9 @@ export class OrderRepository {
             quantity: line.quantity,
           })),
         },
-        history: { create: { sequence: 1, fromStatus: null, status: 'PENDING' } },
+        history: {
+          create: { sequence: 1, fromStatus: null, status: 'PENDING', actor: 'CUSTOMER' },
+        },
       },
     });
   }
@@ -82,10 +85,11 @@ export class OrderRepository {
     order: OrderRecord,
     to: OrderStatus,
     reason: string | null,
+    actor: OrderActor,
   ): Promise<OrderRecord> {
     const sequence = order.version + 1;
     await tx.orderStatusChange.create({
-      data: { orderId: order.id, sequence, fromStatus: order.status, status: to, reason },
+      data: { orderId: order.id, sequence, fromStatus: order.status, status: to, reason, actor },
     });
     return tx.order.update({ where: { id: order.id }, data: { status: to, version: sequence } });
   }

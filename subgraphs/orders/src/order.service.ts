@@ -259,7 +259,15 @@ export class OrderService {
           userErrors: [userError(UserErrorCode.ORDER_NOT_FOUND, 'No order has this id', ['id'])],
         };
       }
-      const outcome = await this.transitions.transitionLocked(tx, order, to, reason, ctx.requestId);
+      const actor = isAdmin(requireUser(ctx.principal)) ? 'ADMIN' : 'CUSTOMER';
+      const outcome = await this.transitions.transitionLocked(
+        tx,
+        order,
+        to,
+        reason,
+        ctx.requestId,
+        actor,
+      );
       if (outcome.kind === 'refused') {
         return { order: outcome.order, userErrors: [invalidTransition(order.status, to)] };
       }

@@ -35,7 +35,9 @@ export type PaymentStatus =
   | 'CAPTURED'
   /** The provider refused the payment; see failureReason. */
   | 'DECLINED'
-  /** The authorization was released because the order was cancelled. */
+  /** Part of the captured amount was refunded; refundedAmount says how much. */
+  | 'PARTIALLY_REFUNDED'
+  /** Nothing is held or charged any more: the authorization was released (the order was cancelled before shipping), or every captured amount was refunded. */
   | 'REFUNDED';
 
 /** What placeOrder needs besides the caller's cart. */
@@ -115,22 +117,38 @@ export type UserErrorCode =
   | 'INVALID_TRANSITION'
   /** The products involved are priced in more than one currency. */
   | 'MIXED_CURRENCIES'
+  /** Nothing of the order's payment was captured: money is captured when the order ships, and only captured money can be refunded. */
+  | 'NOTHING_CAPTURED'
+  /** Only a DELIVERED order can be returned. */
+  | 'ORDER_NOT_DELIVERED'
   /** No order has this id. */
   | 'ORDER_NOT_FOUND'
   /** The order total exceeds what an order may cost. */
   | 'ORDER_TOO_LARGE'
   /** The password is longer than 256 characters. */
   | 'PASSWORD_TOO_LONG'
+  /** The order has no payment (it was never charged, or no order has this id). */
+  | 'PAYMENT_NOT_FOUND'
   /** No product with this id is known (to the cart: none with this id is for sale). */
   | 'PRODUCT_NOT_FOUND'
   /** A product in the cart is no longer sold; remove it from the cart. */
   | 'PRODUCT_UNAVAILABLE'
+  /** The refund would make the order's refunds exceed what was captured. */
+  | 'REFUND_EXCEEDS_CAPTURED'
+  /** The return request was approved or rejected already. */
+  | 'RETURN_ALREADY_DECIDED'
+  /** No return request has this id. */
+  | 'RETURN_NOT_FOUND'
+  /** More units than were bought (less those already asked back in returns not rejected). */
+  | 'RETURN_QUANTITY_EXCEEDED'
   /** A product with this sku exists already. */
   | 'SKU_TAKEN'
   /** A category with this slug exists already. */
   | 'SLUG_TAKEN'
   /** Too many failed sign-ins for this email or client address; wait a few minutes. */
   | 'TOO_MANY_ATTEMPTS'
+  /** The order has no line at this position. */
+  | 'UNKNOWN_ORDER_LINE'
   /** The password is shorter than 10 characters or mixes fewer than two kinds of characters. */
   | 'WEAK_PASSWORD';
 
