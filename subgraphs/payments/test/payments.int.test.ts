@@ -401,9 +401,9 @@ describe('refunds', () => {
     const later = await refund(orderId, 700, 'refund-key-1');
     expect(later.data?.refundOrder.refund?.id).toBe([...ids][0]);
     expect(await db.prisma.refund.count({ where: { orderId } })).toBe(1);
-    expect(
-      (await db.prisma.payment.findUniqueOrThrow({ where: { orderId } })).refundedAmount,
-    ).toBe(700);
+    expect((await db.prisma.payment.findUniqueOrThrow({ where: { orderId } })).refundedAmount).toBe(
+      700,
+    );
     expect(await refundEvents(orderId)).toHaveLength(1);
   });
 
@@ -419,9 +419,9 @@ describe('refunds', () => {
       'REFUND_EXCEEDS_CAPTURED',
       'REFUND_EXCEEDS_CAPTURED',
     ]);
-    expect(
-      (await db.prisma.payment.findUniqueOrThrow({ where: { orderId } })).refundedAmount,
-    ).toBe(3000);
+    expect((await db.prisma.payment.findUniqueOrThrow({ where: { orderId } })).refundedAmount).toBe(
+      3000,
+    );
   });
 
   it('refuses what was not captured, unknown orders, and anyone but an ADMIN', async () => {
