@@ -3,6 +3,7 @@ import type { Db } from '@microshop/db';
 import { appendToOutbox, createEvent } from '@microshop/events';
 import {
   badUserInput,
+  boundedText,
   isUuid,
   userError,
   type RequestContext,
@@ -36,14 +37,6 @@ export interface RequestReturnInput {
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 const MAX_REASON_LENGTH = 500;
 const MAX_RETURN_LINES = 100;
-
-function reasonOf(text: string, field: string[]): string {
-  const reason = text.trim();
-  if (reason.length === 0 || reason.length > MAX_REASON_LENGTH) {
-    throw badUserInput(`reason must have 1 to ${MAX_REASON_LENGTH} characters`, field);
-  }
-  return reason;
-}
 
 function failed(error: OrdersUserError): ReturnRequestPayload {
   return { returnRequest: null, userErrors: [error] };
@@ -123,7 +116,7 @@ export class AfterOrderService {
     input: RequestReturnInput,
   ): Promise<ReturnRequestPayload> {
     const caller = requireUser(ctx.principal);
-    const reason = reasonOf(input.reason, ['input', 'reason']);
+    const reason = boundedText(input.reason, MAX_REASON_LENGTH, ['input', 'reason']);
     if (input.lines.length === 0 || input.lines.length > MAX_RETURN_LINES) {
       throw badUserInput(`lines must hold 1 to ${MAX_RETURN_LINES} lines`, ['input', 'lines']);
     }
@@ -229,7 +222,8 @@ export class AfterOrderService {
     returnRequestId: string,
     reason: string,
   ): Promise<ReturnRequestPayload> {
-    return this.decide(ctx, returnRequestId, 'REJECTED', reasonOf(reason, ['input', 'reason']));
+    const note = boundedText(reason, MAX_REASON_LENGTH, ['input', 'reason']);
+    return this.decide(ctx, returnRequestId, 'REJECTED', note);
   }
 
   /**

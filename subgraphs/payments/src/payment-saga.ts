@@ -56,9 +56,9 @@ export class PaymentSaga {
       case 'OrderStatusChanged':
         if (event.payload.to === 'CANCELLED') {
           await this.repository.recordIntentPart(tx, event.payload.orderId, { kind: 'cancelled' });
-          await this.refundIfAuthorized(tx, event, context, event.payload.orderId);
+          await this.settleIfAuthorized(tx, event, context, 'refund');
         } else if (event.payload.to === 'SHIPPED') {
-          await this.captureIfAuthorized(tx, event, context, event.payload.orderId);
+          await this.settleIfAuthorized(tx, event, context, 'capture');
         }
         return;
       case 'ReturnApproved':
@@ -115,20 +115,28 @@ export class PaymentSaga {
     );
   }
 
-  private async refundIfAuthorized(
+  /**
+   * Settles an AUTHORIZED payment when its order is cancelled (refund: the authorization is
+   * released, PaymentRefunded) or shipped (capture: the amount is charged, PaymentCaptured).
+   */
+  private async settleIfAuthorized(
     tx: Tx,
-    event: DomainEvent,
+    event: DomainEvent<'OrderStatusChanged'>,
     context: EventContext,
-    orderId: string,
+    operation: 'capture' | 'refund',
   ): Promise<void> {
+    const { orderId } = event.payload;
     const payment = await this.repository.paymentOfOrder(tx, orderId);
     if (payment?.status !== 'AUTHORIZED') return;
-    await this.provider.refund(settlement('refund', payment));
-    const refunded = await this.repository.changeStatus(tx, payment.id, 'AUTHORIZED', 'REFUNDED');
-    if (!refunded) return;
+    await this.provider[operation](settlement(operation, payment));
+    const settled =
+      operation === 'capture'
+        ? await this.repository.markCaptured(tx, payment)
+        : await this.repository.changeStatus(tx, payment.id, 'AUTHORIZED', 'REFUNDED');
+    if (!settled) return;
     await appendToOutbox(tx, outboxSource, [
       createEvent(
-        'PaymentRefunded',
+        operation === 'capture' ? 'PaymentCaptured' : 'PaymentRefunded',
         orderId,
         {
           orderId,
@@ -138,33 +146,10 @@ export class PaymentSaga {
         event.requestId,
       ),
     ]);
-    context.log.info({ orderId, paymentId: payment.id }, 'payment refunded');
-  }
-
-  private async captureIfAuthorized(
-    tx: Tx,
-    event: DomainEvent,
-    context: EventContext,
-    orderId: string,
-  ): Promise<void> {
-    const payment = await this.repository.paymentOfOrder(tx, orderId);
-    if (payment?.status !== 'AUTHORIZED') return;
-    await this.provider.capture(settlement('capture', payment));
-    const captured = await this.repository.markCaptured(tx, payment);
-    if (!captured) return;
-    await appendToOutbox(tx, outboxSource, [
-      createEvent(
-        'PaymentCaptured',
-        orderId,
-        {
-          orderId,
-          paymentId: payment.id,
-          amount: { amount: captured.capturedAmount, currency: captured.currency },
-        },
-        event.requestId,
-      ),
-    ]);
-    context.log.info({ orderId, paymentId: payment.id }, 'payment captured');
+    context.log.info(
+      { orderId, paymentId: payment.id },
+      operation === 'capture' ? 'payment captured' : 'payment refunded',
+    );
   }
 
   /** An approved return gets what it cost back, or what is left of the captured amount. */

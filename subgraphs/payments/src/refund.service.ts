@@ -1,6 +1,12 @@
 import { requireAdmin } from '@microshop/auth';
 import type { Db } from '@microshop/db';
-import { badUserInput, userError, type RequestContext, type UserError } from '@microshop/runtime';
+import {
+  badUserInput,
+  boundedText,
+  userError,
+  type RequestContext,
+  type UserError,
+} from '@microshop/runtime';
 import { UserErrorCode } from './generated/resolvers-types.ts';
 import type { PaymentRefunds } from './payment-refunds.ts';
 import type { PaymentRecord, RefundRecord } from './payment.repository.ts';
@@ -32,20 +38,11 @@ export class RefundService {
 
   async refundOrder(ctx: RequestContext, input: RefundOrderInput): Promise<RefundPayload> {
     const admin = requireAdmin(ctx.principal);
-    const idempotencyKey = input.idempotencyKey.trim();
-    if (idempotencyKey.length === 0 || idempotencyKey.length > MAX_KEY_LENGTH) {
-      throw badUserInput(`idempotencyKey must have 1 to ${MAX_KEY_LENGTH} characters`, [
-        'input',
-        'idempotencyKey',
-      ]);
-    }
-    const reason = input.reason.trim();
-    if (reason.length === 0 || reason.length > MAX_REASON_LENGTH) {
-      throw badUserInput(`reason must have 1 to ${MAX_REASON_LENGTH} characters`, [
-        'input',
-        'reason',
-      ]);
-    }
+    const idempotencyKey = boundedText(input.idempotencyKey, MAX_KEY_LENGTH, [
+      'input',
+      'idempotencyKey',
+    ]);
+    const reason = boundedText(input.reason, MAX_REASON_LENGTH, ['input', 'reason']);
     const amount = input.amount ?? null;
     if (amount !== null && amount < 1) {
       throw badUserInput('amount must be at least 1 (minor units)', ['input', 'amount']);
