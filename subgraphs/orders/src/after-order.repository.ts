@@ -1,11 +1,10 @@
 import type { Db, Prisma, Tx } from '@microshop/db';
 import type { OrderStatus } from './order-state-machine.ts';
-import type { OrderItemRecord } from './order.repository.ts';
+import type { OrderActor, OrderItemRecord } from './order.repository.ts';
 
 export type ReturnRequestRecord = Prisma.ReturnRequestModel;
 export type ReturnRequestLineRecord = Prisma.ReturnRequestLineModel;
 export type TimelineEntryRecord = Prisma.OrderTimelineEntryModel;
-export type OrderActor = TimelineEntryRecord['actor'];
 export type ReturnStatus = ReturnRequestRecord['status'];
 
 /** One entry of Order.timeline: a status change (from the history) or a timeline row. */

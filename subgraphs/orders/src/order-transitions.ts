@@ -2,8 +2,7 @@ import type { Tx } from '@microshop/db';
 import { appendToOutbox, createEvent } from '@microshop/events';
 import { outboxSource } from './events.ts';
 import { canTransition, type OrderStatus } from './order-state-machine.ts';
-import type { OrderActor } from './after-order.repository.ts';
-import type { OrderRecord, OrderRepository } from './order.repository.ts';
+import type { OrderActor, OrderRecord, OrderRepository } from './order.repository.ts';
 
 /** What happened when a status change was attempted. */
 export type TransitionOutcome =

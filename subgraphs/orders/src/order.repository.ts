@@ -1,11 +1,12 @@
 import type { Db, Prisma, Tx } from '@microshop/db';
 import type { ListPosition } from '@microshop/runtime';
-import type { OrderActor } from './after-order.repository.ts';
 import type { OrderStatus } from './order-state-machine.ts';
 
 export type OrderRecord = Prisma.OrderModel;
 export type OrderItemRecord = Prisma.OrderItemModel;
 export type OrderStatusChangeRecord = Prisma.OrderStatusChangeModel;
+/** Who made a change: the customer, an ADMIN, or the shop itself (SYSTEM). */
+export type OrderActor = OrderStatusChangeRecord['actor'];
 
 export interface NewOrderLine {
   productId: string;
