@@ -5,6 +5,7 @@ import {
   OrderTimelineDocument,
   RefundOrderDocument,
   RequestReturnDocument,
+  ReturnRequestsDocument,
   createClient,
   type Client,
   type OrderTimelineQuery,
@@ -174,8 +175,11 @@ describe('after the order, through the gateway', () => {
     });
     expect(notAdmin.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
 
+    const queue = await admin.request(ReturnRequestsDocument, { status: 'REQUESTED' });
+    expect(queue.returnRequests.edges.map((edge) => edge.node.id)).toEqual([returnRequest.id]);
+
     const approved = await admin.request(ApproveReturnDocument, {
-      input: { returnRequestId: returnRequest.id },
+      input: { returnRequestId: queue.returnRequests.edges[0]!.node.id },
     });
     expect(approved.approveReturn.returnRequest?.status).toBe('APPROVED');
     const refunded = await orderWhen(

@@ -101,6 +101,9 @@ CREATE INDEX "order_timeline_order_id_at_idx" ON "order_timeline"("order_id", "a
 -- CreateIndex
 CREATE INDEX "return_requests_order_id_created_at_idx" ON "return_requests"("order_id", "created_at");
 
+-- CreateIndex
+CREATE INDEX "return_requests_status_created_at_id_idx" ON "return_requests"("status", "created_at", "id");
+
 -- AddForeignKey
 ALTER TABLE "order_timeline" ADD CONSTRAINT "order_timeline_order_id_fkey" FOREIGN KEY ("order_id") REFERENCES "orders"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 

@@ -1,4 +1,5 @@
 import type { Db, Prisma, Tx } from '@microshop/db';
+import type { ListPosition } from '@microshop/runtime';
 import type { OrderStatus } from './order-state-machine.ts';
 import type { OrderActor, OrderItemRecord } from './order.repository.ts';
 
@@ -102,6 +103,33 @@ export class AfterOrderRepository {
       where: { orderId: { in: [...orderIds] } },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     });
+  }
+
+  /** Return requests oldest first, strictly after `after` in that order; of one status or all. */
+  listReturns(
+    status: ReturnStatus | null,
+    take: number,
+    after: ListPosition | null,
+  ): Promise<ReturnRequestRecord[]> {
+    return this.db.returnRequest.findMany({
+      where: {
+        ...(status ? { status } : {}),
+        ...(after
+          ? {
+              OR: [
+                { createdAt: { gt: after.createdAt } },
+                { createdAt: after.createdAt, id: { gt: after.id } },
+              ],
+            }
+          : {}),
+      },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      take,
+    });
+  }
+
+  countReturns(status: ReturnStatus | null): Promise<number> {
+    return this.db.returnRequest.count({ where: status ? { status } : {} });
   }
 
   returnLinesOf(returnIds: readonly string[]): Promise<ReturnRequestLineRecord[]> {

@@ -4,8 +4,12 @@ import { appendToOutbox, createEvent } from '@microshop/events';
 import {
   badUserInput,
   boundedText,
+  checkPageSize,
+  connectionOf,
+  decodeCursor,
   isUuid,
   userError,
+  type Connection,
   type RequestContext,
   type UserError,
 } from '@microshop/runtime';
@@ -13,6 +17,7 @@ import type {
   AfterOrderRepository,
   ReturnLineView,
   ReturnRequestRecord,
+  ReturnStatus,
   TimelineEntry,
 } from './after-order.repository.ts';
 import { outboxSource } from './events.ts';
@@ -87,6 +92,23 @@ export class AfterOrderService {
     ];
     // A stable sort: equal times keep status changes before the rows.
     return entries.sort((a, b) => a.at.getTime() - b.at.getTime());
+  }
+
+  /** The ADMIN's queue: every customer's return requests, oldest first, of one status or all. */
+  async returnRequests(
+    ctx: RequestContext,
+    status: ReturnStatus | null,
+    first: number,
+    after: string | null,
+  ): Promise<Connection<ReturnRequestRecord>> {
+    requireAdmin(ctx.principal);
+    checkPageSize(first);
+    const position = after ? decodeCursor(after) : null;
+    const [rows, totalCount] = await Promise.all([
+      this.repository.listReturns(status, first + 1, position),
+      this.repository.countReturns(status),
+    ]);
+    return connectionOf(rows, first, totalCount);
   }
 
   returnsOf(order: OrderRecord): Promise<ReturnRequestRecord[]> {

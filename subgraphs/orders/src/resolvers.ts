@@ -8,6 +8,8 @@ export const resolvers: Resolvers = {
 
   Query: {
     order: (_parent, { id }, ctx) => ctx.orders.order(ctx, id),
+    returnRequests: (_parent, { status, first, after }, ctx) =>
+      ctx.afterOrder.returnRequests(ctx, status ?? null, first ?? DEFAULT_PAGE_SIZE, after ?? null),
   },
 
   Mutation: {

@@ -605,6 +605,53 @@ describe('returns and the timeline', () => {
     expect(codes(await requestReturn(alice, orderId, [{ position: 2, quantity: 1 }]))).toEqual([]);
   });
 
+  it("lists return requests as the ADMIN's queue: oldest first, by status, page by page", async () => {
+    const QUEUE = `query Queue($status: ReturnStatus, $first: Int, $after: String) {
+      returnRequests(status: $status, first: $first, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { id status order { id } } }
+      }
+    }`;
+    type Queue = {
+      returnRequests: {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        edges: { node: { id: string; status: string; order: { id: string } } }[];
+      };
+    };
+    const orderId = await deliveredOrder(bob);
+    const first = (await requestReturn(bob, orderId, [{ position: 1, quantity: 1 }]))
+      .returnRequest!;
+    const second = (await requestReturn(bob, orderId, [{ position: 2, quantity: 1 }]))
+      .returnRequest!;
+    const queue = async (variables: Record<string, unknown>) =>
+      (await graphql<Queue>(server.url, QUEUE, variables, token(admin))).data!.returnRequests;
+
+    const requested = await queue({ status: 'REQUESTED', first: 100 });
+    const ids = requested.edges.map((edge) => edge.node.id);
+    expect(ids.indexOf(first.id)).toBeLessThan(ids.indexOf(second.id));
+    expect(ids.indexOf(first.id)).toBeGreaterThanOrEqual(0);
+    expect(requested.edges.every((edge) => edge.node.status === 'REQUESTED')).toBe(true);
+    expect(requested.totalCount).toBe(requested.edges.length);
+
+    const page1 = await queue({ status: 'REQUESTED', first: 1 });
+    const page2 = await queue({ status: 'REQUESTED', first: 1, after: page1.pageInfo.endCursor });
+    expect(page1.pageInfo.hasNextPage).toBe(true);
+    expect([page1.edges[0]?.node.id, page2.edges[0]?.node.id]).toEqual(ids.slice(0, 2));
+
+    await graphql(
+      server.url,
+      REJECT_RETURN,
+      { input: { returnRequestId: first.id, reason: 'No' } },
+      token(admin),
+    );
+    const rejected = await queue({ status: 'REJECTED', first: 100 });
+    expect(rejected.edges.map((edge) => edge.node.id)).toContain(first.id);
+    expect((await queue({ status: 'REQUESTED', first: 100 })).totalCount).toBe(
+      requested.totalCount - 1,
+    );
+    expect(errorCodes(await graphql(server.url, QUEUE, {}, token(bob)))).toEqual(['FORBIDDEN']);
+  });
+
   it('shows the timeline with actors, in order, to the owner and ADMINs only', async () => {
     const orderId = await deliveredOrder(alice);
     const requested = (await requestReturn(alice, orderId, [{ position: 2, quantity: 1 }]))

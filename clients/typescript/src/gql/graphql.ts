@@ -426,6 +426,15 @@ export type RefundOrderMutationVariables = Exact<{
 
 export type RefundOrderMutation = { refundOrder: { refund: { id: string, reason: string, amount: { amount: number, currency: string } } | null, payment: { id: string, status: PaymentStatus, capturedAmount: { amount: number, currency: string }, refundedAmount: { amount: number, currency: string } } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
+export type ReturnRequestsQueryVariables = Exact<{
+  status?: ReturnStatus | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ReturnRequestsQuery = { returnRequests: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, status: ReturnStatus, reason: string, rejectionReason: string | null, decidedAt: string | null, createdAt: string, order: { id: string, user: { id: string } }, refundAmount: { amount: number, currency: string }, lines: Array<{ quantity: number, item: { position: number, productName: string } }> } }> } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -1515,3 +1524,47 @@ fragment MoneyFields on Money {
   amount
   currency
 }`, {"hash":"sha256:5cc07c27c73ae436aeba90d5876fa1d0c636be57563c519bc00458fb8696bc95"}) as unknown as TypedDocumentString<RefundOrderMutation, RefundOrderMutationVariables>;
+export const ReturnRequestsDocument = new TypedDocumentString(`
+    query ReturnRequests($status: ReturnStatus, $first: Int = 20, $after: String) {
+  returnRequests(status: $status, first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      cursor
+      node {
+        ...ReturnRequestFields
+        order {
+          id
+          user {
+            id
+          }
+        }
+      }
+    }
+  }
+}
+    fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment ReturnRequestFields on ReturnRequest {
+  id
+  status
+  reason
+  rejectionReason
+  decidedAt
+  createdAt
+  refundAmount {
+    ...MoneyFields
+  }
+  lines {
+    quantity
+    item {
+      position
+      productName
+    }
+  }
+}`, {"hash":"sha256:dba5c5fb46f317ff1c4161aaae797b0d0a1688b2431240d89bf4e8a5c7dcdcba"}) as unknown as TypedDocumentString<ReturnRequestsQuery, ReturnRequestsQueryVariables>;

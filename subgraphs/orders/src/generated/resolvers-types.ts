@@ -266,11 +266,20 @@ export type Query = {
   __typename?: 'Query';
   /** One order. Only its owner or an ADMIN may read it; anyone else gets FORBIDDEN, also for an id that does not exist. */
   order?: Maybe<Order>;
+  /** Return requests of every customer, oldest first: the ADMIN's queue (ADMIN only). */
+  returnRequests: ReturnRequestConnection;
 };
 
 
 export type QueryOrderArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryReturnRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<ReturnStatus>;
 };
 
 /** What rejectReturn needs. */
@@ -329,6 +338,26 @@ export type ReturnRequest = {
   rejectionReason?: Maybe<Scalars['String']['output']>;
   /** Where it stands. */
   status: ReturnStatus;
+};
+
+/** A page of return requests. */
+export type ReturnRequestConnection = {
+  __typename?: 'ReturnRequestConnection';
+  /** The return requests of this page with their cursors. */
+  edges: Array<ReturnRequestEdge>;
+  /** Whether there is a next page, and the cursor to ask for it. */
+  pageInfo: PageInfo;
+  /** How many return requests there are in all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A return request in a connection, with its cursor. */
+export type ReturnRequestEdge = {
+  __typename?: 'ReturnRequestEdge';
+  /** Opaque position of this return request; pass it as `after` to continue after it. */
+  cursor: Scalars['String']['output'];
+  /** The return request. */
+  node: ReturnRequest;
 };
 
 /** The result of a return mutation: the return request, or why not. */
@@ -546,6 +575,8 @@ export type ResolversTypes = ResolversObject<{
   ReturnLine: ResolverTypeWrapper<ReturnLineView>;
   ReturnLineInput: ReturnLineInput;
   ReturnRequest: ResolverTypeWrapper<ReturnRequestRecord>;
+  ReturnRequestConnection: ResolverTypeWrapper<Omit<ReturnRequestConnection, 'edges'> & { edges: Array<ResolversTypes['ReturnRequestEdge']> }>;
+  ReturnRequestEdge: ResolverTypeWrapper<Omit<ReturnRequestEdge, 'node'> & { node: ResolversTypes['ReturnRequest'] }>;
   ReturnRequestPayload: ResolverTypeWrapper<Omit<ReturnRequestPayload, 'returnRequest'> & { returnRequest?: Maybe<ResolversTypes['ReturnRequest']> }>;
   ReturnStatus: ReturnStatus;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -580,6 +611,8 @@ export type ResolversParentTypes = ResolversObject<{
   ReturnLine: ReturnLineView;
   ReturnLineInput: ReturnLineInput;
   ReturnRequest: ReturnRequestRecord;
+  ReturnRequestConnection: Omit<ReturnRequestConnection, 'edges'> & { edges: Array<ResolversParentTypes['ReturnRequestEdge']> };
+  ReturnRequestEdge: Omit<ReturnRequestEdge, 'node'> & { node: ResolversParentTypes['ReturnRequest'] };
   ReturnRequestPayload: Omit<ReturnRequestPayload, 'returnRequest'> & { returnRequest?: Maybe<ResolversParentTypes['ReturnRequest']> };
   Subscription: Record<PropertyKey, never>;
   User: EntityReference;
@@ -670,6 +703,7 @@ export type ProductResolvers<ContextType = OrdersContext, ParentType extends Res
 
 export type QueryResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
+  returnRequests?: Resolver<ResolversTypes['ReturnRequestConnection'], ParentType, ContextType, RequireFields<QueryReturnRequestsArgs, 'first'>>;
 }>;
 
 export type ReturnLineResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ReturnLine'] = ResolversParentTypes['ReturnLine']> = ResolversObject<{
@@ -687,6 +721,17 @@ export type ReturnRequestResolvers<ContextType = OrdersContext, ParentType exten
   refundAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   rejectionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ReturnStatus'], ParentType, ContextType>;
+}>;
+
+export type ReturnRequestConnectionResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ReturnRequestConnection'] = ResolversParentTypes['ReturnRequestConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ReturnRequestEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ReturnRequestEdgeResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ReturnRequestEdge'] = ResolversParentTypes['ReturnRequestEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ReturnRequest'], ParentType, ContextType>;
 }>;
 
 export type ReturnRequestPayloadResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ReturnRequestPayload'] = ResolversParentTypes['ReturnRequestPayload']> = ResolversObject<{
@@ -727,6 +772,8 @@ export type Resolvers<ContextType = OrdersContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   ReturnLine?: ReturnLineResolvers<ContextType>;
   ReturnRequest?: ReturnRequestResolvers<ContextType>;
+  ReturnRequestConnection?: ReturnRequestConnectionResolvers<ContextType>;
+  ReturnRequestEdge?: ReturnRequestEdgeResolvers<ContextType>;
   ReturnRequestPayload?: ReturnRequestPayloadResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
