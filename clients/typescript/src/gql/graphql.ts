@@ -433,7 +433,7 @@ export type ReturnRequestsQueryVariables = Exact<{
 }>;
 
 
-export type ReturnRequestsQuery = { returnRequests: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, status: ReturnStatus, reason: string, rejectionReason: string | null, decidedAt: string | null, createdAt: string, order: { id: string, user: { id: string } }, refundAmount: { amount: number, currency: string }, lines: Array<{ quantity: number, item: { position: number, productName: string } }> } }> } };
+export type ReturnRequestsQuery = { returnRequests: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, status: ReturnStatus, reason: string, createdAt: string, refundAmount: { amount: number, currency: string }, order: { id: string, user: { id: string } } } }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1535,7 +1535,13 @@ export const ReturnRequestsDocument = new TypedDocumentString(`
     edges {
       cursor
       node {
-        ...ReturnRequestFields
+        id
+        status
+        reason
+        createdAt
+        refundAmount {
+          ...MoneyFields
+        }
         order {
           id
           user {
@@ -1549,22 +1555,4 @@ export const ReturnRequestsDocument = new TypedDocumentString(`
     fragment MoneyFields on Money {
   amount
   currency
-}
-fragment ReturnRequestFields on ReturnRequest {
-  id
-  status
-  reason
-  rejectionReason
-  decidedAt
-  createdAt
-  refundAmount {
-    ...MoneyFields
-  }
-  lines {
-    quantity
-    item {
-      position
-      productName
-    }
-  }
-}`, {"hash":"sha256:dba5c5fb46f317ff1c4161aaae797b0d0a1688b2431240d89bf4e8a5c7dcdcba"}) as unknown as TypedDocumentString<ReturnRequestsQuery, ReturnRequestsQueryVariables>;
+}`, {"hash":"sha256:7cc789f60d4290bb5cbcdb96882e6305fdcbd071ca547156a8416ad09b5e36b6"}) as unknown as TypedDocumentString<ReturnRequestsQuery, ReturnRequestsQueryVariables>;
