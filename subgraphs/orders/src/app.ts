@@ -4,7 +4,9 @@ import type { TokenVerifier } from '@microshop/auth';
 import type { Db } from '@microshop/db';
 import type { Logger, SubgraphServerOptions } from '@microshop/runtime';
 import type { OrdersContext } from './context.ts';
-import { createOrderLoaders } from './loaders.ts';
+import { AfterOrderRepository } from './after-order.repository.ts';
+import { AfterOrderService } from './after-order.service.ts';
+import { createAfterOrderLoaders, createOrderLoaders } from './loaders.ts';
 import { OrderRepository } from './order.repository.ts';
 import { OrderService } from './order.service.ts';
 import { OrderTransitions } from './order-transitions.ts';
@@ -27,6 +29,7 @@ export interface OrdersAppDependencies {
 export function createOrdersApp(deps: OrdersAppDependencies): SubgraphServerOptions<OrdersContext> {
   const repository = new OrderRepository(deps.db);
   const transitions = new OrderTransitions(repository);
+  const afterOrderRepository = new AfterOrderRepository(deps.db);
   return {
     name: 'orders',
     typeDefs: ordersTypeDefs,
@@ -34,16 +37,20 @@ export function createOrdersApp(deps: OrdersAppDependencies): SubgraphServerOpti
     verifier: deps.verifier,
     logger: deps.logger,
     showInternalErrors: deps.showInternalErrors,
-    context: (base) => ({
-      ...base,
-      orders: new OrderService(
-        deps.db,
-        repository,
-        transitions,
-        deps.upstream,
-        createOrderLoaders(repository),
-      ),
-    }),
+    context: (base) => {
+      const loaders = createOrderLoaders(repository);
+      return {
+        ...base,
+        orders: new OrderService(deps.db, repository, transitions, deps.upstream, loaders),
+        afterOrder: new AfterOrderService(
+          deps.db,
+          afterOrderRepository,
+          repository,
+          loaders,
+          createAfterOrderLoaders(afterOrderRepository),
+        ),
+      };
+    },
     readiness: async () => {
       await deps.db.$queryRaw`SELECT 1`;
     },

@@ -1,4 +1,5 @@
 import type { RequestContext } from '@microshop/runtime';
+import type { AfterOrderService } from './after-order.service.ts';
 import type { OrderService } from './order.service.ts';
 
 /** An entity of another subgraph, known here by its key only. */
@@ -6,7 +7,8 @@ export interface EntityReference {
   id: string;
 }
 
-/** The orders request context: its service, built per request around that request's loaders. */
+/** The orders request context: its services, built per request around that request's loaders. */
 export interface OrdersContext extends RequestContext {
   orders: OrderService;
+  afterOrder: AfterOrderService;
 }

@@ -8,6 +8,8 @@ export const resolvers: Resolvers = {
 
   Query: {
     order: (_parent, { id }, ctx) => ctx.orders.order(ctx, id),
+    returnRequests: (_parent, { status, first, after }, ctx) =>
+      ctx.afterOrder.returnRequests(ctx, status ?? null, first ?? DEFAULT_PAGE_SIZE, after ?? null),
   },
 
   Mutation: {
@@ -15,6 +17,11 @@ export const resolvers: Resolvers = {
     cancelOrder: (_parent, { id }, ctx) => ctx.orders.cancelOrder(ctx, id),
     shipOrder: (_parent, { id }, ctx) => ctx.orders.shipOrder(ctx, id),
     deliverOrder: (_parent, { id }, ctx) => ctx.orders.deliverOrder(ctx, id),
+    requestReturn: (_parent, { input }, ctx) => ctx.afterOrder.requestReturn(ctx, input),
+    approveReturn: (_parent, { input }, ctx) =>
+      ctx.afterOrder.approveReturn(ctx, input.returnRequestId),
+    rejectReturn: (_parent, { input }, ctx) =>
+      ctx.afterOrder.rejectReturn(ctx, input.returnRequestId, input.reason),
   },
 
   Subscription: {
@@ -32,6 +39,19 @@ export const resolvers: Resolvers = {
     items: (order, _args, ctx) => ctx.orders.itemsOf(order),
     total: (order) => ({ amount: order.totalAmount, currency: order.currency }),
     statusHistory: (order, _args, ctx) => ctx.orders.historyOf(order),
+    timeline: (order, _args, ctx) => ctx.afterOrder.timelineOf(ctx, order),
+    returns: (order, _args, ctx) => ctx.afterOrder.returnsOf(order),
+  },
+
+  ReturnRequest: {
+    order: (returnRequest, _args, ctx) => ctx.afterOrder.orderOf(returnRequest),
+    lines: (returnRequest, _args, ctx) => ctx.afterOrder.linesOf(returnRequest),
+    refundAmount: (returnRequest) => ({
+      amount: returnRequest.refundAmount,
+      currency: returnRequest.currency,
+    }),
+    rejectionReason: (returnRequest) =>
+      returnRequest.status === 'REJECTED' ? returnRequest.decisionNote : null,
   },
 
   OrderItem: {
