@@ -50,6 +50,8 @@ const orderStatus = z.enum([
   'SHIPPED',
   'DELIVERED',
 ]);
+/** Who caused a step of an order, as its timeline shows it. */
+const actor = z.enum(['CUSTOMER', 'ADMIN', 'SYSTEM']);
 
 /**
  * The event catalog: type name -> payload schema (version 1). Producers build events with
@@ -87,6 +89,13 @@ export const eventPayloads = {
     to: orderStatus,
     reason: z.string().nullable(),
   }),
+  /** An ADMIN approved a customer's return: payments refunds `amount` (capped at what is left). */
+  ReturnApproved: z.object({
+    orderId: z.string(),
+    returnRequestId: z.string(),
+    amount: money,
+    approvedBy: z.string(),
+  }),
   // catalog
   StockReserved: z.object({
     orderId: z.string(),
@@ -104,6 +113,20 @@ export const eventPayloads = {
   PaymentAuthorized: z.object({ orderId: z.string(), paymentId: z.string(), amount: money }),
   PaymentDeclined: z.object({ orderId: z.string(), paymentId: z.string(), reason: z.string() }),
   PaymentRefunded: z.object({ orderId: z.string(), paymentId: z.string(), amount: money }),
+  PaymentCaptured: z.object({ orderId: z.string(), paymentId: z.string(), amount: money }),
+  /** Captured money given back (partly or wholly), by an ADMIN or for an approved return. */
+  RefundIssued: z.object({
+    orderId: z.string(),
+    paymentId: z.string(),
+    refundId: z.string(),
+    amount: money,
+    /** Every refund of the payment so far, this one included. */
+    refundedTotal: money,
+    fullyRefunded: z.boolean(),
+    reason: z.string(),
+    returnRequestId: z.string().nullable(),
+    actor,
+  }),
   // users
   /**
    * A single-use token to mail to an account. The token itself rides along (the mail must carry
@@ -133,12 +156,15 @@ export type Topic = (typeof topics)[number];
 export const topicOf: Record<EventType, Topic> = {
   OrderPlaced: 'orders',
   OrderStatusChanged: 'orders',
+  ReturnApproved: 'orders',
   StockReserved: 'catalog',
   StockRejected: 'catalog',
   ProductChanged: 'catalog',
   PaymentAuthorized: 'payments',
   PaymentDeclined: 'payments',
   PaymentRefunded: 'payments',
+  PaymentCaptured: 'payments',
+  RefundIssued: 'payments',
   AccountEmailRequested: 'users',
 };
 

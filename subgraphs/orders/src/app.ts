@@ -6,9 +6,11 @@ import type { CheckoutConfig } from '@microshop/config';
 import type { Logger, SubgraphServerOptions } from '@microshop/runtime';
 import { CheckoutService } from './checkout.service.ts';
 import type { OrdersContext } from './context.ts';
+import { AfterOrderRepository } from './after-order.repository.ts';
+import { AfterOrderService } from './after-order.service.ts';
 import { DiscountRepository } from './discount.repository.ts';
 import { DiscountService } from './discount.service.ts';
-import { createOrderLoaders } from './loaders.ts';
+import { createAfterOrderLoaders, createOrderLoaders } from './loaders.ts';
 import { OrderRepository } from './order.repository.ts';
 import { OrderService } from './order.service.ts';
 import { OrderTransitions } from './order-transitions.ts';
@@ -36,6 +38,7 @@ export function createOrdersApp(deps: OrdersAppDependencies): SubgraphServerOpti
   const transitions = new OrderTransitions(repository, discounts);
   const checkout = new CheckoutService(deps.upstream, discounts, deps.checkout);
   const discountCodes = new DiscountService(discounts);
+  const afterOrderRepository = new AfterOrderRepository(deps.db);
   return {
     name: 'orders',
     typeDefs: ordersTypeDefs,
@@ -43,19 +46,22 @@ export function createOrdersApp(deps: OrdersAppDependencies): SubgraphServerOpti
     verifier: deps.verifier,
     logger: deps.logger,
     showInternalErrors: deps.showInternalErrors,
-    context: (base) => ({
-      ...base,
-      orders: new OrderService(
-        deps.db,
-        repository,
-        transitions,
+    context: (base) => {
+      const loaders = createOrderLoaders(repository);
+      return {
+        ...base,
+        orders: new OrderService(deps.db, repository, transitions, checkout, discounts, loaders),
+        afterOrder: new AfterOrderService(
+          deps.db,
+          afterOrderRepository,
+          repository,
+          loaders,
+          createAfterOrderLoaders(afterOrderRepository),
+        ),
         checkout,
-        discounts,
-        createOrderLoaders(repository),
-      ),
-      checkout,
-      discountCodes,
-    }),
+        discountCodes,
+      };
+    },
     readiness: async () => {
       await deps.db.$queryRaw`SELECT 1`;
     },

@@ -8,6 +8,8 @@ export type OrderRecord = Prisma.OrderModel;
 export type OrderItemRecord = Prisma.OrderItemModel;
 export type OrderStatusChangeRecord = Prisma.OrderStatusChangeModel;
 export type OrderAddressRecord = Prisma.OrderAddressModel;
+/** Who made a change: the customer, an ADMIN, or the shop itself (SYSTEM). */
+export type OrderActor = OrderStatusChangeRecord['actor'];
 
 export interface NewOrderLine {
   productId: string;
@@ -88,7 +90,9 @@ export class OrderRepository {
             quantity: line.quantity,
           })),
         },
-        history: { create: { sequence: 1, fromStatus: null, status: 'PENDING' } },
+        history: {
+          create: { sequence: 1, fromStatus: null, status: 'PENDING', actor: 'CUSTOMER' },
+        },
       },
     });
   }
@@ -111,10 +115,11 @@ export class OrderRepository {
     order: OrderRecord,
     to: OrderStatus,
     reason: string | null,
+    actor: OrderActor,
   ): Promise<OrderRecord> {
     const sequence = order.version + 1;
     await tx.orderStatusChange.create({
-      data: { orderId: order.id, sequence, fromStatus: order.status, status: to, reason },
+      data: { orderId: order.id, sequence, fromStatus: order.status, status: to, reason, actor },
     });
     return tx.order.update({ where: { id: order.id }, data: { status: to, version: sequence } });
   }

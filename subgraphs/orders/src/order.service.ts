@@ -6,7 +6,8 @@ import {
   checkPageSize,
   decodeCursor,
   isUuid,
-  pageOf,
+  connectionOf,
+  type Connection,
   userError,
   type RequestContext,
   type UserError,
@@ -34,11 +35,7 @@ export interface OrderPayload {
   userErrors: OrdersUserError[];
 }
 
-export interface OrderPage {
-  edges: { cursor: string; node: OrderRecord }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  totalCount: number;
-}
+export type OrderPage = Connection<OrderRecord>;
 
 export interface PlaceOrderInput extends CheckoutChoices {
   idempotencyKey: string;
@@ -113,12 +110,7 @@ export class OrderService {
       this.repository.listByUser(userId, first + 1, position),
       this.repository.countByUser(userId),
     ]);
-    const { nodes, cursors, hasNextPage } = pageOf(rows, first);
-    return {
-      edges: nodes.map((node, position) => ({ cursor: cursors[position]!, node })),
-      pageInfo: { hasNextPage, endCursor: cursors.at(-1) ?? null },
-      totalCount,
-    };
+    return connectionOf(rows, first, totalCount);
   }
 
   async placeOrder(ctx: RequestContext, input: PlaceOrderInput): Promise<OrderPayload> {
@@ -264,7 +256,15 @@ export class OrderService {
           userErrors: [userError(UserErrorCode.ORDER_NOT_FOUND, 'No order has this id', ['id'])],
         };
       }
-      const outcome = await this.transitions.transitionLocked(tx, order, to, reason, ctx.requestId);
+      const actor = isAdmin(requireUser(ctx.principal)) ? 'ADMIN' : 'CUSTOMER';
+      const outcome = await this.transitions.transitionLocked(
+        tx,
+        order,
+        to,
+        reason,
+        ctx.requestId,
+        actor,
+      );
       if (outcome.kind === 'refused') {
         return { order: outcome.order, userErrors: [invalidTransition(order.status, to)] };
       }

@@ -12,6 +12,8 @@ export const resolvers: Resolvers = {
       ctx.checkout.shippingMethods(country, subtotal),
     checkoutPreview: (_parent, { input }, ctx) => ctx.checkout.preview(ctx, input ?? {}),
     discountCodes: (_parent, _args, ctx) => ctx.discountCodes.discountCodes(ctx),
+    returnRequests: (_parent, { status, first, after }, ctx) =>
+      ctx.afterOrder.returnRequests(ctx, status ?? null, first ?? DEFAULT_PAGE_SIZE, after ?? null),
   },
 
   Mutation: {
@@ -23,6 +25,11 @@ export const resolvers: Resolvers = {
       ctx.discountCodes.createDiscountCode(ctx, input),
     deactivateDiscountCode: (_parent, { code }, ctx) =>
       ctx.discountCodes.deactivateDiscountCode(ctx, code),
+    requestReturn: (_parent, { input }, ctx) => ctx.afterOrder.requestReturn(ctx, input),
+    approveReturn: (_parent, { input }, ctx) =>
+      ctx.afterOrder.approveReturn(ctx, input.returnRequestId),
+    rejectReturn: (_parent, { input }, ctx) =>
+      ctx.afterOrder.rejectReturn(ctx, input.returnRequestId, input.reason),
   },
 
   Subscription: {
@@ -51,6 +58,19 @@ export const resolvers: Resolvers = {
         ? { code: order.shippingMethodCode, name: order.shippingMethodName }
         : null,
     statusHistory: (order, _args, ctx) => ctx.orders.historyOf(order),
+    timeline: (order, _args, ctx) => ctx.afterOrder.timelineOf(ctx, order),
+    returns: (order, _args, ctx) => ctx.afterOrder.returnsOf(order),
+  },
+
+  ReturnRequest: {
+    order: (returnRequest, _args, ctx) => ctx.afterOrder.orderOf(returnRequest),
+    lines: (returnRequest, _args, ctx) => ctx.afterOrder.linesOf(returnRequest),
+    refundAmount: (returnRequest) => ({
+      amount: returnRequest.refundAmount,
+      currency: returnRequest.currency,
+    }),
+    rejectionReason: (returnRequest) =>
+      returnRequest.status === 'REJECTED' ? returnRequest.decisionNote : null,
   },
 
   CheckoutPreview: {

@@ -34,6 +34,12 @@ export type AddressInput = {
   region?: string | null | undefined;
 };
 
+/** What approveReturn needs. */
+export type ApproveReturnInput = {
+  /** The return request to approve. */
+  returnRequestId: string | number;
+};
+
 /** An address at checkout: one of the caller's address book (addressId) or one written out (address); exactly one of the two. */
 export type CheckoutAddressInput = {
   /** An address written out; it is saved to the caller's address book once the order is placed. */
@@ -70,6 +76,15 @@ export type MoneyInput = {
   currency: string;
 };
 
+/** Who did something to an order. */
+export type OrderActor =
+  /** An administrator. */
+  | 'ADMIN'
+  /** The customer who placed the order. */
+  | 'CUSTOMER'
+  /** The shop itself: the saga (stock, payments) acting on events. */
+  | 'SYSTEM';
+
 /** Where an order is in its life. */
 export type OrderStatus =
   /** Cancelled by the customer or an administrator, or rejected (e.g. out of stock). */
@@ -85,6 +100,27 @@ export type OrderStatus =
   /** Handed to the carrier. */
   | 'SHIPPED';
 
+/** What an order timeline entry records. */
+export type OrderTimelineEntryKind =
+  /** The payment provider authorized `amount`. */
+  | 'PAYMENT_AUTHORIZED'
+  /** `amount` was captured (charged) when the order shipped. */
+  | 'PAYMENT_CAPTURED'
+  /** The payment provider declined the payment; `note` says why. */
+  | 'PAYMENT_DECLINED'
+  /** The authorization of `amount` was released because the order was cancelled before shipping. */
+  | 'PAYMENT_REFUNDED'
+  /** `amount` of captured money was given back; `note` says why. */
+  | 'REFUND_ISSUED'
+  /** An ADMIN approved the return `returnRequestId`; a refund follows. */
+  | 'RETURN_APPROVED'
+  /** An ADMIN rejected the return `returnRequestId`; `note` says why. */
+  | 'RETURN_REJECTED'
+  /** The customer asked to return lines worth `amount` (request `returnRequestId`). */
+  | 'RETURN_REQUESTED'
+  /** The order moved to `status`. */
+  | 'STATUS_CHANGED';
+
 /** Where a payment stands at the payment provider. */
 export type PaymentStatus =
   /** The amount is held on the card; it is captured when the order ships. */
@@ -93,7 +129,9 @@ export type PaymentStatus =
   | 'CAPTURED'
   /** The provider refused the payment; see failureReason. */
   | 'DECLINED'
-  /** The authorization was released because the order was cancelled. */
+  /** Part of the captured amount was refunded; refundedAmount says how much. */
+  | 'PARTIALLY_REFUNDED'
+  /** Nothing is held or charged any more: the authorization was released (the order was cancelled before shipping), or every captured amount was refunded. */
   | 'REFUNDED';
 
 /** What placeOrder needs besides the caller's cart. */
@@ -123,6 +161,55 @@ export type ProductFilter = {
   /** Only products priced at least this amount (minor units). */
   minPrice?: number | null | undefined;
 };
+
+/** What refundOrder needs. */
+export type RefundOrderInput = {
+  /** How much to give back, in minor units of the payment's currency (at least 1); omitted: all that was captured and not refunded yet. */
+  amount?: number | null | undefined;
+  /** A key chosen by the ADMIN per refund: the same key for the same order returns the first refund, never a second one. */
+  idempotencyKey: string;
+  /** The order whose captured payment to refund. */
+  orderId: string | number;
+  /** Why (1 to 500 characters); shown in the order's timeline. */
+  reason: string;
+};
+
+/** What rejectReturn needs. */
+export type RejectReturnInput = {
+  /** Why (1 to 500 characters); shown to the customer. */
+  reason: string;
+  /** The return request to reject. */
+  returnRequestId: string | number;
+};
+
+/** What requestReturn needs. */
+export type RequestReturnInput = {
+  /** The lines and quantities (1 to 100 lines, each position once). */
+  lines: Array<ReturnLineInput>;
+  /** The DELIVERED order to return lines of. */
+  orderId: string | number;
+  /** Why (1 to 500 characters). */
+  reason: string;
+};
+
+/** Units of one order line to send back. */
+export type ReturnLineInput = {
+  /** The line's position in the order (OrderItem.position). */
+  position: number;
+  /** How many units (at least 1). */
+  quantity: number;
+};
+
+/** Where a return request stands. */
+export type ReturnStatus =
+  /** Approved by an ADMIN; the refund is on its way. */
+  | 'APPROVED'
+  /** Approved and refunded. */
+  | 'REFUNDED'
+  /** Rejected by an ADMIN; see rejectionReason. */
+  | 'REJECTED'
+  /** Asked for by the customer; an ADMIN decides. */
+  | 'REQUESTED';
 
 /** What an account may do: customers shop, administrators also manage the catalog and orders. */
 export type Role =
@@ -223,16 +310,30 @@ export type UserErrorCode =
   | 'INVALID_TRANSITION'
   /** The products involved are priced in more than one currency. */
   | 'MIXED_CURRENCIES'
+  /** Nothing of the order's payment was captured: money is captured when the order ships, and only captured money can be refunded. */
+  | 'NOTHING_CAPTURED'
+  /** Only a DELIVERED order can be returned. */
+  | 'ORDER_NOT_DELIVERED'
   /** No order has this id. */
   | 'ORDER_NOT_FOUND'
   /** The order total exceeds what an order may cost. */
   | 'ORDER_TOO_LARGE'
   /** The password is longer than 256 characters. */
   | 'PASSWORD_TOO_LONG'
+  /** The order has no payment (it was never charged, or no order has this id). */
+  | 'PAYMENT_NOT_FOUND'
   /** No product with this id is known (to the cart: none with this id is for sale). */
   | 'PRODUCT_NOT_FOUND'
   /** A product in the cart is no longer sold; remove it from the cart. */
   | 'PRODUCT_UNAVAILABLE'
+  /** The refund would make the order's refunds exceed what was captured. */
+  | 'REFUND_EXCEEDS_CAPTURED'
+  /** The return request was approved or rejected already. */
+  | 'RETURN_ALREADY_DECIDED'
+  /** No return request has this id. */
+  | 'RETURN_NOT_FOUND'
+  /** More units than were bought (less those already asked back in returns not rejected). */
+  | 'RETURN_QUANTITY_EXCEEDED'
   /** A shipping method was chosen but no shipping address given. */
   | 'SHIPPING_ADDRESS_REQUIRED'
   /** The order has a shipping address but no shipping method; pick one of checkoutPreview's availableShippingMethods. */
@@ -249,6 +350,8 @@ export type UserErrorCode =
   | 'TOO_MANY_ATTEMPTS'
   /** The country is not an ISO 3166-1 alpha-2 code. */
   | 'UNKNOWN_COUNTRY'
+  /** The order has no line at this position. */
+  | 'UNKNOWN_ORDER_LINE'
   /** No configured shipping method has this code for the destination and the cart's currency. */
   | 'UNKNOWN_SHIPPING_METHOD'
   /** The password is shorter than 10 characters or mixes fewer than two kinds of characters. */
@@ -510,6 +613,52 @@ export type OrderStatusChangedSubscriptionVariables = Exact<{
 
 
 export type OrderStatusChangedSubscription = { orderStatusChanged: { id: string, status: OrderStatus, createdAt: string, taxRatePercent: number, pricesIncludeTax: boolean, discountCode: string | null, total: { amount: number, currency: string }, items: Array<{ productName: string, quantity: number, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, shippingMethod: { code: string, name: string } | null, shippingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null } };
+
+export type ReturnRequestFieldsFragment = { id: string, status: ReturnStatus, reason: string, rejectionReason: string | null, decidedAt: string | null, createdAt: string, refundAmount: { amount: number, currency: string }, lines: Array<{ quantity: number, item: { position: number, productName: string } }> };
+
+export type OrderTimelineQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type OrderTimelineQuery = { order: { id: string, status: OrderStatus, items: Array<{ position: number, productName: string, quantity: number }>, timeline: Array<{ at: string, kind: OrderTimelineEntryKind, actor: OrderActor, status: OrderStatus | null, note: string | null, returnRequestId: string | null, amount: { amount: number, currency: string } | null }>, returns: Array<{ id: string, status: ReturnStatus, reason: string, rejectionReason: string | null, decidedAt: string | null, createdAt: string, refundAmount: { amount: number, currency: string }, lines: Array<{ quantity: number, item: { position: number, productName: string } }> }>, payment: { id: string, status: PaymentStatus, capturedAmount: { amount: number, currency: string }, refundedAmount: { amount: number, currency: string }, refunds: Array<{ id: string, reason: string, returnRequestId: string | null, createdAt: string, amount: { amount: number, currency: string } }> } | null } | null };
+
+export type RequestReturnMutationVariables = Exact<{
+  input: RequestReturnInput;
+}>;
+
+
+export type RequestReturnMutation = { requestReturn: { returnRequest: { id: string, status: ReturnStatus, reason: string, rejectionReason: string | null, decidedAt: string | null, createdAt: string, refundAmount: { amount: number, currency: string }, lines: Array<{ quantity: number, item: { position: number, productName: string } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ApproveReturnMutationVariables = Exact<{
+  input: ApproveReturnInput;
+}>;
+
+
+export type ApproveReturnMutation = { approveReturn: { returnRequest: { id: string, status: ReturnStatus, reason: string, rejectionReason: string | null, decidedAt: string | null, createdAt: string, refundAmount: { amount: number, currency: string }, lines: Array<{ quantity: number, item: { position: number, productName: string } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type RejectReturnMutationVariables = Exact<{
+  input: RejectReturnInput;
+}>;
+
+
+export type RejectReturnMutation = { rejectReturn: { returnRequest: { id: string, status: ReturnStatus, reason: string, rejectionReason: string | null, decidedAt: string | null, createdAt: string, refundAmount: { amount: number, currency: string }, lines: Array<{ quantity: number, item: { position: number, productName: string } }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type RefundOrderMutationVariables = Exact<{
+  input: RefundOrderInput;
+}>;
+
+
+export type RefundOrderMutation = { refundOrder: { refund: { id: string, reason: string, amount: { amount: number, currency: string } } | null, payment: { id: string, status: PaymentStatus, capturedAmount: { amount: number, currency: string }, refundedAmount: { amount: number, currency: string } } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ReturnRequestsQueryVariables = Exact<{
+  status?: ReturnStatus | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type ReturnRequestsQuery = { returnRequests: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, status: ReturnStatus, reason: string, createdAt: string, refundAmount: { amount: number, currency: string }, order: { id: string, user: { id: string } } } }> } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -773,6 +922,29 @@ export const AddressFieldsFragmentDoc = new TypedDocumentString(`
   isDefaultBilling
 }
     `, {"fragmentName":"AddressFields"}) as unknown as TypedDocumentString<AddressFieldsFragment, unknown>;
+export const ReturnRequestFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ReturnRequestFields on ReturnRequest {
+  id
+  status
+  reason
+  rejectionReason
+  decidedAt
+  createdAt
+  refundAmount {
+    ...MoneyFields
+  }
+  lines {
+    quantity
+    item {
+      position
+      productName
+    }
+  }
+}
+    fragment MoneyFields on Money {
+  amount
+  currency
+}`, {"fragmentName":"ReturnRequestFields"}) as unknown as TypedDocumentString<ReturnRequestFieldsFragment, unknown>;
 export const SignUpDocument = new TypedDocumentString(`
     mutation SignUp($input: SignUpInput!) {
   signUp(input: $input) {
@@ -2021,3 +2193,254 @@ fragment OrderCheckoutFields on Order {
     ...PostalAddressFields
   }
 }`, {"hash":"sha256:597fd8209b06d862fb35dab309853f80b140ab69850f54925fb7bbe3746462a5"}) as unknown as TypedDocumentString<OrderStatusChangedSubscription, OrderStatusChangedSubscriptionVariables>;
+export const OrderTimelineDocument = new TypedDocumentString(`
+    query OrderTimeline($id: ID!) {
+  order(id: $id) {
+    id
+    status
+    items {
+      position
+      productName
+      quantity
+    }
+    timeline {
+      at
+      kind
+      actor
+      status
+      note
+      returnRequestId
+      amount {
+        ...MoneyFields
+      }
+    }
+    returns {
+      ...ReturnRequestFields
+    }
+    payment {
+      id
+      status
+      capturedAmount {
+        ...MoneyFields
+      }
+      refundedAmount {
+        ...MoneyFields
+      }
+      refunds {
+        id
+        reason
+        returnRequestId
+        createdAt
+        amount {
+          ...MoneyFields
+        }
+      }
+    }
+  }
+}
+    fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment ReturnRequestFields on ReturnRequest {
+  id
+  status
+  reason
+  rejectionReason
+  decidedAt
+  createdAt
+  refundAmount {
+    ...MoneyFields
+  }
+  lines {
+    quantity
+    item {
+      position
+      productName
+    }
+  }
+}`, {"hash":"sha256:a006247037896f43f5bf46b7896a918beb614f30255b5f5be75642129c63e798"}) as unknown as TypedDocumentString<OrderTimelineQuery, OrderTimelineQueryVariables>;
+export const RequestReturnDocument = new TypedDocumentString(`
+    mutation RequestReturn($input: RequestReturnInput!) {
+  requestReturn(input: $input) {
+    returnRequest {
+      ...ReturnRequestFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment ReturnRequestFields on ReturnRequest {
+  id
+  status
+  reason
+  rejectionReason
+  decidedAt
+  createdAt
+  refundAmount {
+    ...MoneyFields
+  }
+  lines {
+    quantity
+    item {
+      position
+      productName
+    }
+  }
+}`, {"hash":"sha256:3fba100aba740ba7332c8b6f723e234145f46a053b20464164728e121a03cf71"}) as unknown as TypedDocumentString<RequestReturnMutation, RequestReturnMutationVariables>;
+export const ApproveReturnDocument = new TypedDocumentString(`
+    mutation ApproveReturn($input: ApproveReturnInput!) {
+  approveReturn(input: $input) {
+    returnRequest {
+      ...ReturnRequestFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment ReturnRequestFields on ReturnRequest {
+  id
+  status
+  reason
+  rejectionReason
+  decidedAt
+  createdAt
+  refundAmount {
+    ...MoneyFields
+  }
+  lines {
+    quantity
+    item {
+      position
+      productName
+    }
+  }
+}`, {"hash":"sha256:7eda13d0798b5a6e97bf3235df639f410a074ccea129b671d82872d4e444e5cd"}) as unknown as TypedDocumentString<ApproveReturnMutation, ApproveReturnMutationVariables>;
+export const RejectReturnDocument = new TypedDocumentString(`
+    mutation RejectReturn($input: RejectReturnInput!) {
+  rejectReturn(input: $input) {
+    returnRequest {
+      ...ReturnRequestFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment ReturnRequestFields on ReturnRequest {
+  id
+  status
+  reason
+  rejectionReason
+  decidedAt
+  createdAt
+  refundAmount {
+    ...MoneyFields
+  }
+  lines {
+    quantity
+    item {
+      position
+      productName
+    }
+  }
+}`, {"hash":"sha256:bc3f51ee845c22a24ce629698b05c9cb6d0e3bb41573868b1de945cf422a1d5e"}) as unknown as TypedDocumentString<RejectReturnMutation, RejectReturnMutationVariables>;
+export const RefundOrderDocument = new TypedDocumentString(`
+    mutation RefundOrder($input: RefundOrderInput!) {
+  refundOrder(input: $input) {
+    refund {
+      id
+      reason
+      amount {
+        ...MoneyFields
+      }
+    }
+    payment {
+      id
+      status
+      capturedAmount {
+        ...MoneyFields
+      }
+      refundedAmount {
+        ...MoneyFields
+      }
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment MoneyFields on Money {
+  amount
+  currency
+}`, {"hash":"sha256:5cc07c27c73ae436aeba90d5876fa1d0c636be57563c519bc00458fb8696bc95"}) as unknown as TypedDocumentString<RefundOrderMutation, RefundOrderMutationVariables>;
+export const ReturnRequestsDocument = new TypedDocumentString(`
+    query ReturnRequests($status: ReturnStatus, $first: Int = 20, $after: String) {
+  returnRequests(status: $status, first: $first, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    edges {
+      cursor
+      node {
+        id
+        status
+        reason
+        createdAt
+        refundAmount {
+          ...MoneyFields
+        }
+        order {
+          id
+          user {
+            id
+          }
+        }
+      }
+    }
+  }
+}
+    fragment MoneyFields on Money {
+  amount
+  currency
+}`, {"hash":"sha256:7cc789f60d4290bb5cbcdb96882e6305fdcbd071ca547156a8416ad09b5e36b6"}) as unknown as TypedDocumentString<ReturnRequestsQuery, ReturnRequestsQueryVariables>;

@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { OrderRecord, OrderItemRecord, OrderStatusChangeRecord, OrderAddressRecord } from '../order.repository.ts';
 import type { Quote } from '../checkout.service.ts';
 import type { DiscountCodeRecord } from '../discount.repository.ts';
+import type { TimelineEntry, ReturnRequestRecord, ReturnLineView } from '../after-order.repository.ts';
 import type { EntityReference, OrdersContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -39,6 +40,12 @@ export type AddressInput = {
   postalCode?: InputMaybe<Scalars['String']['input']>;
   /** State, province or territory; required in US, CA, AU, BR, MX and IN. */
   region?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What approveReturn needs. */
+export type ApproveReturnInput = {
+  /** The return request to approve. */
+  returnRequestId: Scalars['ID']['input'];
 };
 
 /** An address at checkout: one of the caller's address book (addressId) or one written out (address); exactly one of the two. */
@@ -181,6 +188,8 @@ export type MoneyInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Approves a REQUESTED return (ADMIN only); payments then refunds its amount and the return becomes REFUNDED. */
+  approveReturn: ReturnRequestPayload;
   /** Cancels an order: its owner while it is PENDING or CONFIRMED, or an ADMIN. Reserved stock is released and an authorized payment refunded. */
   cancelOrder: OrderPayload;
   /** Creates a discount code (ADMIN only). */
@@ -191,8 +200,17 @@ export type Mutation = {
   deliverOrder: OrderPayload;
   /** Places an order from the caller's cart at current catalog prices. The order starts PENDING; stock and payment settle asynchronously (watch orderStatusChanged). The cart is emptied once the order is accepted. */
   placeOrder: OrderPayload;
+  /** Rejects a REQUESTED return (ADMIN only). */
+  rejectReturn: ReturnRequestPayload;
+  /** Asks to return lines of one of the caller's DELIVERED orders. Another customer's order, or an unknown id, is ORDER_NOT_FOUND. */
+  requestReturn: ReturnRequestPayload;
   /** Marks a CONFIRMED order as SHIPPED (ADMIN only); its payment is captured. */
   shipOrder: OrderPayload;
+};
+
+
+export type MutationApproveReturnArgs = {
+  input: ApproveReturnInput;
 };
 
 
@@ -221,6 +239,16 @@ export type MutationPlaceOrderArgs = {
 };
 
 
+export type MutationRejectReturnArgs = {
+  input: RejectReturnInput;
+};
+
+
+export type MutationRequestReturnArgs = {
+  input: RequestReturnInput;
+};
+
+
 export type MutationShipOrderArgs = {
   id: Scalars['ID']['input'];
 };
@@ -242,6 +270,8 @@ export type Order = {
   items: Array<OrderItem>;
   /** Whether the prices contain the tax (then tax is the part of the total that is tax). */
   pricesIncludeTax: Scalars['Boolean']['output'];
+  /** The customer's return requests for this order, oldest first. */
+  returns: Array<ReturnRequest>;
   /** What shipping costs (0 when free or when nothing is shipped). */
   shipping: Money;
   /** Where the order is shipped; null for an order placed without one (nothing shipped). */
@@ -258,12 +288,25 @@ export type Order = {
   tax: Money;
   /** The destination's tax rate applied, in percent (e.g. 19 or 8.1); 0 without an address. */
   taxRatePercent: Scalars['Float']['output'];
+  /** Everything that happened to the order, oldest first: status changes, payment events, refunds and returns, each with its time and actor. Only the owner or an ADMIN may read it. */
+  timeline: Array<OrderTimelineEntry>;
   /** What the customer pays: subtotal - discount + shipping, plus tax unless prices include it. The amount payments authorizes. */
   total: Money;
   /** The customer who placed the order. */
   user: User;
 };
 
+/** Who did something to an order. */
+export const OrderActor = {
+  /** An administrator. */
+  ADMIN: 'ADMIN',
+  /** The customer who placed the order. */
+  CUSTOMER: 'CUSTOMER',
+  /** The shop itself: the saga (stock, payments) acting on events. */
+  SYSTEM: 'SYSTEM'
+} as const;
+
+export type OrderActor = typeof OrderActor[keyof typeof OrderActor];
 /** A postal address as it was when the order was placed (later changes to the address book do not touch it). */
 export type OrderAddress = {
   __typename?: 'OrderAddress';
@@ -310,6 +353,8 @@ export type OrderItem = {
   __typename?: 'OrderItem';
   /** unitPrice times quantity. */
   lineTotal: Money;
+  /** Position of the line in the order, from 1: names the line in a return request. */
+  position: Scalars['Int']['output'];
   /** The ordered product, as the catalog shows it now. */
   product: Product;
   /** The product's name when the order was placed. */
@@ -366,6 +411,48 @@ export type OrderStatusChange = {
   status: OrderStatus;
 };
 
+/** One step of an order's life. */
+export type OrderTimelineEntry = {
+  __typename?: 'OrderTimelineEntry';
+  /** Who did it. */
+  actor: OrderActor;
+  /** The money involved (payments, refunds, returns). */
+  amount?: Maybe<Money>;
+  /** When it happened. */
+  at: Scalars['DateTime']['output'];
+  /** What happened. */
+  kind: OrderTimelineEntryKind;
+  /** Why, when there is more to say (a reason given, a decline's cause). */
+  note?: Maybe<Scalars['String']['output']>;
+  /** The return request involved (returns and their refunds). */
+  returnRequestId?: Maybe<Scalars['ID']['output']>;
+  /** The status the order moved to (STATUS_CHANGED only). */
+  status?: Maybe<OrderStatus>;
+};
+
+/** What an order timeline entry records. */
+export const OrderTimelineEntryKind = {
+  /** The payment provider authorized `amount`. */
+  PAYMENT_AUTHORIZED: 'PAYMENT_AUTHORIZED',
+  /** `amount` was captured (charged) when the order shipped. */
+  PAYMENT_CAPTURED: 'PAYMENT_CAPTURED',
+  /** The payment provider declined the payment; `note` says why. */
+  PAYMENT_DECLINED: 'PAYMENT_DECLINED',
+  /** The authorization of `amount` was released because the order was cancelled before shipping. */
+  PAYMENT_REFUNDED: 'PAYMENT_REFUNDED',
+  /** `amount` of captured money was given back; `note` says why. */
+  REFUND_ISSUED: 'REFUND_ISSUED',
+  /** An ADMIN approved the return `returnRequestId`; a refund follows. */
+  RETURN_APPROVED: 'RETURN_APPROVED',
+  /** An ADMIN rejected the return `returnRequestId`; `note` says why. */
+  RETURN_REJECTED: 'RETURN_REJECTED',
+  /** The customer asked to return lines worth `amount` (request `returnRequestId`). */
+  RETURN_REQUESTED: 'RETURN_REQUESTED',
+  /** The order moved to `status`. */
+  STATUS_CHANGED: 'STATUS_CHANGED'
+} as const;
+
+export type OrderTimelineEntryKind = typeof OrderTimelineEntryKind[keyof typeof OrderTimelineEntryKind];
 /** Pagination state of a connection. */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -406,6 +493,8 @@ export type Query = {
   discountCodes: Array<DiscountCode>;
   /** One order. Only its owner or an ADMIN may read it; anyone else gets FORBIDDEN, also for an id that does not exist. */
   order?: Maybe<Order>;
+  /** Return requests of every customer, oldest first: the ADMIN's queue (ADMIN only). */
+  returnRequests: ReturnRequestConnection;
   /** The shipping methods that ship to a country in the subtotal's currency, priced for that subtotal. Public. */
   shippingMethods: Array<ShippingMethod>;
 };
@@ -421,11 +510,118 @@ export type QueryOrderArgs = {
 };
 
 
+export type QueryReturnRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<ReturnStatus>;
+};
+
+
 export type QueryShippingMethodsArgs = {
   country: Scalars['String']['input'];
   subtotal: MoneyInput;
 };
 
+/** What rejectReturn needs. */
+export type RejectReturnInput = {
+  /** Why (1 to 500 characters); shown to the customer. */
+  reason: Scalars['String']['input'];
+  /** The return request to reject. */
+  returnRequestId: Scalars['ID']['input'];
+};
+
+/** What requestReturn needs. */
+export type RequestReturnInput = {
+  /** The lines and quantities (1 to 100 lines, each position once). */
+  lines: Array<ReturnLineInput>;
+  /** The DELIVERED order to return lines of. */
+  orderId: Scalars['ID']['input'];
+  /** Why (1 to 500 characters). */
+  reason: Scalars['String']['input'];
+};
+
+/** Units of one order line in a return request. */
+export type ReturnLine = {
+  __typename?: 'ReturnLine';
+  /** The order line. */
+  item: OrderItem;
+  /** How many of its units are sent back. */
+  quantity: Scalars['Int']['output'];
+};
+
+/** Units of one order line to send back. */
+export type ReturnLineInput = {
+  /** The line's position in the order (OrderItem.position). */
+  position: Scalars['Int']['input'];
+  /** How many units (at least 1). */
+  quantity: Scalars['Int']['input'];
+};
+
+/** A customer's request to send back lines of a delivered order. */
+export type ReturnRequest = {
+  __typename?: 'ReturnRequest';
+  /** When the customer asked. */
+  createdAt: Scalars['DateTime']['output'];
+  /** When an ADMIN approved or rejected it. */
+  decidedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The return request's id. */
+  id: Scalars['ID']['output'];
+  /** The lines and quantities sent back. */
+  lines: Array<ReturnLine>;
+  /** The order it returns lines of. */
+  order: Order;
+  /** The customer's reason. */
+  reason: Scalars['String']['output'];
+  /** What the returned units cost when ordered: the refund asked for (capped at what is left of the captured payment). */
+  refundAmount: Money;
+  /** The ADMIN's reason, when rejected. */
+  rejectionReason?: Maybe<Scalars['String']['output']>;
+  /** Where it stands. */
+  status: ReturnStatus;
+};
+
+/** A page of return requests. */
+export type ReturnRequestConnection = {
+  __typename?: 'ReturnRequestConnection';
+  /** The return requests of this page with their cursors. */
+  edges: Array<ReturnRequestEdge>;
+  /** Whether there is a next page, and the cursor to ask for it. */
+  pageInfo: PageInfo;
+  /** How many return requests there are in all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** A return request in a connection, with its cursor. */
+export type ReturnRequestEdge = {
+  __typename?: 'ReturnRequestEdge';
+  /** Opaque position of this return request; pass it as `after` to continue after it. */
+  cursor: Scalars['String']['output'];
+  /** The return request. */
+  node: ReturnRequest;
+};
+
+/** The result of a return mutation: the return request, or why not. */
+export type ReturnRequestPayload = {
+  __typename?: 'ReturnRequestPayload';
+  /** The return request after the mutation; null when it failed. */
+  returnRequest?: Maybe<ReturnRequest>;
+  /** Expected failures (e.g. ORDER_NOT_DELIVERED, RETURN_QUANTITY_EXCEEDED); empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** Where a return request stands. */
+export const ReturnStatus = {
+  /** Approved by an ADMIN; the refund is on its way. */
+  APPROVED: 'APPROVED',
+  /** Approved and refunded. */
+  REFUNDED: 'REFUNDED',
+  /** Rejected by an ADMIN; see rejectionReason. */
+  REJECTED: 'REJECTED',
+  /** Asked for by the customer; an ADMIN decides. */
+  REQUESTED: 'REQUESTED'
+} as const;
+
+export type ReturnStatus = typeof ReturnStatus[keyof typeof ReturnStatus];
 /** A way to ship an order, priced for one destination and subtotal. */
 export type ShippingMethod = {
   __typename?: 'ShippingMethod';
@@ -511,18 +707,28 @@ export const UserErrorCode = {
   INVALID_TRANSITION: 'INVALID_TRANSITION',
   /** The products involved are priced in more than one currency. */
   MIXED_CURRENCIES: 'MIXED_CURRENCIES',
+  /** Only a DELIVERED order can be returned. */
+  ORDER_NOT_DELIVERED: 'ORDER_NOT_DELIVERED',
   /** No order has this id. */
   ORDER_NOT_FOUND: 'ORDER_NOT_FOUND',
   /** The order total exceeds what an order may cost. */
   ORDER_TOO_LARGE: 'ORDER_TOO_LARGE',
   /** A product in the cart is no longer sold; remove it from the cart. */
   PRODUCT_UNAVAILABLE: 'PRODUCT_UNAVAILABLE',
+  /** The return request was approved or rejected already. */
+  RETURN_ALREADY_DECIDED: 'RETURN_ALREADY_DECIDED',
+  /** No return request has this id. */
+  RETURN_NOT_FOUND: 'RETURN_NOT_FOUND',
+  /** More units than were bought (less those already asked back in returns not rejected). */
+  RETURN_QUANTITY_EXCEEDED: 'RETURN_QUANTITY_EXCEEDED',
   /** A shipping method was chosen but no shipping address given. */
   SHIPPING_ADDRESS_REQUIRED: 'SHIPPING_ADDRESS_REQUIRED',
   /** The order has a shipping address but no shipping method; pick one of checkoutPreview's availableShippingMethods. */
   SHIPPING_METHOD_REQUIRED: 'SHIPPING_METHOD_REQUIRED',
   /** The country is not an ISO 3166-1 alpha-2 code. */
   UNKNOWN_COUNTRY: 'UNKNOWN_COUNTRY',
+  /** The order has no line at this position. */
+  UNKNOWN_ORDER_LINE: 'UNKNOWN_ORDER_LINE',
   /** No configured shipping method has this code for the destination and the cart's currency. */
   UNKNOWN_SHIPPING_METHOD: 'UNKNOWN_SHIPPING_METHOD'
 } as const;
@@ -629,8 +835,9 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   AddressInput: AddressInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  CheckoutAddressInput: CheckoutAddressInput;
+  ApproveReturnInput: ApproveReturnInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CheckoutAddressInput: CheckoutAddressInput;
   CheckoutInput: CheckoutInput;
   CheckoutPreview: ResolverTypeWrapper<Quote>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -646,6 +853,7 @@ export type ResolversTypes = ResolversObject<{
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Order: ResolverTypeWrapper<OrderRecord>;
+  OrderActor: OrderActor;
   OrderAddress: ResolverTypeWrapper<OrderAddressRecord>;
   OrderConnection: ResolverTypeWrapper<Omit<OrderConnection, 'edges'> & { edges: Array<ResolversTypes['OrderEdge']> }>;
   OrderEdge: ResolverTypeWrapper<Omit<OrderEdge, 'node'> & { node: ResolversTypes['Order'] }>;
@@ -654,10 +862,21 @@ export type ResolversTypes = ResolversObject<{
   OrderShippingMethod: ResolverTypeWrapper<OrderShippingMethod>;
   OrderStatus: OrderStatus;
   OrderStatusChange: ResolverTypeWrapper<OrderStatusChangeRecord>;
+  OrderTimelineEntry: ResolverTypeWrapper<TimelineEntry>;
+  OrderTimelineEntryKind: OrderTimelineEntryKind;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PlaceOrderInput: PlaceOrderInput;
   Product: ResolverTypeWrapper<EntityReference>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RejectReturnInput: RejectReturnInput;
+  RequestReturnInput: RequestReturnInput;
+  ReturnLine: ResolverTypeWrapper<ReturnLineView>;
+  ReturnLineInput: ReturnLineInput;
+  ReturnRequest: ResolverTypeWrapper<ReturnRequestRecord>;
+  ReturnRequestConnection: ResolverTypeWrapper<Omit<ReturnRequestConnection, 'edges'> & { edges: Array<ResolversTypes['ReturnRequestEdge']> }>;
+  ReturnRequestEdge: ResolverTypeWrapper<Omit<ReturnRequestEdge, 'node'> & { node: ResolversTypes['ReturnRequest'] }>;
+  ReturnRequestPayload: ResolverTypeWrapper<Omit<ReturnRequestPayload, 'returnRequest'> & { returnRequest?: Maybe<ResolversTypes['ReturnRequest']> }>;
+  ReturnStatus: ReturnStatus;
   ShippingMethod: ResolverTypeWrapper<ShippingMethod>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   User: ResolverTypeWrapper<EntityReference>;
@@ -669,8 +888,9 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   AddressInput: AddressInput;
   String: Scalars['String']['output'];
-  CheckoutAddressInput: CheckoutAddressInput;
+  ApproveReturnInput: ApproveReturnInput;
   ID: Scalars['ID']['output'];
+  CheckoutAddressInput: CheckoutAddressInput;
   CheckoutInput: CheckoutInput;
   CheckoutPreview: Quote;
   Boolean: Scalars['Boolean']['output'];
@@ -692,10 +912,19 @@ export type ResolversParentTypes = ResolversObject<{
   OrderPayload: Omit<OrderPayload, 'order'> & { order?: Maybe<ResolversParentTypes['Order']> };
   OrderShippingMethod: OrderShippingMethod;
   OrderStatusChange: OrderStatusChangeRecord;
+  OrderTimelineEntry: TimelineEntry;
   PageInfo: PageInfo;
   PlaceOrderInput: PlaceOrderInput;
   Product: EntityReference;
   Query: Record<PropertyKey, never>;
+  RejectReturnInput: RejectReturnInput;
+  RequestReturnInput: RequestReturnInput;
+  ReturnLine: ReturnLineView;
+  ReturnLineInput: ReturnLineInput;
+  ReturnRequest: ReturnRequestRecord;
+  ReturnRequestConnection: Omit<ReturnRequestConnection, 'edges'> & { edges: Array<ResolversParentTypes['ReturnRequestEdge']> };
+  ReturnRequestEdge: Omit<ReturnRequestEdge, 'node'> & { node: ResolversParentTypes['ReturnRequest'] };
+  ReturnRequestPayload: Omit<ReturnRequestPayload, 'returnRequest'> & { returnRequest?: Maybe<ResolversParentTypes['ReturnRequest']> };
   ShippingMethod: ShippingMethod;
   Subscription: Record<PropertyKey, never>;
   User: EntityReference;
@@ -750,11 +979,14 @@ export type MoneyResolvers<ContextType = OrdersContext, ParentType extends Resol
 }>;
 
 export type MutationResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  approveReturn?: Resolver<ResolversTypes['ReturnRequestPayload'], ParentType, ContextType, RequireFields<MutationApproveReturnArgs, 'input'>>;
   cancelOrder?: Resolver<ResolversTypes['OrderPayload'], ParentType, ContextType, RequireFields<MutationCancelOrderArgs, 'id'>>;
   createDiscountCode?: Resolver<ResolversTypes['DiscountCodePayload'], ParentType, ContextType, RequireFields<MutationCreateDiscountCodeArgs, 'input'>>;
   deactivateDiscountCode?: Resolver<ResolversTypes['DiscountCodePayload'], ParentType, ContextType, RequireFields<MutationDeactivateDiscountCodeArgs, 'code'>>;
   deliverOrder?: Resolver<ResolversTypes['OrderPayload'], ParentType, ContextType, RequireFields<MutationDeliverOrderArgs, 'id'>>;
   placeOrder?: Resolver<ResolversTypes['OrderPayload'], ParentType, ContextType, RequireFields<MutationPlaceOrderArgs, 'input'>>;
+  rejectReturn?: Resolver<ResolversTypes['ReturnRequestPayload'], ParentType, ContextType, RequireFields<MutationRejectReturnArgs, 'input'>>;
+  requestReturn?: Resolver<ResolversTypes['ReturnRequestPayload'], ParentType, ContextType, RequireFields<MutationRequestReturnArgs, 'input'>>;
   shipOrder?: Resolver<ResolversTypes['OrderPayload'], ParentType, ContextType, RequireFields<MutationShipOrderArgs, 'id'>>;
 }>;
 
@@ -767,6 +999,7 @@ export type OrderResolvers<ContextType = OrdersContext, ParentType extends Resol
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   items?: Resolver<Array<ResolversTypes['OrderItem']>, ParentType, ContextType>;
   pricesIncludeTax?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  returns?: Resolver<Array<ResolversTypes['ReturnRequest']>, ParentType, ContextType>;
   shipping?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   shippingAddress?: Resolver<Maybe<ResolversTypes['OrderAddress']>, ParentType, ContextType>;
   shippingMethod?: Resolver<Maybe<ResolversTypes['OrderShippingMethod']>, ParentType, ContextType>;
@@ -775,6 +1008,7 @@ export type OrderResolvers<ContextType = OrdersContext, ParentType extends Resol
   subtotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   tax?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   taxRatePercent?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  timeline?: Resolver<Array<ResolversTypes['OrderTimelineEntry']>, ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
 }>;
@@ -803,6 +1037,7 @@ export type OrderEdgeResolvers<ContextType = OrdersContext, ParentType extends R
 
 export type OrderItemResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderItem'] = ResolversParentTypes['OrderItem']> = ResolversObject<{
   lineTotal?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   product?: Resolver<ResolversTypes['Product'], ParentType, ContextType>;
   productName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -825,6 +1060,16 @@ export type OrderStatusChangeResolvers<ContextType = OrdersContext, ParentType e
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
 }>;
 
+export type OrderTimelineEntryResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['OrderTimelineEntry'] = ResolversParentTypes['OrderTimelineEntry']> = ResolversObject<{
+  actor?: Resolver<ResolversTypes['OrderActor'], ParentType, ContextType>;
+  amount?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['OrderTimelineEntryKind'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  returnRequestId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['OrderStatus']>, ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -838,7 +1083,41 @@ export type QueryResolvers<ContextType = OrdersContext, ParentType extends Resol
   checkoutPreview?: Resolver<ResolversTypes['CheckoutPreviewPayload'], ParentType, ContextType, Partial<QueryCheckoutPreviewArgs>>;
   discountCodes?: Resolver<Array<ResolversTypes['DiscountCode']>, ParentType, ContextType>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
+  returnRequests?: Resolver<ResolversTypes['ReturnRequestConnection'], ParentType, ContextType, RequireFields<QueryReturnRequestsArgs, 'first'>>;
   shippingMethods?: Resolver<Array<ResolversTypes['ShippingMethod']>, ParentType, ContextType, RequireFields<QueryShippingMethodsArgs, 'country' | 'subtotal'>>;
+}>;
+
+export type ReturnLineResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ReturnLine'] = ResolversParentTypes['ReturnLine']> = ResolversObject<{
+  item?: Resolver<ResolversTypes['OrderItem'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ReturnRequestResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ReturnRequest'] = ResolversParentTypes['ReturnRequest']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  decidedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['ReturnLine']>, ParentType, ContextType>;
+  order?: Resolver<ResolversTypes['Order'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  refundAmount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  rejectionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ReturnStatus'], ParentType, ContextType>;
+}>;
+
+export type ReturnRequestConnectionResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ReturnRequestConnection'] = ResolversParentTypes['ReturnRequestConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['ReturnRequestEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type ReturnRequestEdgeResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ReturnRequestEdge'] = ResolversParentTypes['ReturnRequestEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ReturnRequest'], ParentType, ContextType>;
+}>;
+
+export type ReturnRequestPayloadResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ReturnRequestPayload'] = ResolversParentTypes['ReturnRequestPayload']> = ResolversObject<{
+  returnRequest?: Resolver<Maybe<ResolversTypes['ReturnRequest']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type ShippingMethodResolvers<ContextType = OrdersContext, ParentType extends ResolversParentTypes['ShippingMethod'] = ResolversParentTypes['ShippingMethod']> = ResolversObject<{
@@ -881,9 +1160,15 @@ export type Resolvers<ContextType = OrdersContext> = ResolversObject<{
   OrderPayload?: OrderPayloadResolvers<ContextType>;
   OrderShippingMethod?: OrderShippingMethodResolvers<ContextType>;
   OrderStatusChange?: OrderStatusChangeResolvers<ContextType>;
+  OrderTimelineEntry?: OrderTimelineEntryResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Product?: ProductResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReturnLine?: ReturnLineResolvers<ContextType>;
+  ReturnRequest?: ReturnRequestResolvers<ContextType>;
+  ReturnRequestConnection?: ReturnRequestConnectionResolvers<ContextType>;
+  ReturnRequestEdge?: ReturnRequestEdgeResolvers<ContextType>;
+  ReturnRequestPayload?: ReturnRequestPayloadResolvers<ContextType>;
   ShippingMethod?: ShippingMethodResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
