@@ -245,6 +245,7 @@ describe('every service as two instances', () => {
       const expectedFinal = (entry: Watched) =>
         walkOf(watched.indexOf(entry) % ORDERS_PER_USER).at(-1)!;
       await Promise.all(watched.map((entry) => pushedUntil(entry, expectedFinal(entry))));
+
       // PostgreSQL: every order once, in its final state, by the walk the state machine allows.
       const orders = await db.order.findMany({
         include: { history: { orderBy: { sequence: 'asc' } }, items: true },
