@@ -153,6 +153,12 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   DATABASE_URL: optionalUrl,
+  /**
+   * Connections each process's PostgreSQL pool may open. Every instance has its own pool (and an
+   * outbox relay's LISTEN connection besides): instances × this must stay under the server's
+   * max_connections.
+   */
+  DATABASE_POOL_SIZE: positiveInt(1_000).default(10),
   EMBEDDED_POSTGRES_PORT: port(54329),
   DATA_DIR: z.string().default('.data'),
 
@@ -301,6 +307,8 @@ export interface Config {
   host: string;
   ci: boolean;
   database: DatabaseBackend;
+  /** Connections each process's PostgreSQL pool may open. */
+  databasePoolSize: number;
   redis: RedisBackend;
   eventBus: EventBusBackend;
   /** How long the event tables keep a row (see startEventRetention in @microshop/events). */
@@ -428,6 +436,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     database: env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL }
       : { kind: 'embedded', port: env.EMBEDDED_POSTGRES_PORT, dataDir: env.DATA_DIR },
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     redis: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL } : { kind: 'memory' },
     eventBus: kafkaBrokers?.length
       ? {

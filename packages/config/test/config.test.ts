@@ -48,6 +48,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ KAFKA_BROKERS: ' ' }).eventBus.kind).toBe('postgres-log');
   });
 
+  it("sizes each process's PostgreSQL pool from DATABASE_POOL_SIZE, 10 by default", () => {
+    expect(loadConfig({}).databasePoolSize).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '4' }).databasePoolSize).toBe(4);
+  });
+
   it('takes the partitions of the topics the bus creates from KAFKA_TOPIC_PARTITIONS', () => {
     const config = loadConfig({ KAFKA_BROKERS: 'k1:9092', KAFKA_TOPIC_PARTITIONS: '6' });
     expect(config.eventBus).toMatchObject({ kind: 'kafka', topicPartitions: 6 });
@@ -58,6 +63,7 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
     [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS'],
     [{ KAFKA_TOPIC_PARTITIONS: '0' }, 'KAFKA_TOPIC_PARTITIONS'],
+    [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE'],
     [{ SEARCH_ENGINE: 'solr' }, 'SEARCH_ENGINE'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ NODE_ENV: 'production' }, 'DATABASE_URL'],

@@ -14,7 +14,9 @@ import { createShopUpstream } from './upstream.ts';
 
 /** The orders database client; the embedded database is started by `npm start`, not here. */
 export function connectOrdersDatabase(config: Config): Db {
-  return createPrismaClient(databaseUrlOf(config, 'orders'));
+  return createPrismaClient(databaseUrlOf(config, 'orders'), {
+    maxConnections: config.databasePoolSize,
+  });
 }
 
 /**

@@ -28,7 +28,7 @@ export async function start(
 ): Promise<RunningServer> {
   const databaseUrl = databaseUrlOf(config, 'payments');
   const { value: server, close } = await openInOrder(async (onClose) => {
-    const db = createPrismaClient(databaseUrl);
+    const db = createPrismaClient(databaseUrl, { maxConnections: config.databasePoolSize });
     onClose(() => db.$disconnect());
     const bus = await createEventBus(config, { db, logger });
     onClose(() => bus.close());

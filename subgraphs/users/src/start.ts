@@ -26,7 +26,7 @@ export async function start(config: Config, logger: Logger): Promise<RunningServ
   const databaseUrl = databaseUrlOf(config, 'users');
   const keys = await loadSigningKeys(config);
   const { value: server, close } = await openInOrder(async (onClose) => {
-    const db = createPrismaClient(databaseUrl);
+    const db = createPrismaClient(databaseUrl, { maxConnections: config.databasePoolSize });
     onClose(() => db.$disconnect());
     const cache = await createCache(config, { logger });
     onClose(() => cache.close());

@@ -637,7 +637,7 @@ export type ShippingMethod = {
 
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Every status change of one order, pushed over graphql-ws by the gateway (owner or ADMIN only). To learn the status before subscribing, query order(id). */
+  /** One order as it changes, pushed over graphql-ws by the gateway (owner or ADMIN only): first the order as it is when the subscription starts, then once per status change, in order. No change falls between that first push and the next, and no push repeats the one before it. */
   orderStatusChanged: Order;
 };
 
