@@ -209,11 +209,11 @@ interface LatencySample {
 }
 
 /**
- * One order as a subscribed client sees it: place it, subscribe to its status at once, read
- * order(id) (the documented pattern: subscribe, then read, then apply pushes). The CONFIRMED push
- * is the measurement; if the first read already says CONFIRMED the saga beat the subscription and
- * the read's completion is the (polled) measurement; if the push never comes although a slow poll
- * sees CONFIRMED, the subscription was registered too late and the poll is the measurement.
+ * One order as a subscribed client sees it: place it, subscribe to its status at once (the first
+ * push is the order as it is then, the next ones its changes), and read order(id) beside it. The
+ * first push of a final status is the measurement; if the read says CONFIRMED before any push
+ * did, the read's completion is the (polled) measurement; if no push comes although a slow poll
+ * sees CONFIRMED (a subscription that failed), the poll is the measurement.
  */
 async function observedOrder(
   stack: Stack,

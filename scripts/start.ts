@@ -279,8 +279,15 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
-    // Partitions bound how many members of a group get work: room for each instance to grow.
-    ...(instances > 1 ? { KAFKA_TOPIC_PARTITIONS: process.env.KAFKA_TOPIC_PARTITIONS ?? '6' } : {}),
+    // Partitions bound how many members of a group get work: room for each instance to grow. Each
+    // instance has a PostgreSQL pool of its own: 2 of every service at 4 connections each stay
+    // well under PostgreSQL's default max_connections (100).
+    ...(instances > 1
+      ? {
+          KAFKA_TOPIC_PARTITIONS: process.env.KAFKA_TOPIC_PARTITIONS ?? '6',
+          DATABASE_POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '4',
+        }
+      : {}),
   };
   for (const name of Object.keys(SERVICES) as ServiceName[]) {
     const service: ServiceDefinition = SERVICES[name];

@@ -130,6 +130,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       NAMESPACE: namespace,
       HOST: '127.0.0.1',
       KAFKA_TOPIC_PARTITIONS: String(options.topicPartitions ?? 6),
+      // Twelve processes with a pool each, on a PostgreSQL shared with other tests: at the default
+      // 10 they could take its 100 connections between them under load.
+      DATABASE_POOL_SIZE: '4',
       JWT_PRIVATE_KEY: JSON.stringify(privateJwk),
       JWKS_URL: `${subgraphProxies.users.origin}/.well-known/jwks.json`,
       ...Object.fromEntries(

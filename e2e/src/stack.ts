@@ -43,7 +43,7 @@ interface Closable {
   close(): Promise<void>;
 }
 
-/** Started in this order: a later service may call an earlier one (orders reads cart and catalog). */
+/** Started in this order: a later service may call an earlier one (orders reads cart, catalog and users). */
 const START_ORDER: readonly SubgraphName[] = ['users', 'catalog', 'cart', 'payments', 'orders'];
 
 /** Each subgraph's `start(config, logger)`, the one its own process runs. */

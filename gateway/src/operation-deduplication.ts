@@ -35,7 +35,9 @@ interface RunningExecution {
  * deduplication: the answer a later caller gets is the one it would have got from the subgraph
  * calls already on the wire, without the gateway merging the same responses once per caller.
  * Mutations always run on their own, and once one has been answered, its caller's next queries
- * run afresh rather than join an execution that started before it (see InFlightByCaller).
+ * run afresh rather than join an execution that started before it (see InFlightByCaller). A fresh
+ * read (`freshRead`, a live field's push answering a change) runs on its own too, for the same
+ * reason; later identical queries may join it.
  *
  * The result (errors included) is shared as it is: Apollo Server only reads it, and formats
  * errors per request, so each caller's errors carry its own request id. A caller that joined
@@ -55,7 +57,7 @@ export function deduplicateExecutions(execute: GatewayExecutor): GatewayExecutor
     }
     const key = executionKey(requestContext);
     if (key === undefined) return execute(requestContext);
-    const running = inFlight.get(caller, key);
+    const running = context.freshRead ? undefined : inFlight.get(caller, key);
     if (running) {
       if (context.summary) context.summary.sharedExecutionOf = running.requestId;
       return running.result;

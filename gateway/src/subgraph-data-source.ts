@@ -251,11 +251,12 @@ export class SubgraphDataSource implements GraphQLDataSource<RequestContext> {
     // Only queries: a mutation has effects, each caller's must happen, and its caller's later
     // queries do not join calls that went out before it. What a subgraph's answer to a query
     // depends on is the caller's identity and the body; the request id and trace headers of the
-    // first caller travel with the shared call.
+    // first caller travel with the shared call. A fresh read (a live field's push) joins nothing
+    // that went out before it, and may be joined.
     const caller = headers.authorization ?? '';
     const shared = this.deduplicateQueries && isQuery(request.query);
     const key = `${this.name}\n${body}`;
-    let exchange = shared ? this.inFlight.get(caller, key) : undefined;
+    let exchange = shared && !context.freshRead ? this.inFlight.get(caller, key) : undefined;
     if (!exchange) {
       exchange = this.exchange(headers, body);
       if (shared) this.inFlight.track(caller, key, exchange, exchange);

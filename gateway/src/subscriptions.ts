@@ -83,7 +83,7 @@ interface ConnectionState {
 type ConnectionExtra = Extra & { connection?: ConnectionState };
 
 /** What `onSubscribe` prepares and the subscribe step streams. */
-interface PreparedSubscription {
+export interface PreparedSubscription {
   hub: SubscriberHub;
   key: string;
   query: string;
@@ -93,13 +93,11 @@ interface PreparedSubscription {
   release: () => void;
 }
 
-/** Events that arrive faster than a subscriber's query runs collapse into this many reads. */
-const MAX_PENDING_PUSHES = 8;
 /** On close, a client that has not answered the `1001 Going away` close frame by then is cut. */
 const CLOSE_HANDSHAKE_MS = 1_000;
 
 /** A subscription's stream as the server's close() sees it. */
-interface OpenStream {
+export interface OpenStream {
   /** Ends the stream; resolves once graphql-ws has read its end (and so sends `complete`). */
   end(): Promise<void>;
 }
@@ -165,15 +163,27 @@ function accessQuery(schema: GraphQLSchema, live: LiveField): string {
 }
 
 /**
- * Pushes one result per change of the entity until the client completes, the socket closes or the
- * server ends it (on close, through `open`).
+ * Pushes the entity as the subscriber selected it: first as it is once the subscriber is watching
+ * it, then once per change, until the client completes, the socket closes or the server ends it
+ * (on close, through `open`).
+ *
+ * graphql-ws tells a client nothing when its subscription is in place, so a client cannot read the
+ * entity "after subscribing": a change between its read and the watch starting would reach no one.
+ * Hence the first read here, after the watch. Reads run one at a time, each started after the
+ * changes it answers were committed (an event is published once its transaction is), so each
+ * shows the entity at least as new as the one before; a change announced while a read runs costs
+ * one more read, however many came, and a result equal to the last one pushed is not pushed
+ * again (the first read may already show a change whose event arrives after it started, an event
+ * may be delivered twice).
  */
-function liveStream(
+export function liveStream(
   prepared: PreparedSubscription,
   execute: ExecuteThroughGateway,
   open: Set<OpenStream>,
 ): AsyncIterableIterator<ExecutionResult> {
-  let pending = 0;
+  // The first read is owed before any change.
+  let stale = true;
+  let lastPushed: string | undefined;
   let finished = false;
   let wake: (() => void) | undefined;
   let endSeen: () => void = () => undefined;
@@ -194,7 +204,7 @@ function liveStream(
   };
   open.add(stream);
   const unwatch = prepared.hub.watch(prepared.key, () => {
-    pending = Math.min(pending + 1, MAX_PENDING_PUSHES);
+    stale = true;
     wake?.();
   });
   const finish = async (): Promise<IteratorResult<ExecutionResult>> => {
@@ -202,30 +212,37 @@ function liveStream(
     endSeen();
     return { done: true, value: undefined };
   };
+  const read = () =>
+    execute(
+      {
+        query: prepared.query,
+        variables: prepared.variables,
+        ...(prepared.operationName ? { operationName: prepared.operationName } : {}),
+      },
+      prepared.context,
+    ).catch(async (error: unknown) => {
+      await finish();
+      throw error;
+    });
   return {
     [Symbol.asyncIterator]() {
       return this;
     },
     async next() {
-      while (!finished && pending === 0) {
-        await new Promise<void>((resolve) => (wake = resolve));
-        wake = undefined;
+      for (;;) {
+        while (!finished && !stale) {
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = undefined;
+        }
+        if (finished) return finish();
+        stale = false;
+        const result = await read();
+        const serialised = JSON.stringify(result);
+        if (serialised === lastPushed) continue;
+        lastPushed = serialised;
+        // Already formatted (and masked) by the gateway's Apollo Server; graphql-ws only serialises it.
+        return { done: false, value: result as ExecutionResult };
       }
-      if (finished) return finish();
-      pending -= 1;
-      const result = await execute(
-        {
-          query: prepared.query,
-          variables: prepared.variables,
-          ...(prepared.operationName ? { operationName: prepared.operationName } : {}),
-        },
-        prepared.context,
-      ).catch(async (error: unknown) => {
-        await finish();
-        throw error;
-      });
-      // Already formatted (and masked) by the gateway's Apollo Server; graphql-ws only serialises it.
-      return { done: false, value: result as ExecutionResult };
     },
     return: finish,
   };
@@ -329,6 +346,8 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): {
       principal: connection.principal,
       authorization: connection.authorization,
       clientAddress: connection.clientAddress,
+      // Each read answers changes announced after an identical one may have gone out.
+      freshRead: true,
     };
     // Refuse at once what the entity query would refuse on every push (not signed in, not the owner).
     const access = await runtime.execute(

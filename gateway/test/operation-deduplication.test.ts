@@ -40,7 +40,12 @@ function recordingExecutor() {
 
 function request(
   requestId: string,
-  options: { query?: string; authorization?: string; variables?: Record<string, unknown> } = {},
+  options: {
+    query?: string;
+    authorization?: string;
+    variables?: Record<string, unknown>;
+    freshRead?: boolean;
+  } = {},
 ) {
   const source = options.query ?? PRODUCTS;
   const document = parse(source);
@@ -53,7 +58,12 @@ function request(
     operationName: operation.name?.value ?? null,
     queryHash: createHash('sha256').update(source).digest('hex'),
     request: { query: source, variables: options.variables ?? { first: 2 } },
-    context: { requestId, authorization: options.authorization, summary },
+    context: {
+      requestId,
+      authorization: options.authorization,
+      summary,
+      freshRead: options.freshRead,
+    },
   } as unknown as GatewayGraphQLRequestContext;
   return { requestContext, summary };
 }
@@ -88,6 +98,24 @@ describe('deduplicateExecutions', () => {
     expect(calls.map((call) => call.requestId)).toEqual(['earlier', 'later']);
     calls[1]?.settle(ANSWER);
     expect(await later).toEqual(ANSWER);
+  });
+
+  it('runs a fresh read (a live field push) on its own, and lets later identical queries join it', async () => {
+    const { calls, execute } = recordingExecutor();
+    const earlier = execute(request('earlier').requestContext);
+    const fresh = request('fresh', { freshRead: true });
+    const freshAnswer = execute(fresh.requestContext);
+    const later = request('later');
+    const laterAnswer = execute(later.requestContext);
+    expect(calls.map((call) => call.requestId)).toEqual(['earlier', 'fresh']);
+    expect(fresh.summary.sharedExecutionOf).toBeUndefined();
+    expect(later.summary.sharedExecutionOf).toBe('fresh');
+    for (const call of calls) call.settle(ANSWER);
+    expect(await Promise.all([earlier, freshAnswer, laterAnswer])).toEqual([
+      ANSWER,
+      ANSWER,
+      ANSWER,
+    ]);
   });
 
   it('keeps apart callers with different tokens, variables or operations, and every mutation', async () => {

@@ -208,6 +208,18 @@ describe('SubgraphDataSource', () => {
       await Promise.all([source.close(), cart.source.close()]);
     });
 
+    it('sends a fresh read (a live field push) on its own; later identical queries join it', async () => {
+      received = [];
+      nextAnswer = { status: 200, body: '{"data":{}}' };
+      const { source, call } = dataSource();
+      await concurrently([() => call(), () => call(undefined, { ...context, freshRead: true })]);
+      expect(received).toHaveLength(2);
+      received = [];
+      await concurrently([() => call(undefined, { ...context, freshRead: true }), () => call()]);
+      expect(received).toHaveLength(1);
+      await source.close();
+    });
+
     it('sends every query when deduplication is off', async () => {
       received = [];
       nextAnswer = { status: 200, body: '{"data":{}}' };

@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import { buildSchema, getOperationAST, Kind, parse, print, type FieldNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createEvent } from '@microshop/events';
+import type { RequestContext } from '@microshop/runtime';
+import type { ExecuteThroughGateway } from '../src/feature.ts';
 import { keyOf, type AnyLiveField } from '../src/live-field.ts';
 import { LIVE_FIELDS } from '../src/live-fields/index.ts';
 import { orderStatusChanged } from '../src/live-fields/order-status-changed.ts';
 import { productChanged } from '../src/live-fields/product-changed.ts';
 import { SubscriberHub } from '../src/subscriber-hub.ts';
-import { asEntityQuery } from '../src/subscriptions.ts';
+import { asEntityQuery, liveStream, type OpenStream } from '../src/subscriptions.ts';
 
 function rewrite(source: string, live: AnyLiveField = orderStatusChanged): string {
   const document = parse(source);
@@ -120,5 +122,110 @@ describe('SubscriberHub', () => {
     const stop = hub.watch('order-1', () => undefined);
     stop();
     expect(hub.watchedKeys).toBe(0);
+  });
+});
+
+/**
+ * One subscriber's stream of an order's status, over a real hub. Each read answers when the test
+ * lets it (`settle`), with the status as it is then, so changes can be announced while a read runs.
+ */
+function watchedOrder(initialStatus: string) {
+  const hub = new SubscriberHub();
+  let status = initialStatus;
+  let readsStarted = 0;
+  const unanswered: Array<() => void> = [];
+  const execute: ExecuteThroughGateway = async () => {
+    readsStarted += 1;
+    await new Promise<void>((resolve) => unanswered.push(resolve));
+    return { data: { order: { status } } };
+  };
+  const stream = liveStream(
+    {
+      hub,
+      key: 'order-1',
+      query: 'query { order(id: "order-1") { status } }',
+      variables: {},
+      operationName: undefined,
+      context: { requestId: 'subscription-1' } as Partial<RequestContext> as RequestContext,
+      release: () => undefined,
+    },
+    execute,
+    new Set<OpenStream>(),
+  );
+  const pushed: string[] = [];
+  const consumed = (async () => {
+    for await (const result of stream) {
+      pushed.push((result.data as { order: { status: string } }).order.status);
+    }
+  })();
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+  return {
+    pushed,
+    reads: () => readsStarted,
+    /** The status committed, without announcing it yet. */
+    commit: (next: string) => void (status = next),
+    /** The status's event reaching the gateway (again, for a redelivery). */
+    announce: () => hub.notify('order-1'),
+    /** Answers every read, those the answers lead to included, until none is running. */
+    async settle() {
+      await turn();
+      while (unanswered.length > 0) {
+        unanswered.shift()!();
+        await turn();
+      }
+    },
+    async end() {
+      await stream.return!();
+      await consumed;
+    },
+  };
+}
+
+describe('liveStream', () => {
+  it('pushes the entity as it is once watched, before any change', async () => {
+    const order = watchedOrder('CONFIRMED');
+    await order.settle();
+    expect(order.pushed).toEqual(['CONFIRMED']);
+    await order.end();
+  });
+
+  it('pushes a change committed while the first read runs once, however its event arrives', async () => {
+    const order = watchedOrder('PENDING');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(order.reads()).toBe(1);
+    // Committed before the first read's snapshot; its event reaches the gateway during the read.
+    order.commit('CONFIRMED');
+    order.announce();
+    await order.settle();
+    expect(order.pushed).toEqual(['CONFIRMED']);
+    expect(order.reads()).toBe(2);
+
+    // A redelivered event: read again, nothing new, nothing pushed.
+    order.announce();
+    await order.settle();
+    expect(order.pushed).toEqual(['CONFIRMED']);
+
+    order.commit('SHIPPED');
+    order.announce();
+    await order.settle();
+    expect(order.pushed).toEqual(['CONFIRMED', 'SHIPPED']);
+    await order.end();
+  });
+
+  it('answers every change announced while a read runs with one more read', async () => {
+    const order = watchedOrder('PENDING');
+    await order.settle();
+    order.commit('CONFIRMED');
+    order.announce();
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const status of ['SHIPPED', 'DELIVERED']) {
+      order.commit(status);
+      order.announce();
+    }
+    await order.settle();
+    expect(order.reads()).toBe(3);
+    // The second read started after CONFIRMED and answered after DELIVERED was committed.
+    expect(order.pushed).toEqual(['PENDING', 'DELIVERED']);
+    await order.end();
   });
 });

@@ -5,5 +5,8 @@ export default subgraphCodegenConfig({
   mappers: {
     User: '../user.repository.ts#UserRecord',
     AuthPayload: '../auth.service.ts#AuthResult',
+    AccountPayload: '../account.service.ts#AccountResult',
+    Address: '../address.repository.ts#AddressRecord',
+    AddressPayload: '../address-book.service.ts#AddressResult',
   },
 });

@@ -94,6 +94,8 @@ describe('createClient', () => {
         name: 'Ada',
         role: 'CUSTOMER',
         createdAt: '2026-01-01T00:00:00.000Z',
+        emailVerified: false,
+        emailVerifiedAt: null,
       },
     };
     reply = { status: 200, body: JSON.stringify({ data: me }) };

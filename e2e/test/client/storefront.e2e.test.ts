@@ -7,9 +7,11 @@ import {
   CancelOrderDocument,
   CartDocument,
   CategoriesDocument,
+  CreateGuestCartDocument,
   GraphQLRequestError,
   LogInDocument,
   MeDocument,
+  MergeGuestCartDocument,
   MyOrdersDocument,
   OrderDocument,
   PlaceOrderDocument,
@@ -174,6 +176,39 @@ describe('the typed client against the gateway', () => {
     const refused = await anonymous.request(CartDocument).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(GraphQLRequestError);
     expect((refused as GraphQLRequestError).codes).toContain('UNAUTHENTICATED');
+  });
+
+  it('keeps a guest cart without an account and merges it into the account on sign-in', async () => {
+    const page = await anonymous.request(ProductsDocument, {
+      first: 2,
+      filter: { inStockOnly: true },
+    });
+    const [one, two] = page.products.edges.map((edge) => edge.node);
+    const { cartToken } = (await anonymous.request(CreateGuestCartDocument)).createGuestCart;
+    await anonymous.request(AddToCartDocument, { productId: one!.id, quantity: 1, cartToken });
+    await anonymous.request(AddToCartDocument, { productId: two!.id, quantity: 2, cartToken });
+    const guest = await anonymous.request(CartDocument, { cartToken });
+    expect(guest.cart.items.map((item) => [item.product.name, item.quantity])).toEqual([
+      [one!.name, 1],
+      [two!.name, 2],
+    ]);
+
+    const returning = `returning-${randomUUID()}@example.com`;
+    await anonymous.request(SignUpDocument, {
+      input: { email: returning, password, name: 'Returning' },
+    });
+    const logIn = await anonymous.request(LogInDocument, { input: { email: returning, password } });
+    const account = createClient({ url: stack.gatewayUrl, token: logIn.logIn.accessToken! });
+    await account.request(AddToCartDocument, { productId: one!.id, quantity: 1 });
+
+    const merged = await account.request(MergeGuestCartDocument, { cartToken });
+    expect(merged.mergeGuestCart.userErrors).toEqual([]);
+    const { cart } = await account.request(CartDocument);
+    expect(cart.items.map((item) => [item.product.id, item.quantity])).toEqual([
+      [one!.id, 2],
+      [two!.id, 2],
+    ]);
+    expect((await anonymous.request(CartDocument, { cartToken })).cart.items).toEqual([]);
   });
 
   it('places an order, follows it, lists it and cancels it', async () => {

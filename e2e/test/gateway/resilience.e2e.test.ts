@@ -299,14 +299,16 @@ describe('closing the gateway', () => {
     const { port } = gateway;
     try {
       const subscription = await subscribeRaw(gateway.url);
-      // graphql-ws has no "subscribed" acknowledgement; the gateway's gauge says when it is in place.
+      // The first push (the order as it is) says the subscription is in place.
       await expect
-        .poll(
-          async () =>
-            /^gateway_active_subscriptions (\d+)$/m.exec(await metricsOf(gateway.url))?.[1],
-          { timeout: 10_000, interval: 50 },
-        )
-        .toBe('1');
+        .poll(() => subscription.messages.some((message) => message.type === 'next'), {
+          timeout: 10_000,
+          interval: 50,
+        })
+        .toBe(true);
+      expect(/^gateway_active_subscriptions (\d+)$/m.exec(await metricsOf(gateway.url))?.[1]).toBe(
+        '1',
+      );
 
       // A readiness request whose headers are still arriving when the close begins.
       const probe: Socket = connectTcp(port, '127.0.0.1');
@@ -346,6 +348,11 @@ describe('closing the gateway', () => {
       expect(await subscription.closed).toEqual({ code: 1001, reason: 'Going away' });
       expect(subscription.messages).toEqual([
         { type: 'connection_ack' },
+        {
+          id: 'watch-1',
+          type: 'next',
+          payload: { data: { orderStatusChanged: { status: expect.any(String) } } },
+        },
         { id: 'watch-1', type: 'complete' },
       ]);
       await closing;

@@ -15,10 +15,12 @@ import { signInAdmin, startStack, type Stack } from '@microshop/e2e';
 import { startGateway } from '@microshop/gateway';
 
 /**
- * The live fields over graphql-ws through the gateway. orderStatusChanged: pushes carry the
- * subscriber's whole selection set resolved across subgraphs, and only the owner (or an admin) may
- * subscribe. productChanged: the stock the order saga reserves is pushed to that product's
- * subscribers, and to no one else's.
+ * The live fields over graphql-ws through the gateway. The first push is the entity as it is once
+ * the subscription is in place, then one per change, none repeated: a change made while the
+ * subscription starts is not lost. orderStatusChanged: pushes carry the subscriber's whole
+ * selection set resolved across subgraphs, and only the owner (or an admin) may subscribe.
+ * productChanged: the stock the order saga reserves is pushed to that product's subscribers, and
+ * to no one else's.
  */
 
 let stack: Stack;
@@ -139,20 +141,19 @@ const WATCH = `subscription Watch($orderId: ID!) {
   }
 }`;
 
+const statusesOf = (subscription: Subscribed<OrderPush>) =>
+  subscription.results.map((result) => result.data?.watched.status);
+
 describe('orderStatusChanged over graphql-ws', () => {
-  it('pushes every status change with federated fields resolved', async () => {
+  it('pushes the order as it is, then every status change, with federated fields resolved', async () => {
     const productId = await newTeapot();
     const customer = await signUpUser(stack);
     const orderId = await orderOne(customer.accessToken, productId);
-
-    const subscription = subscribe<OrderPush>(connect(customer.accessToken), WATCH, { orderId });
-    // graphql-ws has no "subscribed" acknowledgement; the gateway's gauge says when it is in place.
-    await expect.poll(activeSubscriptions, { timeout: 10_000, interval: 50 }).toBe(1);
-    // The documented pattern: subscribe, then read the current state.
     await waitForOrderStatus(stack, orderId, customer.accessToken, 'CONFIRMED', 30_000);
-    // Whether CONFIRMED was pushed depends on whether the saga beat the subscription; the shipping
-    // below happens strictly after subscribing, so its push is certain.
 
+    // Shipped while the subscription is still starting (graphql-ws says nothing when it is in
+    // place): whether the gateway watches the order by then or not, SHIPPED reaches the subscriber.
+    const subscription = subscribe<OrderPush>(connect(customer.accessToken), WATCH, { orderId });
     const shipped = await graphql(
       stack.gatewayUrl,
       'mutation Ship($id: ID!) { shipOrder(id: $id) { order { status } userErrors { code } } }',
@@ -162,6 +163,8 @@ describe('orderStatusChanged over graphql-ws', () => {
     expect(shipped.data).toEqual({ shipOrder: { order: { status: 'SHIPPED' }, userErrors: [] } });
 
     const push = await subscription.next((result) => result.data?.watched.status === 'SHIPPED');
+    // CONFIRMED first if the subscription started before the shipping, never twice, nothing after.
+    expect([['CONFIRMED', 'SHIPPED'], ['SHIPPED']]).toContainEqual(statusesOf(subscription));
     expect(push.errors).toBeUndefined();
     expect(push.data?.watched).toEqual({
       id: orderId,
@@ -187,14 +190,13 @@ describe('orderStatusChanged over graphql-ws', () => {
       await waitForOrderStatus(stack, orderId, customer.accessToken, 'CONFIRMED', 30_000);
 
       const gateways = [stack.gatewayUrl, second.url];
-      const before = await Promise.all(gateways.map((url) => activeSubscriptions(url)));
       const subscriptions = gateways.map((url) =>
         subscribe<OrderPush>(connect(customer.accessToken, url), WATCH, { orderId }),
       );
-      for (const [index, url] of gateways.entries()) {
-        await expect
-          .poll(() => activeSubscriptions(url), { timeout: 10_000, interval: 50 })
-          .toBe(before[index]! + 1);
+      // The first push says the subscription is in place: the order as it is.
+      for (const subscription of subscriptions) {
+        const first = await subscription.next(() => true);
+        expect(first.data?.watched).toMatchObject({ id: orderId, status: 'CONFIRMED' });
       }
 
       const shipped = await graphql(
@@ -207,6 +209,7 @@ describe('orderStatusChanged over graphql-ws', () => {
       for (const subscription of subscriptions) {
         const push = await subscription.next((result) => result.data?.watched.status === 'SHIPPED');
         expect(push.data?.watched).toMatchObject({ id: orderId, status: 'SHIPPED' });
+        expect(statusesOf(subscription)).toEqual(['CONFIRMED', 'SHIPPED']);
       }
     } finally {
       await second.close();
@@ -283,7 +286,12 @@ describe('productChanged over graphql-ws', () => {
     const watcher = watchProduct(customer.accessToken, bought);
     const anonymousWatcher = watchProduct(undefined, bought);
     const bystander = watchProduct(customer.accessToken, untouched);
-    await expect.poll(activeSubscriptions, { timeout: 10_000, interval: 50 }).toBe(before + 3);
+    // Each first push is the product as it is: the subscription is in place.
+    for (const subscription of [watcher, anonymousWatcher, bystander]) {
+      const first = await subscription.next(() => true);
+      expect(first.data?.productChanged).toMatchObject({ stock: 10, inStock: true });
+    }
+    expect(await activeSubscriptions()).toBe(before + 3);
 
     // Three units through the saga: the catalog's reservation is the stock change.
     await addToCart(stack, customer.accessToken, bought, 3);
@@ -297,9 +305,12 @@ describe('productChanged over graphql-ws', () => {
         stock: 7,
         inStock: true,
       });
+      expect(subscription.results.map((result) => result.data?.productChanged.stock)).toEqual([
+        10, 7,
+      ]);
     }
 
-    // The bystander's first push is its own product's change: nothing came before it.
+    // The bystander's pushes are its own product, as it was and after its own change only.
     const adjusted = await graphql(
       stack.gatewayUrl,
       'mutation Adjust($id: ID!) { adjustStock(productId: $id, delta: 5) { userErrors { code } } }',
@@ -309,6 +320,7 @@ describe('productChanged over graphql-ws', () => {
     expect(adjusted.data).toEqual({ adjustStock: { userErrors: [] } });
     await bystander.next((result) => result.data?.productChanged.stock === 15);
     expect(bystander.results.map((result) => result.data?.productChanged)).toEqual([
+      expect.objectContaining({ id: untouched, name: 'Quiet kettle', stock: 10 }),
       expect.objectContaining({ id: untouched, name: 'Quiet kettle', stock: 15 }),
     ]);
   });

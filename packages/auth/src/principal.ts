@@ -6,6 +6,11 @@ export type Role = 'CUSTOMER' | 'ADMIN';
 export interface Principal {
   userId: string;
   role: Role;
+  /**
+   * The sign-in (refresh-token family) the access token was issued for, from its `sid` claim;
+   * absent for tokens issued without one.
+   */
+  sessionId?: string;
 }
 
 /** Verifies a bearer token; rejects anything invalid with an UNAUTHENTICATED GraphQLError. */

@@ -29,7 +29,10 @@ export function createAccessTokenIssuer(
   const ttlSeconds = options.ttlSeconds ?? ACCESS_TOKEN_TTL_SECONDS;
   return {
     async issue(principal) {
-      const token = await new SignJWT({ role: principal.role })
+      const claims = principal.sessionId
+        ? { role: principal.role, sid: principal.sessionId }
+        : { role: principal.role };
+      const token = await new SignJWT(claims)
         .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
         .setIssuer(options.issuer)
         .setAudience(options.audience)

@@ -104,7 +104,11 @@ function verifierWith(getKey: JWTVerifyGetKey, expected: TokenAudience): TokenVe
         ) {
           throw unauthenticated('Invalid or expired access token');
         }
-        const principal: Principal = { userId: payload.sub, role: role as Role };
+        const principal: Principal = {
+          userId: payload.sub,
+          role: role as Role,
+          ...(typeof payload.sid === 'string' ? { sessionId: payload.sid } : {}),
+        };
         remember(token, principal, payload.exp!);
         return principal;
       } catch (error) {

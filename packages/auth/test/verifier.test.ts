@@ -71,6 +71,19 @@ describe('token verifier: attacks', async () => {
     });
   });
 
+  it('carries the session id of the sign-in the token was issued for (sid)', async () => {
+    const { token } = await createAccessTokenIssuer(key, { issuer, audience }).issue({
+      userId: 'u-2',
+      role: 'CUSTOMER',
+      sessionId: 'family-7',
+    });
+    expect(await verifier.verify(token)).toEqual({
+      userId: 'u-2',
+      role: 'CUSTOMER',
+      sessionId: 'family-7',
+    });
+  });
+
   it.each(Object.keys(forged))('rejects %s with UNAUTHENTICATED', async (attack) => {
     expect(await codeOf(verifier, forged[attack] as string)).toBe('UNAUTHENTICATED');
   });

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { isCountryCode } from '@microshop/addresses';
 
 /**
  * The environment, read once into a typed, validated object.
@@ -63,11 +64,101 @@ const booleanFlag = z
   .optional()
   .transform((value) => value === 'true' || value === '1');
 
+const countryCode = z
+  .string()
+  .trim()
+  .transform((value) => value.toUpperCase())
+  .refine(isCountryCode, 'expected an ISO 3166-1 alpha-2 country code such as DE');
+const currencyCode = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 code such as EUR');
+const minorUnits = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
+
+/** One shipping method of the configured table (SHIPPING_METHODS). */
+const shippingMethodSchema = z.strictObject({
+  code: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'lowercase letters, digits, "_" and "-"'),
+  name: z.string().trim().min(1).max(100),
+  /** Prices are in minor units of this currency; the method is offered for carts in it only. */
+  currency: currencyCode,
+  price: minorUnits,
+  /** Free when the subtotal after discount is at least this much; absent: never free. */
+  freeOver: minorUnits.optional(),
+  /** Destinations it serves; absent: every country. */
+  countries: z.array(countryCode).min(1).optional(),
+});
+
+/** Shipping methods when SHIPPING_METHODS is unset: a flat-rate standard, free from 50.00, and express. */
+const DEFAULT_SHIPPING_METHODS = JSON.stringify([
+  { code: 'standard', name: 'Standard (3-5 days)', currency: 'EUR', price: 495, freeOver: 5000 },
+  { code: 'express', name: 'Express (1-2 days)', currency: 'EUR', price: 1495 },
+]);
+
+const shippingMethodTable = z
+  .string()
+  .default(DEFAULT_SHIPPING_METHODS)
+  .transform((text, context) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      context.addIssue({ code: 'custom', message: 'expected a JSON array of shipping methods' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(shippingMethodSchema)
+      .min(1)
+      .refine(
+        (methods) => new Set(methods.map((method) => method.code)).size === methods.length,
+        'every shipping method needs a code of its own',
+      ),
+  );
+
+/**
+ * Standard VAT rates (percent) when TAX_RATES is unset: the EU's, the UK's, Switzerland's and
+ * Norway's as of 2025. A starting point, not tax advice: a shop sets its own table.
+ */
+const DEFAULT_TAX_RATES =
+  'AT=20,BE=21,BG=20,HR=25,CY=19,CZ=21,DK=25,EE=24,FI=25.5,FR=20,DE=19,GR=24,HU=27,IE=23,' +
+  'IT=22,LV=21,LT=21,LU=17,MT=18,NL=21,PL=23,PT=23,RO=21,SK=23,SI=22,ES=21,SE=25,GB=20,CH=8.1,NO=25';
+
+/** `CC=percent,...` into basis points per country (19 % is 1900; at most two decimals). */
+const taxRateTable = z
+  .string()
+  .default(DEFAULT_TAX_RATES)
+  .transform((text, context) => {
+    const rates: Record<string, number> = {};
+    for (const entry of text
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
+      const match = /^([A-Za-z]{2})\s*=\s*(\d{1,2}(?:\.\d{1,2})?|100)$/.exec(entry);
+      const country = match?.[1]?.toUpperCase();
+      if (!match || !country || !isCountryCode(country)) {
+        context.addIssue({
+          code: 'custom',
+          message: `expected CC=percent entries (e.g. DE=19,CH=8.1), got "${entry}"`,
+        });
+        return z.NEVER;
+      }
+      rates[country] = Math.round(Number(match[2]) * 100);
+    }
+    return rates;
+  });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   DATABASE_URL: optionalUrl,
+  /**
+   * Connections each process's PostgreSQL pool may open. Every instance has its own pool (and an
+   * outbox relay's LISTEN connection besides): instances × this must stay under the server's
+   * max_connections.
+   */
+  DATABASE_POOL_SIZE: positiveInt(1_000).default(10),
   EMBEDDED_POSTGRES_PORT: port(54329),
   DATA_DIR: z.string().default('.data'),
 
@@ -135,6 +226,18 @@ const envSchema = z.object({
 
   MICROSHOP_ADMIN_PASSWORD: optionalText,
 
+  /** How account mail leaves: `smtp` (SMTP_URL) or `development` (kept in a table); unset: smtp when SMTP_URL is set. */
+  MAIL_TRANSPORT: z.enum(['smtp', 'development']).optional(),
+  SMTP_URL: optionalUrl.refine(
+    (value) => value === undefined || /^smtps?:$/.test(new URL(value).protocol),
+    'expected smtp://[user:password@]host[:port] or smtps://...',
+  ),
+  MAIL_FROM: z.string().trim().min(3).default('MicroShop <no-reply@microshop.local>'),
+  /** Where the links in account mail point: the storefront's pages that call resetPassword / verifyEmail. */
+  STOREFRONT_URL: httpUrl,
+  PASSWORD_RESET_TTL_MINUTES: positiveInt(24 * 60).default(60),
+  EMAIL_VERIFICATION_TTL_HOURS: positiveInt(24 * 30).default(48),
+
   CORS_ORIGINS: originList,
   INTROSPECTION: booleanFlag,
   /**
@@ -151,6 +254,11 @@ const envSchema = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl,
   OTEL_SERVICE_NAME: optionalText,
   CI: booleanFlag,
+
+  SHIPPING_METHODS: shippingMethodTable,
+  TAX_RATES: taxRateTable,
+  /** Whether catalog prices already contain the destination's tax (EU style) or tax is added on top. */
+  PRICES_INCLUDE_TAX: booleanFlag,
 });
 
 export type SubgraphName = 'users' | 'catalog' | 'cart' | 'orders' | 'payments';
@@ -174,8 +282,21 @@ export type SearchBackend =
  * Where spans go: nowhere (the default: the hot path pays only the OpenTelemetry API's no-op),
  * or an OTLP/HTTP collector. `serviceName` overrides every process's own name (OTEL_SERVICE_NAME).
  */
+/** How account mail is delivered: an SMTP server, or the development mailer's table. */
+export type MailTransport = { kind: 'smtp'; url: string } | { kind: 'development' };
+
 export type TracingBackend =
   { kind: 'off' } | { kind: 'otlp'; tracesUrl: string; serviceName: string | undefined };
+
+export type ShippingMethodConfig = z.infer<typeof shippingMethodSchema>;
+
+/** What checkout charges besides the goods: read by the orders subgraph. */
+export interface CheckoutConfig {
+  shippingMethods: readonly ShippingMethodConfig[];
+  /** Tax rate per destination country in basis points (1900 = 19 %); a country not listed pays none. */
+  taxRatesBps: Readonly<Record<string, number>>;
+  pricesIncludeTax: boolean;
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -186,6 +307,8 @@ export interface Config {
   host: string;
   ci: boolean;
   database: DatabaseBackend;
+  /** Connections each process's PostgreSQL pool may open. */
+  databasePoolSize: number;
   redis: RedisBackend;
   eventBus: EventBusBackend;
   /** How long the event tables keep a row (see startEventRetention in @microshop/events). */
@@ -202,6 +325,15 @@ export interface Config {
     jwksUrl: string;
   };
   adminPassword: string | undefined;
+  checkout: CheckoutConfig;
+  mail: { transport: MailTransport; from: string };
+  /** Links and lifetimes of the single-use tokens mailed to accounts. */
+  accounts: {
+    /** Base of the links in account mail (`/reset-password?token=`, `/verify-email?token=`). */
+    storefrontUrl: string;
+    passwordResetTtlSeconds: number;
+    emailVerificationTtlSeconds: number;
+  };
   /** How the gateway treats its subgraphs and its own shutdown. */
   resilience: {
     /** No connection, no response headers, or a silent response body for this long: a timeout. */
@@ -275,6 +407,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     ]);
   }
 
+  if (env.MAIL_TRANSPORT === 'smtp' && !env.SMTP_URL) {
+    throw new ConfigError(['SMTP_URL: required when MAIL_TRANSPORT=smtp']);
+  }
+  const mailTransport: MailTransport =
+    env.SMTP_URL && env.MAIL_TRANSPORT !== 'development'
+      ? { kind: 'smtp', url: env.SMTP_URL }
+      : { kind: 'development' };
+
   const ports = {
     gateway: env.GATEWAY_PORT,
     users: env.USERS_PORT,
@@ -296,6 +436,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     database: env.DATABASE_URL
       ? { kind: 'postgres', url: env.DATABASE_URL }
       : { kind: 'embedded', port: env.EMBEDDED_POSTGRES_PORT, dataDir: env.DATA_DIR },
+    databasePoolSize: env.DATABASE_POOL_SIZE,
     redis: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL } : { kind: 'memory' },
     eventBus: kafkaBrokers?.length
       ? {
@@ -326,6 +467,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       jwksUrl: env.JWKS_URL ?? `http://${env.HOST}:${ports.users}/.well-known/jwks.json`,
     },
     adminPassword: env.MICROSHOP_ADMIN_PASSWORD,
+    checkout: {
+      shippingMethods: env.SHIPPING_METHODS,
+      taxRatesBps: env.TAX_RATES,
+      pricesIncludeTax: env.PRICES_INCLUDE_TAX,
+    },
+    mail: { transport: mailTransport, from: env.MAIL_FROM },
+    accounts: {
+      storefrontUrl: (env.STOREFRONT_URL ?? 'http://localhost:3000').replace(/\/+$/, ''),
+      passwordResetTtlSeconds: env.PASSWORD_RESET_TTL_MINUTES * 60,
+      emailVerificationTtlSeconds: env.EMAIL_VERIFICATION_TTL_HOURS * 60 * 60,
+    },
     resilience: {
       subgraphTimeoutMs: {
         users: env.USERS_TIMEOUT_MS ?? env.SUBGRAPH_TIMEOUT_MS,

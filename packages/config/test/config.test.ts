@@ -48,6 +48,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ KAFKA_BROKERS: ' ' }).eventBus.kind).toBe('postgres-log');
   });
 
+  it("sizes each process's PostgreSQL pool from DATABASE_POOL_SIZE, 10 by default", () => {
+    expect(loadConfig({}).databasePoolSize).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '4' }).databasePoolSize).toBe(4);
+  });
+
   it('takes the partitions of the topics the bus creates from KAFKA_TOPIC_PARTITIONS', () => {
     const config = loadConfig({ KAFKA_BROKERS: 'k1:9092', KAFKA_TOPIC_PARTITIONS: '6' });
     expect(config.eventBus).toMatchObject({ kind: 'kafka', topicPartitions: 6 });
@@ -58,13 +63,41 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
     [{ KAFKA_BROKERS: 'localhost' }, 'KAFKA_BROKERS'],
     [{ KAFKA_TOPIC_PARTITIONS: '0' }, 'KAFKA_TOPIC_PARTITIONS'],
+    [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE'],
     [{ SEARCH_ENGINE: 'solr' }, 'SEARCH_ENGINE'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ NODE_ENV: 'production' }, 'DATABASE_URL'],
     [{ NAMESPACE: 'Has Spaces' }, 'NAMESPACE'],
+    [{ MAIL_TRANSPORT: 'smtp' }, 'SMTP_URL'],
+    [{ MAIL_TRANSPORT: 'pigeon' }, 'MAIL_TRANSPORT'],
+    [{ SMTP_URL: 'http://mail.example' }, 'SMTP_URL'],
+    [{ STOREFRONT_URL: 'ftp://shop.example' }, 'STOREFRONT_URL'],
+    [{ PASSWORD_RESET_TTL_MINUTES: '0' }, 'PASSWORD_RESET_TTL_MINUTES'],
+    [{ EMAIL_VERIFICATION_TTL_HOURS: 'soon' }, 'EMAIL_VERIFICATION_TTL_HOURS'],
   ])('names the variable at fault: %o', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(variable));
+  });
+
+  it('keeps account mail in the development table unless an SMTP server is named', () => {
+    expect(loadConfig({}).mail).toEqual({
+      transport: { kind: 'development' },
+      from: 'MicroShop <no-reply@microshop.local>',
+    });
+    expect(loadConfig({}).accounts).toEqual({
+      storefrontUrl: 'http://localhost:3000',
+      passwordResetTtlSeconds: 3600,
+      emailVerificationTtlSeconds: 48 * 3600,
+    });
+    const smtp = { SMTP_URL: 'smtps://shop:secret@mail.example:465' };
+    expect(loadConfig(smtp).mail.transport).toEqual({ kind: 'smtp', url: smtp.SMTP_URL });
+    expect(loadConfig({ ...smtp, MAIL_TRANSPORT: 'development' }).mail.transport).toEqual({
+      kind: 'development',
+    });
+    expect(
+      loadConfig({ STOREFRONT_URL: 'https://shop.example/', PASSWORD_RESET_TTL_MINUTES: '15' })
+        .accounts,
+    ).toMatchObject({ storefrontUrl: 'https://shop.example', passwordResetTtlSeconds: 900 });
   });
 
   it('turns introspection off in production unless explicitly enabled', () => {
@@ -156,6 +189,50 @@ describe('loadConfig', () => {
         .gateway.persistedDocuments,
     ).toEqual({ mode: 'trusted', manifestPath: '/etc/pd.json' });
     expect(() => loadConfig({ PERSISTED_DOCUMENTS: 'strict' })).toThrow(/PERSISTED_DOCUMENTS/);
+  });
+
+  it('reads the checkout tables: a default shipping table and VAT rates, tax added on top', () => {
+    const { checkout } = loadConfig({});
+    expect(
+      checkout.shippingMethods.map((method) => [method.code, method.price, method.freeOver]),
+    ).toEqual([
+      ['standard', 495, 5000],
+      ['express', 1495, undefined],
+    ]);
+    expect(checkout.taxRatesBps).toMatchObject({ DE: 1900, FI: 2550, CH: 810 });
+    expect(checkout.pricesIncludeTax).toBe(false);
+
+    const configured = loadConfig({
+      SHIPPING_METHODS: JSON.stringify([
+        { code: 'pickup', name: 'Pickup', currency: 'USD', price: 0, countries: ['us'] },
+      ]),
+      TAX_RATES: 'us=7.25, ca=5',
+      PRICES_INCLUDE_TAX: 'true',
+    }).checkout;
+    expect(configured).toEqual({
+      shippingMethods: [
+        { code: 'pickup', name: 'Pickup', currency: 'USD', price: 0, countries: ['US'] },
+      ],
+      taxRatesBps: { US: 725, CA: 500 },
+      pricesIncludeTax: true,
+    });
+  });
+
+  it('refuses a shipping table or tax table that is not what it should be, naming the variable', () => {
+    const method = { code: 'standard', name: 'Standard', currency: 'EUR', price: 495 };
+    for (const table of [
+      'not json',
+      '[]',
+      JSON.stringify([method, method]),
+      JSON.stringify([{ ...method, countries: ['XX'] }]),
+      JSON.stringify([{ ...method, price: -1 }]),
+      JSON.stringify([{ ...method, priceTypo: 1 }]),
+    ]) {
+      expect(() => loadConfig({ SHIPPING_METHODS: table })).toThrow(/SHIPPING_METHODS/);
+    }
+    for (const rates of ['DE', 'DE=19%', 'XX=10', 'DE=101', 'DE=19.123']) {
+      expect(() => loadConfig({ TAX_RATES: rates })).toThrow(/TAX_RATES/);
+    }
   });
 
   it('returns a frozen object', () => {

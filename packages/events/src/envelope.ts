@@ -38,6 +38,17 @@ const money = z.object({ amount: z.number().int(), currency: z.string().length(3
  */
 const variantId = z.string().optional();
 
+/** A validated postal address (@microshop/addresses' PostalAddress). */
+const postalAddress = z.object({
+  name: z.string(),
+  line1: z.string(),
+  line2: z.string().nullable(),
+  city: z.string(),
+  region: z.string().nullable(),
+  postalCode: z.string().nullable(),
+  country: z.string().length(2),
+  phone: z.string().nullable(),
+});
 const orderStatus = z.enum([
   'PENDING',
   'CONFIRMED',
@@ -46,6 +57,8 @@ const orderStatus = z.enum([
   'SHIPPED',
   'DELIVERED',
 ]);
+/** Who caused a step of an order, as its timeline shows it. */
+const actor = z.enum(['CUSTOMER', 'ADMIN', 'SYSTEM']);
 
 /**
  * The event catalog: type name -> payload schema (version 1). Producers build events with
@@ -67,8 +80,15 @@ export const eventPayloads = {
         }),
       )
       .min(1),
+    /** What payments authorizes: subtotal - discount + shipping (+ tax when not included). */
     total: money,
     paymentToken: z.string(),
+    /**
+     * The checkout's addresses, for the buyer's address book (users). Absent from orders placed
+     * without one, and from events written before checkout had addresses.
+     */
+    shippingAddress: postalAddress.nullish(),
+    billingAddress: postalAddress.nullish(),
   }),
   OrderStatusChanged: z.object({
     orderId: z.string(),
@@ -76,6 +96,13 @@ export const eventPayloads = {
     from: orderStatus.nullable(),
     to: orderStatus,
     reason: z.string().nullable(),
+  }),
+  /** An ADMIN approved a customer's return: payments refunds `amount` (capped at what is left). */
+  ReturnApproved: z.object({
+    orderId: z.string(),
+    returnRequestId: z.string(),
+    amount: money,
+    approvedBy: z.string(),
   }),
   // catalog
   StockReserved: z.object({
@@ -101,6 +128,33 @@ export const eventPayloads = {
   PaymentAuthorized: z.object({ orderId: z.string(), paymentId: z.string(), amount: money }),
   PaymentDeclined: z.object({ orderId: z.string(), paymentId: z.string(), reason: z.string() }),
   PaymentRefunded: z.object({ orderId: z.string(), paymentId: z.string(), amount: money }),
+  PaymentCaptured: z.object({ orderId: z.string(), paymentId: z.string(), amount: money }),
+  /** Captured money given back (partly or wholly), by an ADMIN or for an approved return. */
+  RefundIssued: z.object({
+    orderId: z.string(),
+    paymentId: z.string(),
+    refundId: z.string(),
+    amount: money,
+    /** Every refund of the payment so far, this one included. */
+    refundedTotal: money,
+    fullyRefunded: z.boolean(),
+    reason: z.string(),
+    returnRequestId: z.string().nullable(),
+    actor,
+  }),
+  // users
+  /**
+   * A single-use token to mail to an account. The token itself rides along (the mail must carry
+   * it; the users table keeps only its hash), so this event is short-lived by the token's expiry.
+   */
+  AccountEmailRequested: z.object({
+    userId: z.string(),
+    email: z.string(),
+    name: z.string(),
+    purpose: z.enum(['PASSWORD_RESET', 'EMAIL_VERIFICATION']),
+    token: z.string(),
+    expiresAt: z.iso.datetime(),
+  }),
 } as const;
 
 /** The variant a line of an event is of (see `variantId` above): its own, or its product's single one. */
@@ -115,19 +169,23 @@ export type DomainEvent<T extends EventType = EventType> = {
 }[T];
 
 /** The topics (before the namespace prefix): one per owning domain. */
-export const topics = ['orders', 'catalog', 'payments'] as const;
+export const topics = ['orders', 'catalog', 'payments', 'users'] as const;
 export type Topic = (typeof topics)[number];
 
 /** Which topic (before the namespace prefix) each event type is published to: one per owning domain. */
 export const topicOf: Record<EventType, Topic> = {
   OrderPlaced: 'orders',
   OrderStatusChanged: 'orders',
+  ReturnApproved: 'orders',
   StockReserved: 'catalog',
   StockRejected: 'catalog',
   ProductChanged: 'catalog',
   PaymentAuthorized: 'payments',
   PaymentDeclined: 'payments',
   PaymentRefunded: 'payments',
+  PaymentCaptured: 'payments',
+  RefundIssued: 'payments',
+  AccountEmailRequested: 'users',
 };
 
 export function createEvent<T extends EventType>(

@@ -15,6 +15,12 @@ export interface RequestContext {
   clientAddress?: string | undefined;
   /** Set by the gateway on the requests it logs: what their one log line reports. */
   summary?: RequestSummary;
+  /**
+   * Set on a read that must see every change announced before it started (a live field's push):
+   * it never joins an identical request already in flight, which may have started before that
+   * change. Later identical requests may join it.
+   */
+  freshRead?: boolean;
 }
 
 /** A call to another service made on a request's behalf, as the request's log line reports it. */

@@ -42,6 +42,18 @@ export function badUserInput(message: string, field?: string[]): GraphQLError {
 }
 
 /**
+ * A text argument trimmed, or BAD_USER_INPUT naming its field (the last part of `field` in the
+ * message) when nothing or more than `maxLength` characters remain.
+ */
+export function boundedText(value: string, maxLength: number, field: string[]): string {
+  const text = value.trim();
+  if (text.length === 0 || text.length > maxLength) {
+    throw badUserInput(`${field.at(-1)} must have 1 to ${maxLength} characters`, field);
+  }
+  return text;
+}
+
+/**
  * A dependency of this field is down. Deliberately no HTTP status: a subgraph answering non-2xx
  * makes the gateway drop the error's code and the response's other data.
  */

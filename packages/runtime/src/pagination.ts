@@ -50,6 +50,27 @@ export function decodeCursor(cursor: string): ListPosition {
   throw badUserInput('`after` is not a cursor of this connection', ['after']);
 }
 
+/** A Relay-style connection: edges with cursors, page info and the count of all pages. */
+export interface Connection<T> {
+  edges: { cursor: string; node: T }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number;
+}
+
+/** The connection of the `first + 1` rows a listing read (see `pageOf`). */
+export function connectionOf<T extends ListPosition>(
+  rows: T[],
+  first: number,
+  totalCount: number,
+): Connection<T> {
+  const { nodes, cursors, hasNextPage } = pageOf(rows, first);
+  return {
+    edges: nodes.map((node, position) => ({ cursor: cursors[position]!, node })),
+    pageInfo: { hasNextPage, endCursor: cursors.at(-1) ?? null },
+    totalCount,
+  };
+}
+
 /** A page from the `first + 1` rows a listing read: the extra row only tells that more follow. */
 export function pageOf<T extends ListPosition>(
   rows: T[],

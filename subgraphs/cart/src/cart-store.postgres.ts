@@ -3,6 +3,8 @@ import {
   CART_TTL_SECONDS,
   MAX_CART_LINES,
   MAX_LINE_QUANTITY,
+  mergedUnits,
+  snapshotId,
   sortLines,
   unitsPerVariant,
   type CartLine,
@@ -10,6 +12,9 @@ import {
   type LineChange,
   type LineChangeRefusal,
   type LineChangeResult,
+  type MergeAddition,
+  type MergedLine,
+  type MergeResult,
   type OrderedItem,
 } from './cart-store.ts';
 
@@ -119,52 +124,111 @@ export class PostgresCartStore implements CartStore {
     orderId: string,
     items: OrderedItem[],
   ): Promise<boolean> {
-    const units = unitsPerVariant(items);
-    return this.withLockedCart(userId, async (tx) => {
-      const marked = await tx.$executeRaw`
-        INSERT INTO cart_order_removals (order_id, user_id) VALUES (${orderId}, ${userId})
-        ON CONFLICT (order_id) DO NOTHING`;
-      if (marked === 0) return false;
-      await tx.$executeRaw`
-        UPDATE cart_items i SET quantity = i.quantity - o.quantity
-        FROM unnest(${[...units.keys()]}::text[], ${[...units.values()]}::int[]) AS o(variant_id, quantity)
-        WHERE i.user_id = ${userId} AND i.variant_id = o.variant_id`;
-      await tx.$executeRaw`
-        WITH touched AS (UPDATE carts SET expires_at = now() + ${TTL} WHERE user_id = ${userId})
-        DELETE FROM cart_items WHERE user_id = ${userId} AND quantity <= 0`;
-      // Redelivery happens within minutes; a marker older than a cart's lifetime guards nothing.
-      await tx.$executeRaw`DELETE FROM cart_order_removals WHERE applied_at < now() - ${TTL}`;
+    return this.db.$transaction(async (tx) => {
+      await lockCart(tx, userId);
+      if (!(await markApplied(tx, orderId, userId))) return false;
+      await takeOut(tx, userId, items);
       return true;
-    });
+    }, TRANSACTION_OPTIONS);
+  }
+
+  /** One transaction holding both carts' row locks, taken in key order so merges never deadlock. */
+  async mergeCart(
+    fromKey: string,
+    intoKey: string,
+    snapshot: CartLine[],
+    additions: MergeAddition[],
+  ): Promise<MergeResult> {
+    return this.db.$transaction(async (tx) => {
+      const locked = new Map<string, CartLine[]>();
+      for (const key of [fromKey, intoKey].sort()) locked.set(key, await lockCart(tx, key));
+      let target = locked.get(intoKey) ?? [];
+      if (!(await markApplied(tx, `merge:${snapshotId(fromKey, snapshot)}`, intoKey))) {
+        return { lines: target, mergedLines: [], applied: false };
+      }
+      const mergedLines: MergedLine[] = [];
+      for (const addition of additions) {
+        const current = target.find((line) => line.variantId === addition.variantId);
+        const outcome =
+          !current && target.length >= MAX_CART_LINES
+            ? { merged: 0, refusal: 'CART_LINE_LIMIT' as const }
+            : mergedUnits(current?.quantity ?? 0, addition.quantity, addition.available);
+        mergedLines.push({
+          variantId: addition.variantId,
+          requested: addition.quantity,
+          ...outcome,
+        });
+        if (outcome.merged === 0) continue;
+        const written = await tx.$queryRaw<LineRow[]>`
+          INSERT INTO cart_items (user_id, variant_id, quantity)
+          VALUES (${intoKey}, ${addition.variantId}, ${(current?.quantity ?? 0) + outcome.merged})
+          ON CONFLICT (user_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity
+          RETURNING variant_id, quantity, added_at`;
+        target = [...target.filter((line) => line !== current), ...toLines(written)];
+      }
+      await tx.$executeRaw`UPDATE carts SET expires_at = now() + ${TTL} WHERE user_id = ${intoKey}`;
+      await takeOut(tx, fromKey, snapshot);
+      return { lines: sortLines(target), mergedLines, applied: true };
+    }, TRANSACTION_OPTIONS);
   }
 
   async ping(): Promise<void> {
     await this.db.$queryRaw`SELECT 1`;
   }
 
-  /**
-   * Runs `work` holding the cart's row lock, with the cart's lines as committed: the cart is
-   * created when there is none, and emptied first when it expired. `work` restarts the expiry
-   * with its write.
-   */
+  /** Runs `work` holding the cart's row lock, with the cart's lines as committed (see `lockCart`). */
   private async withLockedCart<T>(
     userId: string,
     work: (tx: Tx, lines: CartLine[]) => Promise<T>,
   ): Promise<T> {
-    return this.db.$transaction(async (tx) => {
-      // DO UPDATE (changing nothing) rather than DO NOTHING: it locks an existing row and returns it.
-      const [cart] = await tx.$queryRaw<{ expired: boolean }[]>`
-        INSERT INTO carts (user_id, expires_at) VALUES (${userId}, now() + ${TTL})
-        ON CONFLICT (user_id) DO UPDATE SET expires_at = carts.expires_at
-        RETURNING expires_at <= now() AS expired`;
-      if (cart?.expired) {
-        await tx.$executeRaw`DELETE FROM cart_items WHERE user_id = ${userId}`;
-        return work(tx, []);
-      }
-      const lines = await tx.$queryRaw<LineRow[]>`
-        SELECT variant_id, quantity, added_at FROM cart_items
-        WHERE user_id = ${userId} ORDER BY added_at, variant_id`;
-      return work(tx, toLines(lines));
-    }, TRANSACTION_OPTIONS);
+    return this.db.$transaction(
+      async (tx) => work(tx, await lockCart(tx, userId)),
+      TRANSACTION_OPTIONS,
+    );
   }
+}
+
+/**
+ * Takes the cart's row lock and returns its lines as committed: the cart is created when there is
+ * none, and emptied first when it expired. The caller restarts the expiry with its write.
+ */
+async function lockCart(tx: Tx, key: string): Promise<CartLine[]> {
+  // DO UPDATE (changing nothing) rather than DO NOTHING: it locks an existing row and returns it.
+  const [cart] = await tx.$queryRaw<{ expired: boolean }[]>`
+    INSERT INTO carts (user_id, expires_at) VALUES (${key}, now() + ${TTL})
+    ON CONFLICT (user_id) DO UPDATE SET expires_at = carts.expires_at
+    RETURNING expires_at <= now() AS expired`;
+  if (cart?.expired) {
+    await tx.$executeRaw`DELETE FROM cart_items WHERE user_id = ${key}`;
+    return [];
+  }
+  const lines = await tx.$queryRaw<LineRow[]>`
+    SELECT variant_id, quantity, added_at FROM cart_items
+    WHERE user_id = ${key} ORDER BY added_at, variant_id`;
+  return toLines(lines);
+}
+
+/**
+ * Marks a change applied to a cart (an order's removal, a merged snapshot), within the change's
+ * transaction: false when it was applied before. Markers older than a cart's lifetime are pruned.
+ */
+async function markApplied(tx: Tx, marker: string, key: string): Promise<boolean> {
+  const marked = await tx.$executeRaw`
+    INSERT INTO cart_order_removals (order_id, user_id) VALUES (${marker}, ${key})
+    ON CONFLICT (order_id) DO NOTHING`;
+  // Redelivery and retries happen within minutes; a marker older than a cart's lifetime guards nothing.
+  await tx.$executeRaw`DELETE FROM cart_order_removals WHERE applied_at < now() - ${TTL}`;
+  return marked > 0;
+}
+
+/** Takes units out of a locked cart, removing the lines left with none, and restarts its expiry. */
+async function takeOut(tx: Tx, key: string, items: OrderedItem[]): Promise<void> {
+  const units = unitsPerVariant(items);
+  await tx.$executeRaw`
+    UPDATE cart_items i SET quantity = i.quantity - o.quantity
+    FROM unnest(${[...units.keys()]}::text[], ${[...units.values()]}::int[]) AS o(variant_id, quantity)
+    WHERE i.user_id = ${key} AND i.variant_id = o.variant_id`;
+  await tx.$executeRaw`
+    WITH touched AS (UPDATE carts SET expires_at = now() + ${TTL} WHERE user_id = ${key})
+    DELETE FROM cart_items WHERE user_id = ${key} AND quantity <= 0`;
 }

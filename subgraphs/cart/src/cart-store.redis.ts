@@ -5,6 +5,7 @@ import {
   CartStoreUnavailableError,
   MAX_CART_LINES,
   MAX_LINE_QUANTITY,
+  snapshotId,
   sortLines,
   unitsPerVariant,
   type CartLine,
@@ -12,6 +13,8 @@ import {
   type LineChange,
   type LineChangeRefusal,
   type LineChangeResult,
+  type MergeAddition,
+  type MergeResult,
   type OrderedItem,
 } from './cart-store.ts';
 
@@ -61,10 +64,56 @@ return redis.call('HGETALL', KEYS[1])
 `;
 
 /**
- * KEYS: cart, the order's marker. ARGV: ttlSeconds, then variantId, quantity pairs. The marker is
- * set in the same script as the removal, so a redelivered OrderPlaced removes nothing twice.
+ * KEYS: the target cart, the merge's marker. ARGV: ttlSeconds, maxQuantity, maxLines, nowMs, then
+ * variantId, requested, available triples. Each line is capped as `mergedUnits` caps it (never
+ * shrinking a line); the marker makes a retried merge of the same snapshot add nothing. Returns
+ * {applied, merged units and refusal per triple, the cart}.
  */
-const REMOVE_ORDERED = `
+const MERGE = `
+local cart, marker = KEYS[1], KEYS[2]
+local ttl, maxQuantity, maxLines, now = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+if not redis.call('SET', marker, '1', 'NX', 'EX', ttl) then
+  redis.call('EXPIRE', cart, ttl)
+  return {0, {}, redis.call('HGETALL', cart)}
+end
+local outcomes = {}
+local lines = redis.call('HLEN', cart)
+for i = 5, #ARGV, 3 do
+  local variantId, requested, available = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+  local current, addedAt = 0, now
+  local line = redis.call('HGET', cart, variantId)
+  if line then
+    local units, since = string.match(line, '^(%d+):(%d+)$')
+    current, addedAt = tonumber(units), since
+  end
+  local merged, refusal = requested, ''
+  if not line and lines >= maxLines then
+    merged, refusal = 0, 'CART_LINE_LIMIT'
+  else
+    local byStock = math.max(current, available)
+    local cap = math.min(maxQuantity, byStock)
+    if current + requested > cap then
+      merged = math.max(0, cap - current)
+      if maxQuantity <= byStock then refusal = 'LINE_QUANTITY_LIMIT' else refusal = 'STOCK' end
+    end
+    if merged > 0 then
+      if not line then lines = lines + 1 end
+      redis.call('HSET', cart, variantId, string.format('%d:%s', current + merged, addedAt))
+    end
+  end
+  table.insert(outcomes, tostring(merged))
+  table.insert(outcomes, refusal)
+end
+redis.call('EXPIRE', cart, ttl)
+return {1, outcomes, redis.call('HGETALL', cart)}
+`;
+
+/**
+ * KEYS: cart, the marker of what is taken out (an order, or a merged snapshot). ARGV: ttlSeconds,
+ * then variantId, quantity pairs. The marker is set in the same script as the removal, so a
+ * redelivered OrderPlaced or a retried merge removes nothing twice.
+ */
+const TAKE_OUT_ONCE = `
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[1]) then return 0 end
 for i = 2, #ARGV, 2 do
   local line = redis.call('HGET', KEYS[1], ARGV[i])
@@ -86,7 +135,12 @@ interface CartScripts {
   cartRead(cart: string, ttlSeconds: number): Promise<string[]>;
   cartChangeLine(cart: string, ...args: (string | number)[]): Promise<[string, string[]]>;
   cartRemoveLine(cart: string, variantId: string, ttlSeconds: number): Promise<string[]>;
-  cartRemoveOrdered(cart: string, marker: string, ...args: (string | number)[]): Promise<number>;
+  cartTakeOutOnce(cart: string, marker: string, ...args: (string | number)[]): Promise<number>;
+  cartMerge(
+    cart: string,
+    marker: string,
+    ...args: (string | number)[]
+  ): Promise<[number, string[], string[]]>;
 }
 
 /**
@@ -127,7 +181,8 @@ export class RedisCartStore implements CartStore {
     this.redis.defineCommand('cartRead', { numberOfKeys: 1, lua: READ });
     this.redis.defineCommand('cartChangeLine', { numberOfKeys: 1, lua: CHANGE_LINE });
     this.redis.defineCommand('cartRemoveLine', { numberOfKeys: 1, lua: REMOVE_LINE });
-    this.redis.defineCommand('cartRemoveOrdered', { numberOfKeys: 2, lua: REMOVE_ORDERED });
+    this.redis.defineCommand('cartTakeOutOnce', { numberOfKeys: 2, lua: TAKE_OUT_ONCE });
+    this.redis.defineCommand('cartMerge', { numberOfKeys: 2, lua: MERGE });
     // defineCommand adds methods ioredis cannot type; this is their signature.
     this.scripts = this.redis as unknown as CartScripts;
     this.watchConnection();
@@ -217,14 +272,58 @@ export class RedisCartStore implements CartStore {
     orderId: string,
     items: OrderedItem[],
   ): Promise<boolean> {
-    const pairs = [...unitsPerVariant(items)].flat();
-    const applied = await this.run(() =>
-      this.scripts.cartRemoveOrdered(
-        this.cartKey(userId),
-        `${this.cartKey(userId)}:order:${orderId}`,
+    return this.takeOutOnce(userId, `order:${orderId}`, items);
+  }
+
+  /*
+   * Two scripts, since the two carts live in different slots of a Redis Cluster: the merge into the
+   * target, then the snapshot taken out of the guest cart, each once per snapshot. A crash between
+   * them leaves the guest cart as it was; the retried merge adds nothing again and takes it out.
+   */
+  async mergeCart(
+    fromKey: string,
+    intoKey: string,
+    snapshot: CartLine[],
+    additions: MergeAddition[],
+  ): Promise<MergeResult> {
+    const merge = `merge:${snapshotId(fromKey, snapshot)}`;
+    const target = this.cartKey(intoKey);
+    const [applied, outcomes, flat] = await this.run(() =>
+      this.scripts.cartMerge(
+        target,
+        `${target}:${merge}`,
         CART_TTL_SECONDS,
-        ...pairs,
+        MAX_LINE_QUANTITY,
+        MAX_CART_LINES,
+        Date.now(),
+        ...additions.flatMap((addition) => [
+          addition.variantId,
+          addition.quantity,
+          addition.available,
+        ]),
       ),
+    );
+    await this.takeOutOnce(fromKey, merge, snapshot);
+    return {
+      lines: parseLines(flat),
+      applied: applied === 1,
+      mergedLines:
+        applied === 1
+          ? additions.map((addition, index) => ({
+              variantId: addition.variantId,
+              requested: addition.quantity,
+              merged: Number(outcomes[2 * index]),
+              refusal: (outcomes[2 * index + 1] || null) as LineChangeRefusal | null,
+            }))
+          : [],
+    };
+  }
+
+  private async takeOutOnce(key: string, marker: string, items: OrderedItem[]): Promise<boolean> {
+    const pairs = [...unitsPerVariant(items)].flat();
+    const cart = this.cartKey(key);
+    const applied = await this.run(() =>
+      this.scripts.cartTakeOutOnce(cart, `${cart}:${marker}`, CART_TTL_SECONDS, ...pairs),
     );
     return applied === 1;
   }

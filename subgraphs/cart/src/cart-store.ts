@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Config } from '@microshop/config';
 import type { Db } from '@microshop/db';
 import type { Lifecycle, Logger } from '@microshop/runtime';
@@ -45,12 +46,67 @@ export interface OrderedItem {
   quantity: number;
 }
 
+/** A guest line to add to another cart, with the units the catalog can sell now. */
+export interface MergeAddition {
+  variantId: string;
+  quantity: number;
+  available: number;
+}
+
+/** What merging one guest line did: how many of its units went into the target cart, and why not all. */
+export interface MergedLine {
+  variantId: string;
+  requested: number;
+  merged: number;
+  refusal: LineChangeRefusal | null;
+}
+
+export interface MergeResult {
+  /** The target cart after the merge. */
+  lines: CartLine[];
+  /** Per addition, what was merged; empty when this snapshot had been merged before. */
+  mergedLines: MergedLine[];
+  /** False when this snapshot had been merged before: nothing changed this time. */
+  applied: boolean;
+}
+
+/**
+ * How many units of a guest line join a target line already holding `current`: all of them, or as
+ * many as the line limit and the stock allow, never shrinking the target line (it may already hold
+ * more than is available now). The Redis store's merge script applies the same rule.
+ */
+export function mergedUnits(
+  current: number,
+  requested: number,
+  available: number,
+): { merged: number; refusal: LineChangeRefusal | null } {
+  const byStock = Math.max(current, available);
+  const cap = Math.min(MAX_LINE_QUANTITY, byStock);
+  if (current + requested <= cap) return { merged: requested, refusal: null };
+  return {
+    merged: Math.max(0, cap - current),
+    refusal: MAX_LINE_QUANTITY <= byStock ? 'LINE_QUANTITY_LIMIT' : 'STOCK',
+  };
+}
+
+/**
+ * Names one read of a guest cart: a merge of the same read applied twice (a retry after a crash
+ * between its steps) is recognised by it and applied once.
+ */
+export function snapshotId(fromKey: string, snapshot: CartLine[]): string {
+  const hash = createHash('sha256').update(fromKey);
+  for (const line of sortLines([...snapshot]))
+    hash.update(`|${line.variantId}:${line.quantity}:${line.addedAt.getTime()}`);
+  return hash.digest('hex').slice(0, 32);
+}
+
 /**
  * Where carts live. Every method is one atomic step of the backend (a Lua script in Redis, a
  * transaction holding the cart's row lock in PostgreSQL), so concurrent changes of one cart
  * never lose or double an update, and the limits hold under any concurrency.
  */
 export interface CartStore extends Lifecycle {
+  // Every method names a cart by its key: a user's id, or a guest cart's key (`guestCartKey`).
   /** The cart's lines, oldest first (empty when there is no cart); restarts its expiry. */
   read(userId: string): Promise<CartLine[]>;
   changeLine(userId: string, change: LineChange): Promise<LineChangeResult>;
@@ -62,6 +118,18 @@ export interface CartStore extends Lifecycle {
    * returns false, changing nothing, when this order was already applied.
    */
   removeOrderedItems(userId: string, orderId: string, items: OrderedItem[]): Promise<boolean>;
+  /**
+   * Merges a guest cart into another: adds `additions` (each capped by `mergedUnits`; a new line
+   * only while the target has fewer than MAX_CART_LINES) and takes `snapshot`, the guest cart as it
+   * was read, out of the guest cart (lines added to it since stay there for a later merge). Applied
+   * once per snapshot, however often it is retried.
+   */
+  mergeCart(
+    fromKey: string,
+    intoKey: string,
+    snapshot: CartLine[],
+    additions: MergeAddition[],
+  ): Promise<MergeResult>;
   /** Throws when the backend cannot be reached. */
   ping(): Promise<void>;
 }

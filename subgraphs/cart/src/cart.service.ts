@@ -1,6 +1,8 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { requireOwnerOrAdmin, requireUser } from '@microshop/auth';
 import { GraphQLError } from 'graphql';
 import {
+  badUserInput,
   ErrorCode,
   serviceUnavailable,
   userError,
@@ -15,6 +17,8 @@ import {
   type CartStore,
   type LineChange,
   type LineChangeRefusal,
+  type MergeAddition,
+  type MergedLine,
 } from './cart-store.ts';
 import {
   CatalogUnavailableError,
@@ -30,10 +34,38 @@ type CartUserError = UserError<UserErrorCode>;
 /** The currency of an empty cart's subtotal: the demo catalog's currency. */
 export const DEFAULT_CURRENCY = 'EUR';
 
-/** A cart as the resolvers see it: whose it is and its stored lines (prices are looked up when read). */
+/**
+ * A cart as the resolvers see it: its key (the owner's user id, or a guest cart's key) and its
+ * stored lines (prices are looked up when read).
+ */
 export interface CartView {
-  userId: string;
+  key: string;
   lines: CartLine[];
+}
+
+export interface GuestCartView {
+  cartToken: string;
+  cart: CartView;
+}
+
+/** `gc_` and 32 base64url characters (24 random bytes): a guest cart's token. */
+const GUEST_CART_TOKEN = /^gc_[A-Za-z0-9_-]{32}$/;
+
+export function newGuestCartToken(): string {
+  return `gc_${randomBytes(24).toString('base64url')}`;
+}
+
+/**
+ * The key of the guest cart a token names. Stores and logs see only this hash, so neither a
+ * store's keys nor `Cart.id` give the token away; a malformed token is BAD_USER_INPUT.
+ */
+export function guestCartKey(cartToken: string): string {
+  if (!GUEST_CART_TOKEN.test(cartToken)) {
+    throw badUserInput('cartToken is not a guest cart token (from createGuestCart).', [
+      'cartToken',
+    ]);
+  }
+  return `guest:${createHash('sha256').update(cartToken).digest('hex').slice(0, 40)}`;
 }
 
 /** A line whose variant the catalog sells now, with its current price. */
@@ -81,9 +113,32 @@ const REFUSALS: Record<LineChangeRefusal, (variant: CatalogVariant) => CartUserE
     ),
 };
 
+/** The user error for a guest line that did not join the caller's cart whole. */
+const MERGE_REFUSALS: Record<LineChangeRefusal, { code: UserErrorCode; reason: string }> = {
+  LINE_QUANTITY_LIMIT: {
+    code: UserErrorCode.INVALID_QUANTITY,
+    reason: `a line holds at most ${MAX_LINE_QUANTITY} units`,
+  },
+  CART_LINE_LIMIT: {
+    code: UserErrorCode.CART_FULL,
+    reason: `a cart holds at most ${MAX_CART_LINES} different products`,
+  },
+  STOCK: { code: UserErrorCode.INSUFFICIENT_STOCK, reason: 'not enough units are available' },
+};
+
+function mergeRefusal(line: MergedLine, refusal: LineChangeRefusal): CartUserError {
+  const { code, reason } = MERGE_REFUSALS[refusal];
+  return userError(
+    code,
+    `${line.merged} of the guest cart's ${line.requested} units of variant ${line.variantId} joined your cart: ${reason}.`,
+    ['cartToken'],
+  );
+}
+
 /**
- * The cart's business rules. Carts belong to the signed-in caller: every mutation acts on the
- * caller's own cart, and a cart is read only by its owner or an ADMIN.
+ * The cart's business rules. A signed-in caller's cart is theirs: read only by its owner or an
+ * ADMIN. A guest cart belongs to whoever holds its token; every cart operation takes a token to act
+ * on a guest cart instead of the caller's.
  */
 export class CartService {
   constructor(
@@ -91,10 +146,15 @@ export class CartService {
     private readonly loaders: CartLoaders,
   ) {}
 
-  /** The signed-in caller's cart. */
-  async myCart(ctx: RequestContext): Promise<CartView> {
-    const { userId } = requireUser(ctx.principal);
-    return this.readCart(ctx, userId);
+  /** The guest cart a token names, else the signed-in caller's cart. */
+  async myCart(ctx: RequestContext, cartToken?: string | null): Promise<CartView> {
+    return this.readCart(ctx, cartKeyFor(ctx, cartToken));
+  }
+
+  /** A new guest cart: nothing is stored until its first line. */
+  createGuestCart(): GuestCartView {
+    const cartToken = newGuestCartToken();
+    return { cartToken, cart: { key: guestCartKey(cartToken), lines: [] } };
   }
 
   /** A user's cart, for that user or an ADMIN (User.cart through federation). */
@@ -108,12 +168,13 @@ export class CartService {
     ctx: RequestContext,
     line: LineChoice,
     quantity: number,
+    cartToken?: string | null,
   ): Promise<CartPayloadView> {
-    const { userId } = requireUser(ctx.principal);
+    const key = cartKeyFor(ctx, cartToken);
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) {
-      return this.refuse(ctx, userId, invalidQuantity(1));
+      return this.refuse(ctx, key, invalidQuantity(1));
     }
-    return this.changeLine(ctx, userId, line, { quantity, mode: 'add' });
+    return this.changeLine(ctx, key, line, { quantity, mode: 'add' });
   }
 
   /** Sets a line's quantity; 0 removes the line. */
@@ -121,13 +182,14 @@ export class CartService {
     ctx: RequestContext,
     line: LineChoice,
     quantity: number,
+    cartToken?: string | null,
   ): Promise<CartPayloadView> {
-    const { userId } = requireUser(ctx.principal);
+    const key = cartKeyFor(ctx, cartToken);
     if (!Number.isInteger(quantity) || quantity < 0 || quantity > MAX_LINE_QUANTITY) {
-      return this.refuse(ctx, userId, invalidQuantity(0));
+      return this.refuse(ctx, key, invalidQuantity(0));
     }
-    if (quantity === 0) return this.removeFromCart(ctx, line);
-    return this.changeLine(ctx, userId, line, { quantity, mode: 'set' });
+    if (quantity === 0) return this.removeFromCart(ctx, line, cartToken);
+    return this.changeLine(ctx, key, line, { quantity, mode: 'set' });
   }
 
   /**
@@ -135,16 +197,19 @@ export class CartService {
    * nothing), or the product's only one (which the catalog is asked for; a product it does not
    * know has no line, so nothing changes).
    */
-  async removeFromCart(ctx: RequestContext, line: LineChoice): Promise<CartPayloadView> {
-    const { userId } = requireUser(ctx.principal);
+  async removeFromCart(
+    ctx: RequestContext,
+    line: LineChoice,
+    cartToken?: string | null,
+  ): Promise<CartPayloadView> {
+    const key = cartKeyFor(ctx, cartToken);
     const variant = line.variantId
       ? { id: line.variantId }
       : await this.onlyVariantOf(ctx, line.productId);
-    if (!variant) return { cart: await this.readCart(ctx, userId), userErrors: [] };
-    if (typeof variant === 'string')
-      return this.refuse(ctx, userId, VARIANT_CHOICE_ERRORS[variant]);
-    const lines = await this.guard(ctx, () => this.store.removeLine(userId, variant.id));
-    return { cart: { userId, lines }, userErrors: [] };
+    if (!variant) return { cart: await this.readCart(ctx, key), userErrors: [] };
+    if (typeof variant === 'string') return this.refuse(ctx, key, VARIANT_CHOICE_ERRORS[variant]);
+    const lines = await this.guard(ctx, () => this.store.removeLine(key, variant.id));
+    return { cart: { key, lines }, userErrors: [] };
   }
 
   /** The product's only variant, or 'required' when it has several; null for an unknown product. */
@@ -156,10 +221,70 @@ export class CartService {
     return product ? chooseVariant(product, null) : null;
   }
 
-  async clearCart(ctx: RequestContext): Promise<CartPayloadView> {
+  async clearCart(ctx: RequestContext, cartToken?: string | null): Promise<CartPayloadView> {
+    const key = cartKeyFor(ctx, cartToken);
+    await this.guard(ctx, () => this.store.clear(key));
+    return { cart: { key, lines: [] }, userErrors: [] };
+  }
+
+  /**
+   * Moves a guest cart's lines into the signed-in caller's cart (see the SDL for the rules). The
+   * catalog is asked once for every variant of both carts: a guest line is merged only while its
+   * variant is for sale, in the caller's cart's currency, up to the variant's stock available now.
+   */
+  async mergeGuestCart(ctx: RequestContext, cartToken: string): Promise<CartPayloadView> {
     const { userId } = requireUser(ctx.principal);
-    await this.guard(ctx, () => this.store.clear(userId));
-    return { cart: { userId, lines: [] }, userErrors: [] };
+    const guestKey = guestCartKey(cartToken);
+    const [snapshot, lines] = await this.guard(ctx, () =>
+      Promise.all([this.store.read(guestKey), this.store.read(userId)]),
+    );
+    if (snapshot.length === 0) return { cart: { key: userId, lines }, userErrors: [] };
+    const variantIds = [...new Set([...lines, ...snapshot].map((line) => line.variantId))];
+    const variants = await this.guard(ctx, () =>
+      Promise.all(variantIds.map((variantId) => this.loaders.variantById.load(variantId))),
+    );
+    const variantOf = new Map(variantIds.map((variantId, index) => [variantId, variants[index]]));
+    let currency = lines.map((line) => variantOf.get(line.variantId)).find(Boolean)?.price.currency;
+    const userErrors: CartUserError[] = [];
+    const additions: MergeAddition[] = [];
+    for (const line of snapshot) {
+      const variant = variantOf.get(line.variantId);
+      if (!variant) {
+        userErrors.push(
+          userError(
+            UserErrorCode.PRODUCT_NOT_FOUND,
+            `Variant ${line.variantId} of the guest cart is no longer for sale; its line was not merged.`,
+            ['cartToken'],
+          ),
+        );
+        continue;
+      }
+      currency ??= variant.price.currency;
+      if (variant.price.currency !== currency) {
+        userErrors.push(
+          userError(
+            UserErrorCode.MIXED_CURRENCIES,
+            `Variant ${line.variantId} of the guest cart is priced in ${variant.price.currency}, your cart in ${currency}; its line was not merged.`,
+            ['cartToken'],
+          ),
+        );
+        continue;
+      }
+      additions.push({
+        variantId: line.variantId,
+        quantity: line.quantity,
+        available: variant.stock,
+      });
+    }
+    const result = await this.guard(ctx, () =>
+      this.store.mergeCart(guestKey, userId, snapshot, additions),
+    );
+    // Not applied: a concurrent or earlier call merged this very snapshot, and reported on it.
+    if (!result.applied) return { cart: { key: userId, lines: result.lines }, userErrors: [] };
+    for (const line of result.mergedLines) {
+      if (line.refusal) userErrors.push(mergeRefusal(line, line.refusal));
+    }
+    return { cart: { key: userId, lines: result.lines }, userErrors };
   }
 
   /**
@@ -206,17 +331,17 @@ export class CartService {
     return { amount: items.reduce((sum, item) => sum + lineTotal(item).amount, 0), currency };
   }
 
-  private async readCart(ctx: RequestContext, userId: string): Promise<CartView> {
-    return { userId, lines: await this.guard(ctx, () => this.store.read(userId)) };
+  private async readCart(ctx: RequestContext, key: string): Promise<CartView> {
+    return { key, lines: await this.guard(ctx, () => this.store.read(key)) };
   }
 
   private async changeLine(
     ctx: RequestContext,
-    userId: string,
+    key: string,
     line: LineChoice,
     change: Omit<LineChange, 'available' | 'variantId'>,
   ): Promise<CartPayloadView> {
-    const lines = await this.guard(ctx, () => this.store.read(userId));
+    const lines = await this.guard(ctx, () => this.store.read(key));
     // Two catalog calls at once: the product with its variants, and the cart's lines for their currency.
     const [product, others] = await this.guard(ctx, () =>
       Promise.all([
@@ -225,7 +350,7 @@ export class CartService {
       ]),
     );
     // Refused: the cart as it was just read.
-    const refused = (error: CartUserError) => ({ cart: { userId, lines }, userErrors: [error] });
+    const refused = (error: CartUserError) => ({ cart: { key, lines }, userErrors: [error] });
     if (!product?.active) {
       return refused(
         userError(UserErrorCode.PRODUCT_NOT_FOUND, 'No product with this id is for sale.', [
@@ -246,10 +371,10 @@ export class CartService {
       );
     }
     const result = await this.guard(ctx, () =>
-      this.store.changeLine(userId, { ...change, variantId: variant.id, available: variant.stock }),
+      this.store.changeLine(key, { ...change, variantId: variant.id, available: variant.stock }),
     );
     return {
-      cart: { userId, lines: result.lines },
+      cart: { key, lines: result.lines },
       userErrors: result.refusal ? [REFUSALS[result.refusal](variant)] : [],
     };
   }
@@ -257,10 +382,10 @@ export class CartService {
   /** A refused mutation still answers with the cart as it is. */
   private async refuse(
     ctx: RequestContext,
-    userId: string,
+    key: string,
     error: CartUserError,
   ): Promise<CartPayloadView> {
-    return { cart: await this.readCart(ctx, userId), userErrors: [error] };
+    return { cart: await this.readCart(ctx, key), userErrors: [error] };
   }
 
   /** An unreachable backend is SERVICE_UNAVAILABLE for the client (logged here with its cause). */
@@ -281,6 +406,11 @@ export class CartService {
       throw error;
     }
   }
+}
+
+/** The cart a request acts on: the guest cart its token names, else the signed-in caller's. */
+function cartKeyFor(ctx: RequestContext, cartToken: string | null | undefined): string {
+  return cartToken == null ? requireUser(ctx.principal).userId : guestCartKey(cartToken);
 }
 
 /** Which line a mutation means: a product and, unless it has only one, its variant. */

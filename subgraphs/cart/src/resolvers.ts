@@ -4,23 +4,25 @@ import { lineTotal } from './cart.service.ts';
 /** Thin: unpack arguments, call the cart service, map its result. */
 export const resolvers: Resolvers = {
   Query: {
-    cart: (_parent, _args, ctx) => ctx.carts.myCart(ctx),
+    cart: (_parent, { cartToken }, ctx) => ctx.carts.myCart(ctx, cartToken),
   },
   Mutation: {
-    addToCart: (_parent, { productId, variantId, quantity }, ctx) =>
-      ctx.carts.addToCart(ctx, { productId, variantId }, quantity),
-    updateCartItem: (_parent, { productId, variantId, quantity }, ctx) =>
-      ctx.carts.updateCartItem(ctx, { productId, variantId }, quantity),
-    removeFromCart: (_parent, { productId, variantId }, ctx) =>
-      ctx.carts.removeFromCart(ctx, { productId, variantId }),
-    clearCart: (_parent, _args, ctx) => ctx.carts.clearCart(ctx),
+    addToCart: (_parent, { productId, variantId, quantity, cartToken }, ctx) =>
+      ctx.carts.addToCart(ctx, { productId, variantId }, quantity, cartToken),
+    updateCartItem: (_parent, { productId, variantId, quantity, cartToken }, ctx) =>
+      ctx.carts.updateCartItem(ctx, { productId, variantId }, quantity, cartToken),
+    removeFromCart: (_parent, { productId, variantId, cartToken }, ctx) =>
+      ctx.carts.removeFromCart(ctx, { productId, variantId }, cartToken),
+    clearCart: (_parent, { cartToken }, ctx) => ctx.carts.clearCart(ctx, cartToken),
+    createGuestCart: (_parent, _args, ctx) => ctx.carts.createGuestCart(),
+    mergeGuestCart: (_parent, { cartToken }, ctx) => ctx.carts.mergeGuestCart(ctx, cartToken),
   },
   User: {
     __resolveReference: (reference) => ({ id: reference.id }),
     cart: (user, _args, ctx) => ctx.carts.cartOf(ctx, user.id),
   },
   Cart: {
-    id: (cart) => cart.userId,
+    id: (cart) => cart.key,
     items: (cart, _args, ctx) => ctx.carts.items(ctx, cart),
     totalQuantity: (cart, _args, ctx) => ctx.carts.totalQuantity(ctx, cart),
     subtotal: (cart, _args, ctx) => ctx.carts.subtotal(ctx, cart),

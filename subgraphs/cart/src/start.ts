@@ -22,7 +22,7 @@ export async function start(config: Config, logger: Logger): Promise<RunningServ
   // The database is needed with Redis too: the event consumer records handled events in it.
   const databaseUrl = databaseUrlOf(config, 'cart');
   const { value: server, close } = await openInOrder(async (onClose) => {
-    const db = createPrismaClient(databaseUrl);
+    const db = createPrismaClient(databaseUrl, { maxConnections: config.databasePoolSize });
     onClose(() => db.$disconnect());
     const store = await createCartStore(config, {
       db,

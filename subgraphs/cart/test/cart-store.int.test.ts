@@ -233,6 +233,143 @@ describe.each([
     expect(result.lines).toHaveLength(1);
   });
 
+  describe('merging a guest cart', () => {
+    const guest = () => `guest:${randomUUID()}`;
+    const addition = (variantId: string, quantity: number, available = 1_000) => ({
+      variantId,
+      quantity,
+      available,
+    });
+
+    it('adds quantities to existing lines, caps them by stock and the line limit, and empties the guest cart', async () => {
+      const [guestKey, userId] = [guest(), user()];
+      const [shared, capped, limited, fresh] = [product(), product(), product(), product()];
+      await store.changeLine(userId, add(shared, 2));
+      await store.changeLine(userId, add(capped, 3));
+      await store.changeLine(userId, add(limited, MAX_LINE_QUANTITY - 1));
+      for (const [id, units] of [
+        [shared, 3],
+        [capped, 4],
+        [limited, 5],
+        [fresh, 1],
+      ] as const)
+        await store.changeLine(guestKey, add(id, units));
+      const snapshot = await store.read(guestKey);
+      const result = await store.mergeCart(guestKey, userId, snapshot, [
+        addition(shared, 3),
+        addition(capped, 4, 5), // 3 held + 4 wanted, 5 available: 2 join
+        addition(limited, 5),
+        addition(fresh, 1),
+      ]);
+      expect(result.applied).toBe(true);
+      expect(result.mergedLines.map((line) => [line.variantId, line.merged, line.refusal])).toEqual(
+        [
+          [shared, 3, null],
+          [capped, 2, 'STOCK'],
+          [limited, 1, 'LINE_QUANTITY_LIMIT'],
+          [fresh, 1, null],
+        ],
+      );
+      const expected = new Map([
+        [shared, 5],
+        [capped, 5],
+        [limited, MAX_LINE_QUANTITY],
+        [fresh, 1],
+      ]);
+      expect(new Map(result.lines.map((line) => [line.variantId, line.quantity]))).toEqual(
+        expected,
+      );
+      expect(new Map((await quantities(userId)).map(([id, units]) => [id, units]))).toEqual(
+        expected,
+      );
+      expect(await store.read(guestKey)).toEqual([]);
+    });
+
+    it('never shrinks a line that already holds more than is available now', async () => {
+      const [guestKey, userId] = [guest(), user()];
+      const id = product();
+      await store.changeLine(userId, add(id, 6));
+      await store.changeLine(guestKey, add(id, 2));
+      const result = await store.mergeCart(guestKey, userId, await store.read(guestKey), [
+        addition(id, 2, 4),
+      ]);
+      expect(result.mergedLines).toEqual([
+        { variantId: id, requested: 2, merged: 0, refusal: 'STOCK' },
+      ]);
+      expect(await quantities(userId)).toEqual([[id, 6]]);
+    });
+
+    it(`adds new lines only while the cart holds fewer than ${MAX_CART_LINES}`, async () => {
+      const [guestKey, userId] = [guest(), user()];
+      for (let i = 0; i < MAX_CART_LINES - 1; i++)
+        await store.changeLine(userId, add(product(), 1));
+      const [joins, refused] = [product(), product()];
+      await store.changeLine(guestKey, add(joins, 1));
+      await store.changeLine(guestKey, add(refused, 1));
+      const result = await store.mergeCart(guestKey, userId, await store.read(guestKey), [
+        addition(joins, 1),
+        addition(refused, 1),
+      ]);
+      expect(result.mergedLines.map((line) => [line.merged, line.refusal])).toEqual([
+        [1, null],
+        [0, 'CART_LINE_LIMIT'],
+      ]);
+      expect(await store.read(userId)).toHaveLength(MAX_CART_LINES);
+    });
+
+    it('applies one snapshot once: a retry and a concurrent merge add nothing again', async () => {
+      const [guestKey, userId] = [guest(), user()];
+      const id = product();
+      await store.changeLine(guestKey, add(id, 3));
+      const snapshot = await store.read(guestKey);
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          store.mergeCart(guestKey, userId, snapshot, [addition(id, 3)]),
+        ),
+      );
+      expect(results.filter((result) => result.applied)).toHaveLength(1);
+      expect(results.filter((result) => !result.applied).map((r) => r.mergedLines)).toEqual([
+        [],
+        [],
+        [],
+        [],
+      ]);
+      const retried = await store.mergeCart(guestKey, userId, snapshot, [addition(id, 3)]);
+      expect(retried.applied).toBe(false);
+      expect(await quantities(userId)).toEqual([[id, 3]]);
+      expect(await store.read(guestKey)).toEqual([]);
+    });
+
+    it('leaves in the guest cart what was added to it after it was read, for a later merge', async () => {
+      const [guestKey, userId] = [guest(), user()];
+      const [early, late] = [product(), product()];
+      await store.changeLine(guestKey, add(early, 2));
+      const snapshot = await store.read(guestKey);
+      await store.changeLine(guestKey, add(early, 1));
+      await store.changeLine(guestKey, add(late, 4));
+      await store.mergeCart(guestKey, userId, snapshot, [addition(early, 2)]);
+      expect(new Map((await quantities(guestKey)).map(([id, units]) => [id, units]))).toEqual(
+        new Map([
+          [early, 1],
+          [late, 4],
+        ]),
+      );
+      const second = await store.read(guestKey);
+      const result = await store.mergeCart(guestKey, userId, second, [
+        addition(early, 1),
+        addition(late, 4),
+      ]);
+      expect(result.applied).toBe(true);
+      expect(new Map((await quantities(userId)).map(([id, units]) => [id, units]))).toEqual(
+        new Map([
+          [early, 3],
+          [late, 4],
+        ]),
+      );
+      expect(await store.read(guestKey)).toEqual([]);
+    });
+  });
+
   it(`100 concurrent +1 adds end at exactly ${MAX_LINE_QUANTITY}, the rest refused: no lost or double update`, async () => {
     const userId = user();
     const id = product();

@@ -288,6 +288,121 @@ describe.each([
     expect(removed.cart?.subtotal).toEqual({ amount: 2_500, currency: 'EUR' });
   });
 
+  describe('guest carts', () => {
+    const GUEST_PAYLOAD = `cart { ${CART_FIELDS} } userErrors { field message code }`;
+    const CREATE = `mutation { createGuestCart { cartToken cart { ${CART_FIELDS} } } }`;
+    const GUEST_ADD = `mutation($productId: ID!, $quantity: Int!, $cartToken: String) { addToCart(productId: $productId, quantity: $quantity, cartToken: $cartToken) { ${GUEST_PAYLOAD} } }`;
+    const GUEST_CART = `query($cartToken: String) { cart(cartToken: $cartToken) { ${CART_FIELDS} } }`;
+    const MERGE = `mutation($cartToken: String!) { mergeGuestCart(cartToken: $cartToken) { ${GUEST_PAYLOAD} } }`;
+
+    async function createGuestCart(): Promise<string> {
+      const created = await postGraphQL<{ createGuestCart: { cartToken: string; cart: CartData } }>(
+        server.url,
+        CREATE,
+      );
+      expect(created.errors).toBeUndefined();
+      expect(created.data?.createGuestCart.cart.items).toEqual([]);
+      return created.data!.createGuestCart.cartToken;
+    }
+    const guestAdd = async (cartToken: string, productId: string, quantity: number) => {
+      const result = await postGraphQL<{ addToCart: Payload }>(server.url, GUEST_ADD, {
+        variables: { productId, quantity, cartToken },
+      });
+      expect(result.errors).toBeUndefined();
+      return result.data!.addToCart;
+    };
+    const guestCart = async (cartToken: string) => {
+      const result = await postGraphQL<{ cart: CartData }>(server.url, GUEST_CART, {
+        variables: { cartToken },
+      });
+      expect(result.errors).toBeUndefined();
+      return result.data!.cart;
+    };
+
+    it('serves a cart without an account to whoever holds its token, and to nobody else', async () => {
+      const cartToken = await createGuestCart();
+      expect(cartToken).toMatch(/^gc_[A-Za-z0-9_-]{32}$/);
+      const mug = catalog.addProduct({ priceAmount: 1_250, stock: 3 });
+      expect((await guestAdd(cartToken, mug, 2)).userErrors).toEqual([]);
+      const refused = await guestAdd(cartToken, mug, 2);
+      expect(refused.userErrors.map((error) => error.code)).toEqual(['INSUFFICIENT_STOCK']);
+      const cart = await guestCart(cartToken);
+      expect(lines(cart)).toEqual([[mug, 2]]);
+      expect(cart.subtotal).toEqual({ amount: 2_500, currency: 'EUR' });
+      expect(cart.id).not.toContain(cartToken.slice(3));
+
+      expect(lines(await guestCart(await createGuestCart()))).toEqual([]);
+      const shopper = await signIn();
+      expect(lines(await shopper.cart())).toEqual([]); // a token never reaches the caller's own cart
+
+      for (const bad of ['', 'gc_short', `xx_${cartToken.slice(3)}`]) {
+        const read = await postGraphQL(server.url, GUEST_CART, { variables: { cartToken: bad } });
+        expect(errorCodes(read)).toEqual(['BAD_USER_INPUT']);
+      }
+    });
+
+    it('merges into the signed-in cart: quantities added, capped by stock, a userError per line that could not join whole', async () => {
+      const shopper = await signIn();
+      const mug = catalog.addProduct({ priceAmount: 1_250, stock: 4 });
+      const tea = catalog.addProduct({ priceAmount: 399 });
+      const gone = catalog.addProduct();
+      const dollarCup = catalog.addProduct({ currency: 'USD' });
+      await shopper.mutate(ADD, { productId: mug, quantity: 1 });
+
+      const cartToken = await createGuestCart();
+      await guestAdd(cartToken, mug, 4);
+      await guestAdd(cartToken, tea, 2);
+      await guestAdd(cartToken, gone, 1);
+      const other = await createGuestCart();
+      await guestAdd(other, dollarCup, 1);
+      catalog.update(gone, { active: false });
+
+      const merged = await shopper.mutate(MERGE, { cartToken });
+      expect(merged.userErrors).toEqual([
+        {
+          code: 'PRODUCT_NOT_FOUND',
+          field: ['cartToken'],
+          // The double's products have one variant each, with the product's id.
+          message: `Variant ${gone} of the guest cart is no longer for sale; its line was not merged.`,
+        },
+        {
+          code: 'INSUFFICIENT_STOCK',
+          field: ['cartToken'],
+          message: `3 of the guest cart's 4 units of variant ${mug} joined your cart: not enough units are available.`,
+        },
+      ]);
+      expect(lines(merged.cart)).toEqual([
+        [mug, 4],
+        [tea, 2],
+      ]);
+      expect(lines(await shopper.cart())).toEqual([
+        [mug, 4],
+        [tea, 2],
+      ]);
+      expect(lines(await guestCart(cartToken))).toEqual([]);
+      // Merging the same token again finds nothing to add.
+      const again = await shopper.mutate(MERGE, { cartToken });
+      expect(again.userErrors).toEqual([]);
+      expect(lines(again.cart)).toEqual([
+        [mug, 4],
+        [tea, 2],
+      ]);
+
+      const mixed = await shopper.mutate(MERGE, { cartToken: other });
+      expect(mixed.userErrors.map((error) => error.code)).toEqual(['MIXED_CURRENCIES']);
+      expect(lines(mixed.cart)).toEqual([
+        [mug, 4],
+        [tea, 2],
+      ]);
+    });
+
+    it('merges only for a signed-in caller', async () => {
+      const cartToken = await createGuestCart();
+      const result = await postGraphQL(server.url, MERGE, { variables: { cartToken } });
+      expect(errorCodes(result)).toEqual(['UNAUTHENTICATED']);
+    });
+  });
+
   it('contributes User.cart to the user entity, for its owner or an ADMIN only', async () => {
     const shopper = await signIn();
     const product = catalog.addProduct({ priceAmount: 500 });

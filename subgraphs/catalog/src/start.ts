@@ -22,7 +22,7 @@ import { StockService } from './stock.service.ts';
 export async function start(config: Config, logger: Logger): Promise<RunningServer> {
   const databaseUrl = databaseUrlOf(config, 'catalog');
   const { value: server, close } = await openInOrder(async (onClose) => {
-    const db = createPrismaClient(databaseUrl);
+    const db = createPrismaClient(databaseUrl, { maxConnections: config.databasePoolSize });
     onClose(() => db.$disconnect());
     const searchIndex = await createSearchIndex(config, {
       db,

@@ -11,10 +11,21 @@ export const ORDERS_WORKER_GROUP = 'orders-worker';
 
 /**
  * The orders worker's consumer: the saga outcomes that settle an order, stock outcomes (catalog)
- * and payment outcomes. The orders API process consumes nothing.
+ * and payment outcomes, and the payments events that make the order timeline, in one transaction
+ * per event. The orders API process consumes nothing.
  */
-export function consumers(handlers: { sagaOutcomes: ConsumedEventHandler }): EventConsumerSpec[] {
+export function consumers(handlers: {
+  sagaOutcomes: ConsumedEventHandler;
+  timeline: ConsumedEventHandler;
+}): EventConsumerSpec[] {
   return [
-    { group: ORDERS_WORKER_GROUP, topics: ['catalog', 'payments'], handle: handlers.sagaOutcomes },
+    {
+      group: ORDERS_WORKER_GROUP,
+      topics: ['catalog', 'payments'],
+      handle: async (tx, event, context) => {
+        await handlers.sagaOutcomes(tx, event, context);
+        await handlers.timeline(tx, event, context);
+      },
+    },
   ];
 }

@@ -1,6 +1,13 @@
 import DataLoader from 'dataloader';
 import { isUuid } from '@microshop/runtime';
 import type {
+  AfterOrderRepository,
+  ReturnRequestLineRecord,
+  ReturnRequestRecord,
+  TimelineEntryRecord,
+} from './after-order.repository.ts';
+import type {
+  OrderAddressRecord,
   OrderItemRecord,
   OrderRecord,
   OrderRepository,
@@ -12,6 +19,7 @@ export interface OrderLoaders {
   orderById: DataLoader<string, OrderRecord | null>;
   itemsByOrderId: DataLoader<string, OrderItemRecord[]>;
   historyByOrderId: DataLoader<string, OrderStatusChangeRecord[]>;
+  addressesByOrderId: DataLoader<string, OrderAddressRecord[]>;
 }
 
 function groupByOrderId<T extends { orderId: string }>(ids: readonly string[], rows: T[]): T[][] {
@@ -34,5 +42,30 @@ export function createOrderLoaders(repository: OrderRepository): OrderLoaders {
     historyByOrderId: new DataLoader(async (ids) =>
       groupByOrderId(ids, await repository.historyOf(ids)),
     ),
+    addressesByOrderId: new DataLoader(async (ids) =>
+      groupByOrderId(ids, await repository.addressesOf(ids)),
+    ),
+  };
+}
+
+/** Per-request batching of what follows an order: its timeline rows, returns and their lines. */
+export interface AfterOrderLoaders {
+  timelineByOrderId: DataLoader<string, TimelineEntryRecord[]>;
+  returnsByOrderId: DataLoader<string, ReturnRequestRecord[]>;
+  returnLinesByReturnId: DataLoader<string, ReturnRequestLineRecord[]>;
+}
+
+export function createAfterOrderLoaders(repository: AfterOrderRepository): AfterOrderLoaders {
+  return {
+    timelineByOrderId: new DataLoader(async (ids) =>
+      groupByOrderId(ids, await repository.timelineOf(ids)),
+    ),
+    returnsByOrderId: new DataLoader(async (ids) =>
+      groupByOrderId(ids, await repository.returnsOf(ids)),
+    ),
+    returnLinesByReturnId: new DataLoader(async (ids) => {
+      const lines = await repository.returnLinesOf(ids);
+      return ids.map((id) => lines.filter((line) => line.returnRequestId === id));
+    }),
   };
 }

@@ -1,10 +1,15 @@
+import type { PostalAddress } from '@microshop/addresses';
 import type { Db, Prisma, Tx } from '@microshop/db';
 import type { ListPosition } from '@microshop/runtime';
+import type { CheckoutTotals } from './checkout-pricing.ts';
 import type { OrderStatus } from './order-state-machine.ts';
 
 export type OrderRecord = Prisma.OrderModel;
 export type OrderItemRecord = Prisma.OrderItemModel;
 export type OrderStatusChangeRecord = Prisma.OrderStatusChangeModel;
+export type OrderAddressRecord = Prisma.OrderAddressModel;
+/** Who made a change: the customer, an ADMIN, or the shop itself (SYSTEM). */
+export type OrderActor = OrderStatusChangeRecord['actor'];
 
 export interface NewOrderLine {
   productId: string;
@@ -21,11 +26,18 @@ export interface NewOrder {
   userId: string;
   idempotencyKey: string;
   currency: string;
-  totalAmount: number;
   lines: NewOrderLine[];
+  totals: CheckoutTotals;
+  /** The rest defaults to an order without checkout choices: nothing shipped, no tax, no code. */
+  taxRateBps?: number;
+  pricesIncludeTax?: boolean;
+  shippingAddress?: PostalAddress | null;
+  billingAddress?: PostalAddress | null;
+  shippingMethod?: { code: string; name: string } | null;
+  discountCode?: string | null;
 }
 
-/** The only data access of the orders domain. */
+/** The data access of orders, their lines, addresses and history (discount codes: DiscountRepository). */
 export class OrderRepository {
   constructor(private readonly db: Db) {}
 
@@ -50,9 +62,28 @@ export class OrderRepository {
         userId: order.userId,
         idempotencyKey: order.idempotencyKey,
         status: 'PENDING',
-        totalAmount: order.totalAmount,
         currency: order.currency,
+        totalAmount: order.totals.total,
+        subtotalAmount: order.totals.subtotal,
+        discountAmount: order.totals.discount,
+        shippingAmount: order.totals.shipping,
+        taxAmount: order.totals.tax,
+        taxRateBps: order.taxRateBps ?? 0,
+        pricesIncludeTax: order.pricesIncludeTax ?? false,
+        shippingMethodCode: order.shippingMethod?.code ?? null,
+        shippingMethodName: order.shippingMethod?.name ?? null,
+        discountCode: order.discountCode ?? null,
         version: 1,
+        addresses: {
+          create: [
+            ...(order.shippingAddress
+              ? [{ kind: 'SHIPPING' as const, ...order.shippingAddress }]
+              : []),
+            ...(order.billingAddress
+              ? [{ kind: 'BILLING' as const, ...order.billingAddress }]
+              : []),
+          ],
+        },
         items: {
           create: order.lines.map((line, index) => ({
             position: index + 1,
@@ -67,7 +98,9 @@ export class OrderRepository {
             quantity: line.quantity,
           })),
         },
-        history: { create: { sequence: 1, fromStatus: null, status: 'PENDING' } },
+        history: {
+          create: { sequence: 1, fromStatus: null, status: 'PENDING', actor: 'CUSTOMER' },
+        },
       },
     });
   }
@@ -90,10 +123,11 @@ export class OrderRepository {
     order: OrderRecord,
     to: OrderStatus,
     reason: string | null,
+    actor: OrderActor,
   ): Promise<OrderRecord> {
     const sequence = order.version + 1;
     await tx.orderStatusChange.create({
-      data: { orderId: order.id, sequence, fromStatus: order.status, status: to, reason },
+      data: { orderId: order.id, sequence, fromStatus: order.status, status: to, reason, actor },
     });
     return tx.order.update({ where: { id: order.id }, data: { status: to, version: sequence } });
   }
@@ -103,6 +137,10 @@ export class OrderRepository {
       where: { orderId: { in: [...orderIds] } },
       orderBy: [{ orderId: 'asc' }, { position: 'asc' }],
     });
+  }
+
+  addressesOf(orderIds: readonly string[]): Promise<OrderAddressRecord[]> {
+    return this.db.orderAddress.findMany({ where: { orderId: { in: [...orderIds] } } });
   }
 
   historyOf(orderIds: readonly string[]): Promise<OrderStatusChangeRecord[]> {

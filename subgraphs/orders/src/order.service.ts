@@ -6,7 +6,8 @@ import {
   checkPageSize,
   decodeCursor,
   isUuid,
-  pageOf,
+  connectionOf,
+  type Connection,
   userError,
   type RequestContext,
   type UserError,
@@ -17,12 +18,15 @@ import type { OrderLoaders } from './loaders.ts';
 import type { OrderStatus } from './order-state-machine.ts';
 import type { OrderTransitions } from './order-transitions.ts';
 import type {
+  OrderAddressRecord,
   OrderItemRecord,
   OrderRecord,
   OrderRepository,
   OrderStatusChangeRecord,
 } from './order.repository.ts';
-import type { ShopUpstream } from './upstream.ts';
+import type { CheckoutChoices, CheckoutService } from './checkout.service.ts';
+import type { DiscountCodeRecord, DiscountRepository } from './discount.repository.ts';
+import { discountRefusal } from './discount.service.ts';
 
 type OrdersUserError = UserError<UserErrorCode>;
 
@@ -31,13 +35,9 @@ export interface OrderPayload {
   userErrors: OrdersUserError[];
 }
 
-export interface OrderPage {
-  edges: { cursor: string; node: OrderRecord }[];
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  totalCount: number;
-}
+export type OrderPage = Connection<OrderRecord>;
 
-export interface PlaceOrderInput {
+export interface PlaceOrderInput extends CheckoutChoices {
   idempotencyKey: string;
   paymentToken: string;
 }
@@ -45,7 +45,6 @@ export interface PlaceOrderInput {
 /** Waits for a pooled connection under load rather than failing the request (Prisma's default is 2 s). */
 const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 const MAX_KEY_LENGTH = 128;
-const MAX_ORDER_TOTAL = 2 ** 31 - 1; // Money.amount is a GraphQL Int
 
 function invalidTransition(from: OrderStatus, to: OrderStatus): OrdersUserError {
   return userError(
@@ -59,7 +58,8 @@ export class OrderService {
     private readonly db: Db,
     private readonly repository: OrderRepository,
     private readonly transitions: OrderTransitions,
-    private readonly upstream: ShopUpstream,
+    private readonly checkout: CheckoutService,
+    private readonly discounts: DiscountRepository,
     private readonly loaders: OrderLoaders,
   ) {}
 
@@ -83,6 +83,15 @@ export class OrderService {
     return this.loaders.itemsByOrderId.load(order.id);
   }
 
+  /** An order's address of one kind (SHIPPING or BILLING), read for every order of the request at once. */
+  async addressOf(
+    order: OrderRecord,
+    kind: OrderAddressRecord['kind'],
+  ): Promise<OrderAddressRecord | null> {
+    const addresses = await this.loaders.addressesByOrderId.load(order.id);
+    return addresses.find((address) => address.kind === kind) ?? null;
+  }
+
   /** An order's status history, read for every order of the request at once. */
   historyOf(order: OrderRecord): Promise<OrderStatusChangeRecord[]> {
     return this.loaders.historyByOrderId.load(order.id);
@@ -101,12 +110,7 @@ export class OrderService {
       this.repository.listByUser(userId, first + 1, position),
       this.repository.countByUser(userId),
     ]);
-    const { nodes, cursors, hasNextPage } = pageOf(rows, first);
-    return {
-      edges: nodes.map((node, position) => ({ cursor: cursors[position]!, node })),
-      pageInfo: { hasNextPage, endCursor: cursors.at(-1) ?? null },
-      totalCount,
-    };
+    return connectionOf(rows, first, totalCount);
   }
 
   async placeOrder(ctx: RequestContext, input: PlaceOrderInput): Promise<OrderPayload> {
@@ -130,75 +134,47 @@ export class OrderService {
     const existing = await this.repository.findByIdempotencyKey(caller.userId, idempotencyKey);
     if (existing) return { order: existing, userErrors: [] };
 
-    const cart = await this.upstream.cartOf(ctx);
-    if (cart.length === 0) {
-      return {
-        order: null,
-        userErrors: [userError(UserErrorCode.EMPTY_CART, 'The cart is empty')],
-      };
+    const quoted = await this.checkout.quote(ctx, input, 'order');
+    if ('userErrors' in quoted) {
+      return this.refusedUnlessPlaced(caller.userId, idempotencyKey, quoted.userErrors);
     }
-    const variantIds = [...new Set(cart.map((line) => line.variantId))];
-    const variants = await this.upstream.variants(ctx, variantIds);
-    const variantById = new Map(
-      variants.flatMap((variant) => (variant ? [[variant.id, variant]] : [])),
-    );
-
-    const unavailable = variantIds.filter((id) => !variantById.has(id));
-    if (unavailable.length > 0) {
-      return {
-        order: null,
-        userErrors: [
-          userError(
-            UserErrorCode.PRODUCT_UNAVAILABLE,
-            `No longer sold: ${unavailable.join(', ')}; remove it from the cart`,
-          ),
-        ],
-      };
-    }
-    const lines = cart.map((line) => {
-      const variant = variantById.get(line.variantId)!;
-      return {
-        productId: variant.product.id,
-        productName: variant.product.name,
-        variantId: variant.id,
-        variantSku: variant.sku,
-        variantTitle: variant.title,
-        selectedOptions: variant.selectedOptions,
-        unitPriceAmount: variant.price.amount,
-        currency: variant.price.currency,
-        quantity: line.quantity,
-      };
-    });
-    const currencies = new Set(lines.map((line) => line.currency));
-    if (currencies.size !== 1) {
-      return {
-        order: null,
-        userErrors: [
-          userError(
-            UserErrorCode.MIXED_CURRENCIES,
-            'The cart holds products priced in different currencies',
-          ),
-        ],
-      };
-    }
-    const currency = lines[0]!.currency;
-    const totalAmount = lines.reduce((sum, line) => sum + line.unitPriceAmount * line.quantity, 0);
-    if (totalAmount > MAX_ORDER_TOTAL) {
-      return {
-        order: null,
-        userErrors: [userError(UserErrorCode.ORDER_TOO_LARGE, 'The order total is too large')],
-      };
-    }
+    const { quote } = quoted;
+    const { currency, lines, totals } = quote;
 
     try {
-      const order = await this.db.$transaction(async (tx) => {
+      const placed = await this.db.$transaction(async (tx): Promise<OrderPayload> => {
+        // The code's row stays locked until commit: its last use goes to exactly one order.
+        let code: DiscountCodeRecord | null = null;
+        if (quote.discountCode) {
+          code = await this.discounts.lockByCode(tx, quote.discountCode.code);
+          const refusal = discountRefusal(code, {
+            now: new Date(),
+            currency,
+            subtotal: totals.subtotal,
+            usesByCustomer: code ? await this.discounts.usesBy(code.id, caller.userId, tx) : 0,
+          });
+          if (refusal) return this.refusedUnlessPlaced(caller.userId, idempotencyKey, [refusal]);
+        }
         const created = await this.repository.create(tx, {
           userId: caller.userId,
           idempotencyKey,
           currency,
-          totalAmount,
           lines,
+          totals,
+          taxRateBps: quote.taxRateBps,
+          pricesIncludeTax: quote.pricesIncludeTax,
+          shippingAddress: quote.shippingAddress,
+          billingAddress: quote.billingAddress,
+          shippingMethod: quote.shippingMethod,
+          discountCode: code?.code ?? null,
         });
+        if (code) {
+          await this.discounts.redeem(tx, code, {
+            orderId: created.id,
+            userId: caller.userId,
+            amount: totals.discount,
+          });
+        }
         await appendToOutbox(tx, outboxSource, [
           createEvent(
             'OrderPlaced',
@@ -213,16 +189,20 @@ export class OrderService {
                 productName: line.productName,
                 unitPrice: { amount: line.unitPriceAmount, currency },
               })),
-              total: { amount: totalAmount, currency },
+              total: { amount: totals.total, currency },
               paymentToken,
+              shippingAddress: quote.shippingAddress,
+              billingAddress: quote.billingAddress,
             },
             ctx.requestId,
           ),
         ]);
-        return created;
+        return { order: created, userErrors: [] };
       }, TRANSACTION_OPTIONS);
-      ctx.log.info({ orderId: order.id, totalAmount, currency }, 'order placed');
-      return { order, userErrors: [] };
+      if (placed.order) {
+        ctx.log.info({ orderId: placed.order.id, ...totals, currency }, 'order placed');
+      }
+      return placed;
     } catch (error) {
       // A concurrent retry with the same key won the insert: answer with its order.
       if (!isUniqueViolation(error)) throw error;
@@ -230,6 +210,19 @@ export class OrderService {
       if (!winner) throw error;
       return { order: winner, userErrors: [] };
     }
+  }
+
+  /**
+   * A refusal, unless a concurrent call with the same key placed the order meanwhile: that call
+   * may have taken the cart's units or the code's last use, and its order is the answer.
+   */
+  private async refusedUnlessPlaced(
+    userId: string,
+    idempotencyKey: string,
+    userErrors: OrdersUserError[],
+  ): Promise<OrderPayload> {
+    const placed = await this.repository.findByIdempotencyKey(userId, idempotencyKey);
+    return placed ? { order: placed, userErrors: [] } : { order: null, userErrors };
   }
 
   cancelOrder(ctx: RequestContext, id: string): Promise<OrderPayload> {
@@ -264,7 +257,15 @@ export class OrderService {
           userErrors: [userError(UserErrorCode.ORDER_NOT_FOUND, 'No order has this id', ['id'])],
         };
       }
-      const outcome = await this.transitions.transitionLocked(tx, order, to, reason, ctx.requestId);
+      const actor = isAdmin(requireUser(ctx.principal)) ? 'ADMIN' : 'CUSTOMER';
+      const outcome = await this.transitions.transitionLocked(
+        tx,
+        order,
+        to,
+        reason,
+        ctx.requestId,
+        actor,
+      );
       if (outcome.kind === 'refused') {
         return { order: outcome.order, userErrors: [invalidTransition(order.status, to)] };
       }

@@ -14,7 +14,9 @@ import { createShopUpstream } from './upstream.ts';
 
 /** The orders database client; the embedded database is started by `npm start`, not here. */
 export function connectOrdersDatabase(config: Config): Db {
-  return createPrismaClient(databaseUrlOf(config, 'orders'));
+  return createPrismaClient(databaseUrlOf(config, 'orders'), {
+    maxConnections: config.databasePoolSize,
+  });
 }
 
 /**
@@ -39,7 +41,9 @@ export async function start(config: Config, logger: Logger): Promise<RunningServ
         upstream: createShopUpstream({
           cart: config.subgraphUrls.cart,
           catalog: config.subgraphUrls.catalog,
+          users: config.subgraphUrls.users,
         }),
+        checkout: config.checkout,
         showInternalErrors: !config.isProduction,
       }),
       { port: config.ports.orders, host: config.host },

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { PostalAddress } from '@microshop/addresses';
 import {
   ErrorCode,
   querySubgraph,
@@ -9,8 +10,8 @@ import {
 } from '@microshop/runtime';
 
 /**
- * Calls orders makes to other subgraphs while placing an order, on the caller's behalf (their
- * own Authorization header and request id).
+ * Calls orders makes to other subgraphs while pricing and placing an order, on the caller's
+ * behalf (their own Authorization header and request id).
  */
 
 // Generous: a busy cart or catalog is better waited for than turned into a failed checkout.
@@ -67,8 +68,15 @@ export interface VariantSnapshot {
   product: { id: string; name: string };
 }
 
-/** The carts and variant snapshots placeOrder needs, from the cart and catalog subgraphs. */
+/** An address of the caller's address book (users subgraph). */
+export interface BookAddress extends PostalAddress {
+  id: string;
+}
+
+/** The carts, variant snapshots and address books checkout needs, from cart, catalog and users. */
 export interface ShopUpstream {
+  /** The caller's address book (the users subgraph identifies them by their token). */
+  addressBookOf(ctx: RequestContext): Promise<BookAddress[]>;
   /** The caller's cart (the cart subgraph identifies them by their token). */
   cartOf(ctx: RequestContext): Promise<CartLine[]>;
   /** One entry per variant id, in the same order; null for one the catalog does not know. */
@@ -116,8 +124,41 @@ const VARIANTS_QUERY = /* GraphQL */ `
   }
 `;
 
-export function createShopUpstream(urls: { cart: string; catalog: string }): ShopUpstream {
+const ADDRESS_BOOK_QUERY = /* GraphQL */ `
+  query AddressBookForOrder {
+    me {
+      addresses {
+        id
+        name
+        line1
+        line2
+        city
+        region
+        postalCode
+        country
+        phone
+      }
+    }
+  }
+`;
+
+export function createShopUpstream(urls: {
+  cart: string;
+  catalog: string;
+  users: string;
+}): ShopUpstream {
   return {
+    async addressBookOf(ctx) {
+      const data = await requestSubgraph<{ me: { addresses: BookAddress[] } | null }>(
+        ctx,
+        'users',
+        urls.users,
+        ADDRESS_BOOK_QUERY,
+        {},
+      );
+      return data.me?.addresses ?? [];
+    },
+
     async cartOf(ctx) {
       const data = await requestSubgraph<{
         cart: {

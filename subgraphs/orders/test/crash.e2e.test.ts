@@ -96,7 +96,7 @@ it(
             userId: randomUUID(),
             idempotencyKey: randomUUID(),
             currency: 'EUR',
-            totalAmount: 990,
+            totals: { subtotal: 990, discount: 0, shipping: 0, tax: 0, total: 990 },
             lines: [
               {
                 productId: randomUUID(),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestAuthority, type Principal, type TestAuthority } from '@microshop/auth';
+import { loadConfig } from '@microshop/config';
 import { createLogger, startSubgraphServer, type RunningServer } from '@microshop/runtime';
 import {
   createTestDatabase,
@@ -11,6 +12,7 @@ import {
   type TestDatabase,
 } from '@microshop/testing';
 import { createOrdersApp } from '../src/app.ts';
+import { DiscountRepository } from '../src/discount.repository.ts';
 import { OrderRepository } from '../src/order.repository.ts';
 import { OrderTransitions } from '../src/order-transitions.ts';
 import { createShopUpstream } from '../src/upstream.ts';
@@ -59,6 +61,7 @@ interface PlacePayload {
   placeOrder: { order: OrderView | null; userErrors: { code: string }[] };
 }
 
+const NO_USERS_URL = 'http://127.0.0.1:9/graphql';
 /** Variants as the catalog answers for them (each of its own product). */
 function variant(name: string, amount: number, options: Array<{ name: string; value: string }>) {
   return {
@@ -147,7 +150,9 @@ beforeAll(async () => {
       db: db.prisma,
       verifier: authority.verifier,
       logger: createLogger('orders-test', { logLevel: 'silent' }),
-      upstream: createShopUpstream({ cart: cart.url, catalog: catalog.url }),
+      // No order here names an address-book id, so the users subgraph is never called.
+      upstream: createShopUpstream({ cart: cart.url, catalog: catalog.url, users: NO_USERS_URL }),
+      checkout: loadConfig({}).checkout,
       showInternalErrors: true,
     }),
     { port: 0, host: '127.0.0.1' },
@@ -423,7 +428,10 @@ describe('status changes on request', () => {
       'INVALID_TRANSITION',
     ]);
 
-    const transitions = new OrderTransitions(new OrderRepository(db.prisma));
+    const transitions = new OrderTransitions(
+      new OrderRepository(db.prisma),
+      new DiscountRepository(db.prisma),
+    );
     await db.prisma.$transaction((tx) =>
       transitions.transition(tx, order.id, 'CONFIRMED', null, undefined),
     );
@@ -466,7 +474,10 @@ describe('status changes on request', () => {
 
   it('lets an ADMIN cancel a CONFIRMED order of any customer', async () => {
     const order = await placeFor(bob);
-    const transitions = new OrderTransitions(new OrderRepository(db.prisma));
+    const transitions = new OrderTransitions(
+      new OrderRepository(db.prisma),
+      new DiscountRepository(db.prisma),
+    );
     await db.prisma.$transaction((tx) =>
       transitions.transition(tx, order.id, 'CONFIRMED', null, undefined),
     );
@@ -477,5 +488,293 @@ describe('status changes on request', () => {
       token(admin),
     );
     expect(result.data?.cancelOrder.order.status).toBe('CANCELLED');
+  });
+});
+
+describe('returns and the timeline', () => {
+  const RETURN_FIELDS = `returnRequest {
+    id status reason refundAmount { amount currency } rejectionReason decidedAt
+    lines { item { position productName } quantity } order { id }
+  }
+  userErrors { code field }`;
+  const REQUEST_RETURN = `mutation Request($input: RequestReturnInput!) { requestReturn(input: $input) { ${RETURN_FIELDS} } }`;
+  const APPROVE_RETURN = `mutation Approve($input: ApproveReturnInput!) { approveReturn(input: $input) { ${RETURN_FIELDS} } }`;
+  const REJECT_RETURN = `mutation Reject($input: RejectReturnInput!) { rejectReturn(input: $input) { ${RETURN_FIELDS} } }`;
+  const TIMELINE = `query Timeline($id: ID!) { order(id: $id) {
+    timeline { kind actor status amount { amount } note returnRequestId }
+    returns { id status }
+  } }`;
+  interface ReturnPayload {
+    returnRequest: {
+      id: string;
+      status: string;
+      refundAmount: { amount: number; currency: string };
+      rejectionReason: string | null;
+      lines: { item: { position: number; productName: string }; quantity: number }[];
+      order: { id: string };
+    } | null;
+    userErrors: { code: string; field: string[] }[];
+  }
+  type Lines = { position: number; quantity: number }[];
+
+  /** A DELIVERED order of 2 mugs (line 1) and 1 tea (line 2), shipped and delivered by an ADMIN. */
+  async function deliveredOrder(principal: Principal): Promise<string> {
+    carts.set(principal.userId, [
+      { variantId: MUG.id, quantity: 2 },
+      { variantId: TEA.id, quantity: 1 },
+    ]);
+    const { order } = await place(principal, randomUUID());
+    const transitions = new OrderTransitions(
+      new OrderRepository(db.prisma),
+      new DiscountRepository(db.prisma),
+    );
+    await db.prisma.$transaction((tx) =>
+      transitions.transition(tx, order!.id, 'CONFIRMED', null, undefined),
+    );
+    for (const step of [SHIP, DELIVER]) {
+      expect(
+        (await graphql(server.url, step, { id: order!.id }, token(admin))).errors,
+      ).toBeUndefined();
+    }
+    return order!.id;
+  }
+
+  async function requestReturn(principal: Principal, orderId: string, lines: Lines) {
+    const result = await graphql<{ requestReturn: ReturnPayload }>(
+      server.url,
+      REQUEST_RETURN,
+      { input: { orderId, lines, reason: 'Too small' } },
+      token(principal),
+    );
+    return result.data!.requestReturn;
+  }
+
+  const codes = (payload: ReturnPayload) => payload.userErrors.map((error) => error.code);
+
+  it('lets the owner return part of a DELIVERED order, at the price paid', async () => {
+    const orderId = await deliveredOrder(alice);
+    const requested = await requestReturn(alice, orderId, [
+      { position: 1, quantity: 1 },
+      { position: 2, quantity: 1 },
+    ]);
+    expect(requested.userErrors).toEqual([]);
+    expect(requested.returnRequest).toMatchObject({
+      status: 'REQUESTED',
+      refundAmount: { amount: 1250 + 499, currency: 'EUR' },
+      lines: [
+        { item: { position: 1, productName: 'Mug' }, quantity: 1 },
+        { item: { position: 2, productName: 'Tea' }, quantity: 1 },
+      ],
+      order: { id: orderId },
+    });
+    // One mug is left to return; the tea is gone.
+    expect(codes(await requestReturn(alice, orderId, [{ position: 2, quantity: 1 }]))).toEqual([
+      'RETURN_QUANTITY_EXCEEDED',
+    ]);
+    expect(codes(await requestReturn(alice, orderId, [{ position: 1, quantity: 1 }]))).toEqual([]);
+  });
+
+  it('refuses undelivered orders, other customers, unknown lines and more than was bought, writing nothing', async () => {
+    const delivered = await deliveredOrder(alice);
+    const pending = await placeFor(alice);
+    expect(codes(await requestReturn(alice, pending.id, [{ position: 1, quantity: 1 }]))).toEqual([
+      'ORDER_NOT_DELIVERED',
+    ]);
+    for (const orderId of [delivered, randomUUID(), 'not-an-id']) {
+      expect(codes(await requestReturn(bob, orderId, [{ position: 1, quantity: 1 }]))).toEqual([
+        'ORDER_NOT_FOUND',
+      ]);
+    }
+    const unknownLine = await requestReturn(alice, delivered, [{ position: 9, quantity: 1 }]);
+    expect(unknownLine.userErrors).toEqual([
+      { code: 'UNKNOWN_ORDER_LINE', field: ['input', 'lines', '0', 'position'] },
+    ]);
+    const tooMany = await requestReturn(alice, delivered, [{ position: 1, quantity: 3 }]);
+    expect(tooMany.userErrors).toEqual([
+      { code: 'RETURN_QUANTITY_EXCEEDED', field: ['input', 'lines', '0', 'quantity'] },
+    ]);
+    const zero = await graphql(
+      server.url,
+      REQUEST_RETURN,
+      { input: { orderId: delivered, lines: [{ position: 1, quantity: 0 }], reason: 'x' } },
+      token(alice),
+    );
+    expect(errorCodes(zero)).toEqual(['BAD_USER_INPUT']);
+    expect(
+      await db.prisma.returnRequest.count({ where: { orderId: { in: [delivered, pending.id] } } }),
+    ).toBe(0);
+  });
+
+  it('lets an ADMIN approve a return once (ReturnApproved for payments) or reject one', async () => {
+    const orderId = await deliveredOrder(alice);
+    const first = (await requestReturn(alice, orderId, [{ position: 1, quantity: 2 }]))
+      .returnRequest!;
+    const approve = (principal: Principal, returnRequestId: string) =>
+      graphql<{ approveReturn: ReturnPayload }>(
+        server.url,
+        APPROVE_RETURN,
+        { input: { returnRequestId } },
+        token(principal),
+      );
+    expect(errorCodes(await approve(alice, first.id))).toEqual(['FORBIDDEN']);
+    const approved = (await approve(admin, first.id)).data!.approveReturn;
+    expect(approved.userErrors).toEqual([]);
+    expect(approved.returnRequest?.status).toBe('APPROVED');
+    expect(codes((await approve(admin, first.id)).data!.approveReturn)).toEqual([
+      'RETURN_ALREADY_DECIDED',
+    ]);
+    expect(codes((await approve(admin, randomUUID())).data!.approveReturn)).toEqual([
+      'RETURN_NOT_FOUND',
+    ]);
+    const events = await db.prisma.outboxEvent.findMany({
+      where: { aggregateId: orderId, type: 'ReturnApproved' },
+    });
+    expect(events.map((event) => (event.envelope as { payload: unknown }).payload)).toEqual([
+      {
+        orderId,
+        returnRequestId: first.id,
+        amount: { amount: 2500, currency: 'EUR' },
+        approvedBy: admin.userId,
+      },
+    ]);
+
+    const second = (await requestReturn(alice, orderId, [{ position: 2, quantity: 1 }]))
+      .returnRequest!;
+    const rejected = await graphql<{ rejectReturn: ReturnPayload }>(
+      server.url,
+      REJECT_RETURN,
+      { input: { returnRequestId: second.id, reason: 'Opened and used' } },
+      token(admin),
+    );
+    expect(rejected.data?.rejectReturn.returnRequest).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'Opened and used',
+    });
+    // A rejected return gives its units back to what may be returned.
+    expect(codes(await requestReturn(alice, orderId, [{ position: 2, quantity: 1 }]))).toEqual([]);
+  });
+
+  it("lists return requests as the ADMIN's queue: oldest first, by status, page by page", async () => {
+    const QUEUE = `query Queue($status: ReturnStatus, $first: Int, $after: String) {
+      returnRequests(status: $status, first: $first, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor } edges { node { id status order { id } } }
+      }
+    }`;
+    type Queue = {
+      returnRequests: {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+        edges: { node: { id: string; status: string; order: { id: string } } }[];
+      };
+    };
+    const orderId = await deliveredOrder(bob);
+    const first = (await requestReturn(bob, orderId, [{ position: 1, quantity: 1 }]))
+      .returnRequest!;
+    const second = (await requestReturn(bob, orderId, [{ position: 2, quantity: 1 }]))
+      .returnRequest!;
+    const queue = async (variables: Record<string, unknown>) =>
+      (await graphql<Queue>(server.url, QUEUE, variables, token(admin))).data!.returnRequests;
+
+    const requested = await queue({ status: 'REQUESTED', first: 100 });
+    const ids = requested.edges.map((edge) => edge.node.id);
+    expect(ids.indexOf(first.id)).toBeLessThan(ids.indexOf(second.id));
+    expect(ids.indexOf(first.id)).toBeGreaterThanOrEqual(0);
+    expect(requested.edges.every((edge) => edge.node.status === 'REQUESTED')).toBe(true);
+    expect(requested.totalCount).toBe(requested.edges.length);
+
+    const page1 = await queue({ status: 'REQUESTED', first: 1 });
+    const page2 = await queue({ status: 'REQUESTED', first: 1, after: page1.pageInfo.endCursor });
+    expect(page1.pageInfo.hasNextPage).toBe(true);
+    expect([page1.edges[0]?.node.id, page2.edges[0]?.node.id]).toEqual(ids.slice(0, 2));
+
+    await graphql(
+      server.url,
+      REJECT_RETURN,
+      { input: { returnRequestId: first.id, reason: 'No' } },
+      token(admin),
+    );
+    const rejected = await queue({ status: 'REJECTED', first: 100 });
+    expect(rejected.edges.map((edge) => edge.node.id)).toContain(first.id);
+    expect((await queue({ status: 'REQUESTED', first: 100 })).totalCount).toBe(
+      requested.totalCount - 1,
+    );
+    expect(errorCodes(await graphql(server.url, QUEUE, {}, token(bob)))).toEqual(['FORBIDDEN']);
+  });
+
+  it('shows the timeline with actors, in order, to the owner and ADMINs only', async () => {
+    const orderId = await deliveredOrder(alice);
+    const requested = (await requestReturn(alice, orderId, [{ position: 2, quantity: 1 }]))
+      .returnRequest!;
+    await graphql(
+      server.url,
+      REJECT_RETURN,
+      { input: { returnRequestId: requested.id, reason: 'Opened' } },
+      token(admin),
+    );
+    const asOwner = await graphql<{
+      order: { timeline: Record<string, unknown>[]; returns: { id: string; status: string }[] };
+    }>(server.url, TIMELINE, { id: orderId }, token(alice));
+    expect(asOwner.errors).toBeUndefined();
+    expect(asOwner.data?.order.timeline).toEqual([
+      {
+        kind: 'STATUS_CHANGED',
+        actor: 'CUSTOMER',
+        status: 'PENDING',
+        amount: null,
+        note: null,
+        returnRequestId: null,
+      },
+      {
+        kind: 'STATUS_CHANGED',
+        actor: 'SYSTEM',
+        status: 'CONFIRMED',
+        amount: null,
+        note: null,
+        returnRequestId: null,
+      },
+      {
+        kind: 'STATUS_CHANGED',
+        actor: 'ADMIN',
+        status: 'SHIPPED',
+        amount: null,
+        note: null,
+        returnRequestId: null,
+      },
+      {
+        kind: 'STATUS_CHANGED',
+        actor: 'ADMIN',
+        status: 'DELIVERED',
+        amount: null,
+        note: null,
+        returnRequestId: null,
+      },
+      {
+        kind: 'RETURN_REQUESTED',
+        actor: 'CUSTOMER',
+        status: null,
+        amount: { amount: 499 },
+        note: 'Too small',
+        returnRequestId: requested.id,
+      },
+      {
+        kind: 'RETURN_REJECTED',
+        actor: 'ADMIN',
+        status: null,
+        amount: { amount: 499 },
+        note: 'Opened',
+        returnRequestId: requested.id,
+      },
+    ]);
+    expect(asOwner.data?.order.returns).toEqual([{ id: requested.id, status: 'REJECTED' }]);
+    const asAdmin = await graphql<{ order: { timeline: unknown[] } }>(
+      server.url,
+      TIMELINE,
+      { id: orderId },
+      token(admin),
+    );
+    expect(asAdmin.data?.order.timeline).toHaveLength(6);
+    expect(errorCodes(await graphql(server.url, TIMELINE, { id: orderId }, token(bob)))).toEqual([
+      'FORBIDDEN',
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import {
   waitFor,
   type TestDatabase,
 } from '@microshop/testing';
+import { DiscountRepository } from '../src/discount.repository.ts';
 import { OrderRepository } from '../src/order.repository.ts';
 import { OrderTransitions } from '../src/order-transitions.ts';
 import { ORDERS_WORKER_GROUP } from '../src/events.ts';
@@ -53,7 +54,7 @@ describe.each(['kafka', 'postgres-log'] as const)('orders worker on the %s bus',
         userId: randomUUID(),
         idempotencyKey: randomUUID(),
         currency: 'EUR',
-        totalAmount: 1250,
+        totals: { subtotal: 1250, discount: 0, shipping: 0, tax: 0, total: 1250 },
         lines: [
           {
             productId: randomUUID(),
@@ -156,7 +157,7 @@ describe.each(['kafka', 'postgres-log'] as const)('orders worker on the %s bus',
 
   it('ignores an outcome that no longer applies (cancelled before the payment settled)', async () => {
     const orderId = await pendingOrder();
-    const transitions = new OrderTransitions(repository);
+    const transitions = new OrderTransitions(repository, new DiscountRepository(db.prisma));
     await db.prisma.$transaction((tx) =>
       transitions.transition(tx, orderId, 'CANCELLED', 'cancelled by the customer', undefined),
     );
@@ -171,6 +172,56 @@ describe.each(['kafka', 'postgres-log'] as const)('orders worker on the %s bus',
       'CANCELLED',
     );
     expect(await statusEvents(orderId)).toHaveLength(1);
+  });
+
+  it("writes payments events into the order's timeline once, and marks a refunded return", async () => {
+    const orderId = await pendingOrder();
+    const paymentId = randomUUID();
+    const amount = { amount: 1250, currency: 'EUR' };
+    const returnRequest = await db.prisma.returnRequest.create({
+      data: {
+        orderId,
+        userId: randomUUID(),
+        status: 'APPROVED',
+        reason: 'Too small',
+        refundAmount: 1250,
+        currency: 'EUR',
+      },
+    });
+    const captured = createEvent('PaymentCaptured', orderId, { orderId, paymentId, amount });
+    const refunded = createEvent('RefundIssued', orderId, {
+      orderId,
+      paymentId,
+      refundId: randomUUID(),
+      amount,
+      refundedTotal: amount,
+      fullyRefunded: true,
+      reason: 'return approved',
+      returnRequestId: returnRequest.id,
+      actor: 'SYSTEM',
+    });
+    // The copies, then an event of the same order on the same topic: once it is handled, every
+    // copy before it was delivered.
+    const marker = createEvent('PaymentDeclined', orderId, {
+      orderId,
+      paymentId,
+      reason: 'marker',
+    });
+    await bus.publish([captured, refunded]);
+    await bus.publish([captured, refunded, marker]);
+    await handled(marker);
+    const timeline = await db.prisma.orderTimelineEntry.findMany({
+      where: { orderId },
+      orderBy: { at: 'asc' },
+    });
+    expect(timeline.map((row) => [row.kind, row.actor, row.amount, row.returnRequestId])).toEqual([
+      ['PAYMENT_CAPTURED', 'SYSTEM', 1250, null],
+      ['REFUND_ISSUED', 'SYSTEM', 1250, returnRequest.id],
+      ['PAYMENT_DECLINED', 'SYSTEM', null, null],
+    ]);
+    expect(
+      (await db.prisma.returnRequest.findUniqueOrThrow({ where: { id: returnRequest.id } })).status,
+    ).toBe('REFUNDED');
   });
 
   it('sweeps event records older than EVENT_RETENTION_HOURS when it starts', async () => {

@@ -5,8 +5,11 @@ import type { Db } from '@microshop/db';
 import type { Logger, SubgraphServerOptions } from '@microshop/runtime';
 import type { PaymentsContext } from './context.ts';
 import { createPaymentLoaders } from './loaders.ts';
+import type { PaymentProvider } from './payment-provider.ts';
+import { PaymentRefunds } from './payment-refunds.ts';
 import { PaymentRepository } from './payment.repository.ts';
 import { PaymentService } from './payment.service.ts';
+import { RefundService } from './refund.service.ts';
 import { resolvers } from './resolvers.ts';
 
 export const paymentsTypeDefs = parse(
@@ -17,6 +20,7 @@ export interface PaymentsAppDependencies {
   db: Db;
   verifier: TokenVerifier;
   logger: Logger;
+  provider: PaymentProvider;
   showInternalErrors: boolean;
 }
 
@@ -25,6 +29,7 @@ export function createPaymentsApp(
   deps: PaymentsAppDependencies,
 ): SubgraphServerOptions<PaymentsContext> {
   const repository = new PaymentRepository(deps.db);
+  const refunds = new RefundService(deps.db, new PaymentRefunds(repository, deps.provider));
   return {
     name: 'payments',
     typeDefs: paymentsTypeDefs,
@@ -35,6 +40,7 @@ export function createPaymentsApp(
     context: (base) => ({
       ...base,
       payments: new PaymentService(createPaymentLoaders(repository)),
+      refunds,
     }),
     readiness: async () => {
       await deps.db.$queryRaw`SELECT 1`;

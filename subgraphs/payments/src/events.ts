@@ -7,8 +7,8 @@ export const outboxSource = 'payments';
 export const PAYMENTS_CONSUMER_GROUP = 'payments';
 
 /**
- * Payments' consumer, its step of the order saga: OrderPlaced and OrderStatusChanged (orders),
- * StockReserved (catalog).
+ * Payments' consumer, its step of the order saga: OrderPlaced, OrderStatusChanged and
+ * ReturnApproved (orders), StockReserved (catalog).
  */
 export function consumers(handlers: { saga: ConsumedEventHandler }): EventConsumerSpec[] {
   return [{ group: PAYMENTS_CONSUMER_GROUP, topics: ['orders', 'catalog'], handle: handlers.saga }];

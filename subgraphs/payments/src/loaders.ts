@@ -1,11 +1,12 @@
 import DataLoader from 'dataloader';
 import { isUuid } from '@microshop/runtime';
-import type { PaymentRecord, PaymentRepository } from './payment.repository.ts';
+import type { PaymentRecord, PaymentRepository, RefundRecord } from './payment.repository.ts';
 
 /** Per-request batching: the payments of a whole page of orders in one query. */
 export interface PaymentLoaders {
   paymentById: DataLoader<string, PaymentRecord | null>;
   paymentByOrderId: DataLoader<string, PaymentRecord | null>;
+  refundsByPaymentId: DataLoader<string, RefundRecord[]>;
 }
 
 function keyedBy(
@@ -26,5 +27,9 @@ export function createPaymentLoaders(repository: PaymentRepository): PaymentLoad
     paymentByOrderId: new DataLoader(async (orderIds) =>
       keyedBy('orderId', orderIds, await repository.findByOrderIds(orderIds)),
     ),
+    refundsByPaymentId: new DataLoader(async (paymentIds) => {
+      const refunds = await repository.refundsOf(paymentIds);
+      return paymentIds.map((id) => refunds.filter((refund) => refund.paymentId === id));
+    }),
   };
 }

@@ -7,6 +7,7 @@ import {
 } from '@microshop/events';
 import { outboxSource } from './events.ts';
 import type { PaymentProvider } from './payment-provider.ts';
+import type { PaymentRefunds } from './payment-refunds.ts';
 import type {
   IntentPart,
   PaymentIntentRecord,
@@ -21,7 +22,9 @@ import type {
  *   second (they come on two topics, in no guaranteed order) authorizes, unless the order was
  *   cancelled meanwhile -> PaymentAuthorized / PaymentDeclined.
  * - OrderStatusChanged to CANCELLED refunds an AUTHORIZED payment (PaymentRefunded); to SHIPPED
- *   captures it.
+ *   captures it (PaymentCaptured): only captured money can be refunded later.
+ * - ReturnApproved refunds the return's amount, capped at what is captured and not refunded yet
+ *   (RefundIssued), once per return.
  * One payment per order (unique order id) and idempotency keys per order at the provider: a
  * redelivered or retried event never charges twice.
  */
@@ -29,6 +32,7 @@ export class PaymentSaga {
   constructor(
     private readonly repository: PaymentRepository,
     private readonly provider: PaymentProvider,
+    private readonly refunds: PaymentRefunds,
   ) {}
 
   handleSagaEvent = async (tx: Tx, event: DomainEvent, context: EventContext): Promise<void> => {
@@ -52,10 +56,13 @@ export class PaymentSaga {
       case 'OrderStatusChanged':
         if (event.payload.to === 'CANCELLED') {
           await this.repository.recordIntentPart(tx, event.payload.orderId, { kind: 'cancelled' });
-          await this.refundIfAuthorized(tx, event, context, event.payload.orderId);
+          await this.settleIfAuthorized(tx, event, context, 'refund');
         } else if (event.payload.to === 'SHIPPED') {
-          await this.captureIfAuthorized(tx, context, event.payload.orderId);
+          await this.settleIfAuthorized(tx, event, context, 'capture');
         }
+        return;
+      case 'ReturnApproved':
+        await this.refundReturn(tx, event, context);
         return;
       default:
         return;
@@ -108,20 +115,28 @@ export class PaymentSaga {
     );
   }
 
-  private async refundIfAuthorized(
+  /**
+   * Settles an AUTHORIZED payment when its order is cancelled (refund: the authorization is
+   * released, PaymentRefunded) or shipped (capture: the amount is charged, PaymentCaptured).
+   */
+  private async settleIfAuthorized(
     tx: Tx,
-    event: DomainEvent,
+    event: DomainEvent<'OrderStatusChanged'>,
     context: EventContext,
-    orderId: string,
+    operation: 'capture' | 'refund',
   ): Promise<void> {
+    const { orderId } = event.payload;
     const payment = await this.repository.paymentOfOrder(tx, orderId);
     if (payment?.status !== 'AUTHORIZED') return;
-    await this.provider.refund(settlement('refund', payment));
-    const refunded = await this.repository.changeStatus(tx, payment.id, 'AUTHORIZED', 'REFUNDED');
-    if (!refunded) return;
+    await this.provider[operation](settlement(operation, payment));
+    const settled =
+      operation === 'capture'
+        ? await this.repository.markCaptured(tx, payment)
+        : await this.repository.changeStatus(tx, payment.id, 'AUTHORIZED', 'REFUNDED');
+    if (!settled) return;
     await appendToOutbox(tx, outboxSource, [
       createEvent(
-        'PaymentRefunded',
+        operation === 'capture' ? 'PaymentCaptured' : 'PaymentRefunded',
         orderId,
         {
           orderId,
@@ -131,15 +146,36 @@ export class PaymentSaga {
         event.requestId,
       ),
     ]);
-    context.log.info({ orderId, paymentId: payment.id }, 'payment refunded');
+    context.log.info(
+      { orderId, paymentId: payment.id },
+      operation === 'capture' ? 'payment captured' : 'payment refunded',
+    );
   }
 
-  private async captureIfAuthorized(tx: Tx, context: EventContext, orderId: string): Promise<void> {
-    const payment = await this.repository.paymentOfOrder(tx, orderId);
-    if (payment?.status !== 'AUTHORIZED') return;
-    await this.provider.capture(settlement('capture', payment));
-    if (await this.repository.changeStatus(tx, payment.id, 'AUTHORIZED', 'CAPTURED')) {
-      context.log.info({ orderId, paymentId: payment.id }, 'payment captured');
+  /** An approved return gets what it cost back, or what is left of the captured amount. */
+  private async refundReturn(
+    tx: Tx,
+    event: DomainEvent<'ReturnApproved'>,
+    context: EventContext,
+  ): Promise<void> {
+    const { orderId, returnRequestId, amount, approvedBy } = event.payload;
+    const log = context.log.child({ orderId, returnRequestId });
+    const request = {
+      orderId,
+      reason: `return ${returnRequestId} approved`,
+      requestedBy: approvedBy,
+      key: { returnRequestId },
+      requestId: event.requestId,
+    };
+    let outcome = await this.refunds.refund(tx, { ...request, amount: amount.amount });
+    if (outcome.kind === 'exceeds-captured' && outcome.refundable > 0) {
+      // Earlier refunds (e.g. an ADMIN's) already gave part of it back: refund the rest.
+      outcome = await this.refunds.refund(tx, { ...request, amount: outcome.refundable });
+    }
+    if (outcome.kind === 'refunded') {
+      log.info({ refundId: outcome.refund.id, amount: outcome.refund.amount }, 'return refunded');
+    } else {
+      log.warn({ outcome: outcome.kind }, 'approved return not refunded: nothing left to refund');
     }
   }
 }

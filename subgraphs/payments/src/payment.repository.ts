@@ -3,6 +3,19 @@ import type { Db, Prisma, Tx } from '@microshop/db';
 export type PaymentRecord = Prisma.PaymentModel;
 export type PaymentIntentRecord = Prisma.PaymentIntentModel;
 export type PaymentStatus = PaymentRecord['status'];
+export type RefundRecord = Prisma.RefundModel;
+
+export type NewRefund = Pick<
+  RefundRecord,
+  | 'paymentId'
+  | 'orderId'
+  | 'amount'
+  | 'currency'
+  | 'reason'
+  | 'idempotencyKey'
+  | 'returnRequestId'
+  | 'requestedBy'
+>;
 
 /** One saga event's part of what payments must know about an order before charging it. */
 export type IntentPart =
@@ -44,6 +57,60 @@ export class PaymentRepository {
       create: { orderId, ...fields },
       update: fields,
     });
+  }
+
+  refundsOf(paymentIds: readonly string[]): Promise<RefundRecord[]> {
+    return this.db.refund.findMany({
+      where: { paymentId: { in: [...paymentIds] } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+  }
+
+  /**
+   * Reads an order's payment and locks its row until the transaction ends, so refunds of one
+   * order run one after the other, each seeing the refunded amount the previous one left.
+   */
+  async lockPaymentOfOrder(tx: Tx, orderId: string): Promise<PaymentRecord | null> {
+    const locked = await tx.$queryRaw<{ id: string }[]>`
+      SELECT id FROM payments WHERE order_id = ${orderId} FOR UPDATE`;
+    if (locked.length === 0) return null;
+    return tx.payment.findUnique({ where: { orderId } });
+  }
+
+  /** The refund an earlier request with this key (ADMIN) or for this return already made. */
+  findRefund(
+    tx: Tx,
+    paymentId: string,
+    key: { idempotencyKey: string } | { returnRequestId: string },
+  ): Promise<RefundRecord | null> {
+    return tx.refund.findFirst({ where: { paymentId, ...key } });
+  }
+
+  /** Writes a refund and adds it to its (locked) payment's refunded amount and status. */
+  async recordRefund(
+    tx: Tx,
+    payment: PaymentRecord,
+    refund: NewRefund,
+  ): Promise<{ refund: RefundRecord; payment: PaymentRecord }> {
+    const created = await tx.refund.create({ data: refund });
+    const refundedAmount = payment.refundedAmount + refund.amount;
+    const updated = await tx.payment.update({
+      where: { id: payment.id },
+      data: {
+        refundedAmount,
+        status: refundedAmount === payment.capturedAmount ? 'REFUNDED' : 'PARTIALLY_REFUNDED',
+      },
+    });
+    return { refund: created, payment: updated };
+  }
+
+  /** Marks an AUTHORIZED payment as charged in full; null when it was not AUTHORIZED any more. */
+  async markCaptured(tx: Tx, payment: PaymentRecord): Promise<PaymentRecord | null> {
+    const { count } = await tx.payment.updateMany({
+      where: { id: payment.id, status: 'AUTHORIZED' },
+      data: { status: 'CAPTURED', capturedAmount: payment.amount },
+    });
+    return count === 1 ? tx.payment.findUnique({ where: { id: payment.id } }) : null;
   }
 
   paymentOfOrder(tx: Tx, orderId: string): Promise<PaymentRecord | null> {

@@ -1,7 +1,7 @@
 import { requireOwnerOrAdmin, requireUser } from '@microshop/auth';
 import type { RequestContext } from '@microshop/runtime';
 import type { PaymentLoaders } from './loaders.ts';
-import type { PaymentRecord } from './payment.repository.ts';
+import type { PaymentRecord, RefundRecord } from './payment.repository.ts';
 
 /** The read side of payments: a payment is visible to its order's owner and to ADMINs. */
 export class PaymentService {
@@ -20,5 +20,10 @@ export class PaymentService {
 
   async payment(ctx: RequestContext, id: string): Promise<PaymentRecord | null> {
     return this.authorize(ctx, await this.loaders.paymentById.load(id));
+  }
+
+  /** The refunds of a payment the caller was allowed to read, for every payment of the request at once. */
+  refundsOf(payment: PaymentRecord): Promise<RefundRecord[]> {
+    return this.loaders.refundsByPaymentId.load(payment.id);
   }
 }

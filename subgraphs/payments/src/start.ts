@@ -11,11 +11,13 @@ import {
 import { createPaymentsApp } from './app.ts';
 import { MockPaymentProvider, type PaymentProvider } from './payment-provider.ts';
 import { consumers, outboxSource } from './events.ts';
+import { PaymentRefunds } from './payment-refunds.ts';
 import { PaymentRepository } from './payment.repository.ts';
 import { PaymentSaga } from './payment-saga.ts';
 
 /**
- * The payments process: subgraph server, the saga consumer (authorize / refund / capture) and
+ * The payments process: subgraph server (refundOrder), the saga consumer (authorize / refund /
+ * capture / refund approved returns) and
  * the outbox relay of 'payments'. The mock provider is the only provider so far; a real one
  * would be chosen here from the configuration.
  */
@@ -26,13 +28,14 @@ export async function start(
 ): Promise<RunningServer> {
   const databaseUrl = databaseUrlOf(config, 'payments');
   const { value: server, close } = await openInOrder(async (onClose) => {
-    const db = createPrismaClient(databaseUrl);
+    const db = createPrismaClient(databaseUrl, { maxConnections: config.databasePoolSize });
     onClose(() => db.$disconnect());
     const bus = await createEventBus(config, { db, logger });
     onClose(() => bus.close());
     const relay = await startOutboxRelay({ db, bus, source: outboxSource, logger });
     onClose(() => relay.close());
-    const saga = new PaymentSaga(new PaymentRepository(db), provider);
+    const repository = new PaymentRepository(db);
+    const saga = new PaymentSaga(repository, provider, new PaymentRefunds(repository, provider));
     for (const consumer of consumers({ saga: saga.handleSagaEvent })) {
       const subscription = await startEventConsumer({ bus, db, logger, ...consumer });
       onClose(() => subscription.close());
@@ -42,6 +45,7 @@ export async function start(
         db,
         verifier: createTokenVerifier(config.jwt),
         logger,
+        provider,
         showInternalErrors: !config.isProduction,
       }),
       { port: config.ports.payments, host: config.host },

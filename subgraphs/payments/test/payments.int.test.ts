@@ -273,3 +273,196 @@ describe('Order.payment', () => {
     expect(answer.data?._entities[0]?.payment).toBeNull();
   });
 });
+
+describe('refunds', () => {
+  const REFUND = `mutation Refund($input: RefundOrderInput!) {
+    refundOrder(input: $input) {
+      refund { id amount { amount currency } reason returnRequestId }
+      payment { status capturedAmount { amount } refundedAmount { amount } refunds { id } }
+      userErrors { code field }
+    }
+  }`;
+  type RefundAnswer = {
+    refundOrder: {
+      refund: { id: string; amount: { amount: number }; returnRequestId: string | null } | null;
+      payment: {
+        status: string;
+        capturedAmount: { amount: number };
+        refundedAmount: { amount: number };
+        refunds: { id: string }[];
+      } | null;
+      userErrors: { code: string; field: string[] }[];
+    };
+  };
+  let adminToken: string;
+
+  beforeAll(async () => {
+    adminToken = await authority.tokenFor({ userId: randomUUID(), role: 'ADMIN' });
+  });
+
+  /** An order whose payment was captured (it shipped): 4200 EUR to refund. */
+  async function capturedOrder(): Promise<string> {
+    const { orderId, userId } = await checkout('tok_visa');
+    const shipped = statusChanged(orderId, userId, 'CONFIRMED', 'SHIPPED');
+    await bus.publish([shipped]);
+    await handled(shipped);
+    return orderId;
+  }
+
+  async function refund(
+    orderId: string,
+    amount: number | null,
+    idempotencyKey: string = randomUUID(),
+    token = adminToken,
+  ) {
+    return graphql<RefundAnswer>(
+      payments.url,
+      REFUND,
+      { input: { orderId, amount, reason: 'damaged in transit', idempotencyKey } },
+      token,
+    );
+  }
+
+  const refundEvents = async (orderId: string) =>
+    (await paymentEvents(orderId)).filter((event) => event.type === 'RefundIssued');
+
+  it('records what was captured when the order ships, with a PaymentCaptured event', async () => {
+    const orderId = await capturedOrder();
+    const payment = await db.prisma.payment.findUniqueOrThrow({ where: { orderId } });
+    expect(payment).toMatchObject({ status: 'CAPTURED', capturedAmount: 4200, refundedAmount: 0 });
+    expect((await paymentEvents(orderId)).at(-1)).toEqual({
+      type: 'PaymentCaptured',
+      payload: { orderId, paymentId: payment.id, amount: TOTAL },
+    });
+  });
+
+  it('refunds partly, then the rest: PARTIALLY_REFUNDED, then REFUNDED, a RefundIssued each', async () => {
+    const orderId = await capturedOrder();
+    const first = (await refund(orderId, 1000)).data?.refundOrder;
+    expect(first?.userErrors).toEqual([]);
+    expect(first?.refund?.amount.amount).toBe(1000);
+    expect(first?.payment).toMatchObject({
+      status: 'PARTIALLY_REFUNDED',
+      capturedAmount: { amount: 4200 },
+      refundedAmount: { amount: 1000 },
+    });
+    const rest = (await refund(orderId, null)).data?.refundOrder;
+    expect(rest?.refund?.amount.amount).toBe(3200);
+    expect(rest?.payment).toMatchObject({ status: 'REFUNDED', refundedAmount: { amount: 4200 } });
+    expect(rest?.payment?.refunds.map((row) => row.id)).toEqual([
+      first?.refund?.id,
+      rest?.refund?.id,
+    ]);
+    const events = await refundEvents(orderId);
+    expect(events.map((event) => event.payload)).toEqual([
+      expect.objectContaining({
+        refundId: first?.refund?.id,
+        amount: { amount: 1000, currency: 'EUR' },
+        refundedTotal: { amount: 1000, currency: 'EUR' },
+        fullyRefunded: false,
+        actor: 'ADMIN',
+        returnRequestId: null,
+      }),
+      expect.objectContaining({
+        refundId: rest?.refund?.id,
+        refundedTotal: { amount: 4200, currency: 'EUR' },
+        fullyRefunded: true,
+      }),
+    ]);
+  });
+
+  it('refuses more than what is left of the capture with REFUND_EXCEEDS_CAPTURED, changing nothing', async () => {
+    const orderId = await capturedOrder();
+    const expectRefused = async (amount: number | null) => {
+      const refused = (await refund(orderId, amount)).data?.refundOrder;
+      expect(refused?.refund).toBeNull();
+      expect(refused?.userErrors).toEqual([
+        { code: 'REFUND_EXCEEDS_CAPTURED', field: ['input', 'amount'] },
+      ]);
+    };
+    await refund(orderId, 4000);
+    await expectRefused(201);
+    expect((await refund(orderId, 200)).data?.refundOrder.userErrors).toEqual([]);
+    await expectRefused(null); // nothing left at all
+    const payment = await db.prisma.payment.findUniqueOrThrow({ where: { orderId } });
+    expect(payment).toMatchObject({ status: 'REFUNDED', refundedAmount: 4200 });
+    expect(await db.prisma.refund.count({ where: { orderId } })).toBe(2);
+    expect(await refundEvents(orderId)).toHaveLength(2);
+  });
+
+  it('answers a retry with the same key with the first refund, also when sent at once', async () => {
+    const orderId = await capturedOrder();
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => refund(orderId, 700, 'refund-key-1')),
+    );
+    const ids = new Set(answers.map((answer) => answer.data?.refundOrder.refund?.id));
+    expect(ids.size).toBe(1);
+    expect([...ids][0]).toBeDefined();
+    const later = await refund(orderId, 700, 'refund-key-1');
+    expect(later.data?.refundOrder.refund?.id).toBe([...ids][0]);
+    expect(await db.prisma.refund.count({ where: { orderId } })).toBe(1);
+    expect((await db.prisma.payment.findUniqueOrThrow({ where: { orderId } })).refundedAmount).toBe(
+      700,
+    );
+    expect(await refundEvents(orderId)).toHaveLength(1);
+  });
+
+  it('never refunds more than was captured under concurrent refunds with different keys', async () => {
+    const orderId = await capturedOrder();
+    const answers = await Promise.all(Array.from({ length: 4 }, () => refund(orderId, 1500)));
+    const codes = answers.map(
+      (answer) => answer.data?.refundOrder.userErrors[0]?.code ?? 'REFUNDED',
+    );
+    expect(codes.sort()).toEqual([
+      'REFUNDED',
+      'REFUNDED',
+      'REFUND_EXCEEDS_CAPTURED',
+      'REFUND_EXCEEDS_CAPTURED',
+    ]);
+    expect((await db.prisma.payment.findUniqueOrThrow({ where: { orderId } })).refundedAmount).toBe(
+      3000,
+    );
+  });
+
+  it('refuses what was not captured, unknown orders, and anyone but an ADMIN', async () => {
+    const { orderId, userId } = await checkout('tok_visa');
+    expect((await refund(orderId, 100)).data?.refundOrder.userErrors[0]?.code).toBe(
+      'NOTHING_CAPTURED',
+    );
+    expect((await refund(randomUUID(), 100)).data?.refundOrder.userErrors[0]?.code).toBe(
+      'PAYMENT_NOT_FOUND',
+    );
+    const owner = await authority.tokenFor({ userId, role: 'CUSTOMER' });
+    expect(errorCodes(await refund(orderId, 100, randomUUID(), owner))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await refund(orderId, 0))).toEqual(['BAD_USER_INPUT']);
+    expect(await db.prisma.refund.count({ where: { orderId } })).toBe(0);
+  });
+
+  it('refunds an approved return once, capped at what is left of the capture', async () => {
+    const orderId = await capturedOrder();
+    await refund(orderId, 3000);
+    const returnRequestId = randomUUID();
+    const approved = createEvent('ReturnApproved', orderId, {
+      orderId,
+      returnRequestId,
+      amount: { amount: 2100, currency: 'EUR' },
+      approvedBy: randomUUID(),
+    });
+    await bus.publish([approved, approved]);
+    await handled(approved);
+    const refunds = await db.prisma.refund.findMany({
+      where: { orderId },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(refunds.map((row) => [row.amount, row.returnRequestId])).toEqual([
+      [3000, null],
+      [1200, returnRequestId],
+    ]);
+    expect((await refundEvents(orderId)).at(-1)?.payload).toMatchObject({
+      returnRequestId,
+      amount: { amount: 1200, currency: 'EUR' },
+      fullyRefunded: true,
+      actor: 'SYSTEM',
+    });
+  });
+});

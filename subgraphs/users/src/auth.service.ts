@@ -1,9 +1,11 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { AccessTokenIssuer } from '@microshop/auth';
 import { userError, type RequestContext, type UserError } from '@microshop/runtime';
+import { pendingAccountMail, type AccountTokenLifetimes } from './account-mail.ts';
 import { UserErrorCode } from './generated/resolvers-types.ts';
 import type { UserLoaders } from './loaders.ts';
 import type { LoginThrottle } from './login-throttle.ts';
+import { hashOpaqueToken, newOpaqueToken } from './opaque-token.ts';
 import {
   hashPassword,
   MAX_PASSWORD_LENGTH,
@@ -57,11 +59,6 @@ export function isValidEmail(email: string): boolean {
   return email.length <= MAX_EMAIL_LENGTH && EMAIL_PATTERN.test(email);
 }
 
-/** Refresh tokens are stored as their SHA-256 only: a database leak yields nothing usable. */
-function hashRefreshToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
-}
-
 export interface AuthServiceDeps {
   users: UserRepository;
   tokens: AccessTokenIssuer;
@@ -69,6 +66,8 @@ export interface AuthServiceDeps {
   scrypt: ScryptParameters;
   /** The work of a password check when the email is unknown (createDummyVerifier). */
   dummyVerify: (password: string) => Promise<false>;
+  /** Lifetime of the verification token mailed at sign-up. */
+  lifetimes: AccountTokenLifetimes;
 }
 
 /**
@@ -117,12 +116,17 @@ export class AuthService {
 
     let user: UserRecord;
     try {
-      user = await this.deps.users.create({
-        email,
-        name,
-        role: 'CUSTOMER',
-        passwordHash: await hashPassword(input.password, this.deps.scrypt),
-      });
+      // The verification mail is requested in the account's own transaction.
+      user = await this.deps.users.create(
+        {
+          email,
+          name,
+          role: 'CUSTOMER',
+          passwordHash: await hashPassword(input.password, this.deps.scrypt),
+        },
+        (created) =>
+          pendingAccountMail(created, 'EMAIL_VERIFICATION', this.deps.lifetimes, ctx.requestId),
+      );
     } catch (error) {
       if (error instanceof EmailTakenError) {
         return failure(
@@ -181,7 +185,7 @@ export class AuthService {
    */
   async refresh(ctx: RequestContext, refreshToken: string): Promise<AuthResult> {
     const { users } = this.deps;
-    const stored = await users.findRefreshToken(hashRefreshToken(refreshToken));
+    const stored = await users.findRefreshToken(hashOpaqueToken(refreshToken));
     if (!stored || stored.revokedAt || stored.expiresAt <= new Date()) {
       return failure(INVALID_REFRESH_TOKEN);
     }
@@ -191,16 +195,16 @@ export class AuthService {
     if (!user) return failure(INVALID_REFRESH_TOKEN);
     const next = this.newRefreshToken();
     const rotated = await users.rotateRefreshToken(stored, {
-      tokenHash: hashRefreshToken(next.token),
+      tokenHash: hashOpaqueToken(next.token),
       expiresAt: next.expiresAt,
     });
     if (!rotated) return this.revokeStolenFamily(ctx, stored.familyId);
-    return this.sessionResult(user, next.token);
+    return this.sessionResult(user, next.token, stored.familyId);
   }
 
   /** Ends the session the refresh token belongs to; false when the token is unknown. */
   async logOut(ctx: RequestContext, refreshToken: string): Promise<boolean> {
-    const stored = await this.deps.users.findRefreshToken(hashRefreshToken(refreshToken));
+    const stored = await this.deps.users.findRefreshToken(hashOpaqueToken(refreshToken));
     if (!stored) return false;
     await this.deps.users.revokeFamily(stored.familyId);
     ctx.log.info({ userId: stored.userId }, 'user logged out');
@@ -215,7 +219,7 @@ export class AuthService {
 
   private newRefreshToken(): { token: string; expiresAt: Date } {
     return {
-      token: randomBytes(32).toString('base64url'),
+      token: newOpaqueToken(),
       expiresAt: new Date(Date.now() + REFRESH_TOKEN_TTL_SECONDS * 1000),
     };
   }
@@ -223,17 +227,27 @@ export class AuthService {
   /** A new sign-in: a new refresh-token family, whose later rotations all share its id. */
   private async startSession(user: UserRecord): Promise<AuthResult> {
     const refresh = this.newRefreshToken();
+    const familyId = randomUUID();
     await this.deps.users.insertRefreshToken({
-      tokenHash: hashRefreshToken(refresh.token),
-      familyId: randomUUID(),
+      tokenHash: hashOpaqueToken(refresh.token),
+      familyId,
       userId: user.id,
       expiresAt: refresh.expiresAt,
     });
-    return this.sessionResult(user, refresh.token);
+    return this.sessionResult(user, refresh.token, familyId);
   }
 
-  private async sessionResult(user: UserRecord, refreshToken: string): Promise<AuthResult> {
-    const access = await this.deps.tokens.issue({ userId: user.id, role: user.role });
+  /** The access token names its sign-in (`sid` = the family id): changePassword keeps that one. */
+  private async sessionResult(
+    user: UserRecord,
+    refreshToken: string,
+    familyId: string,
+  ): Promise<AuthResult> {
+    const access = await this.deps.tokens.issue({
+      userId: user.id,
+      role: user.role,
+      sessionId: familyId,
+    });
     return {
       accessToken: access.token,
       expiresIn: access.expiresIn,

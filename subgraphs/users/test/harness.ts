@@ -9,7 +9,9 @@ import {
   type TestDatabase,
 } from '@microshop/testing';
 import { createUsersApp, JWKS_PATH } from '../src/app.ts';
+import type { AccountTokenLifetimes, AccountTokenPurpose } from '../src/account-mail.ts';
 import type { LoginThrottleOptions } from '../src/login-throttle.ts';
+import type { MailThrottleOptions } from '../src/mail-throttle.ts';
 import type { ScryptParameters } from '../src/password.ts';
 
 /** Cheap hashing keeps these files fast on a shared machine; the code path is the production one. */
@@ -37,6 +39,11 @@ export interface UsersUnderTest {
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
   ): Promise<GraphQLResponse<TData>>;
+  /**
+   * The tokens mailed to `email` for `purpose`, newest first, as the mail relay would read them:
+   * from the AccountEmailRequested events in the outbox.
+   */
+  mailedTokens(email: string, purpose: AccountTokenPurpose): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -45,7 +52,12 @@ export interface UsersUnderTest {
  * namespace: each test file gets isolated state and can run in parallel with the others.
  */
 export async function startUsersForTest(
-  options: { loginThrottle?: LoginThrottleOptions; db?: (database: TestDatabase) => Db } = {},
+  options: {
+    loginThrottle?: LoginThrottleOptions;
+    mailThrottle?: MailThrottleOptions;
+    lifetimes?: AccountTokenLifetimes;
+    db?: (database: TestDatabase) => Db;
+  } = {},
 ): Promise<UsersUnderTest> {
   const database = await createTestDatabase();
   const cache = await createCache({
@@ -63,6 +75,11 @@ export async function startUsersForTest(
       logger: createLogger('users-test', { logLevel: 'silent' }),
       showInternalErrors: true,
       ...(options.loginThrottle ? { loginThrottle: options.loginThrottle } : {}),
+      ...(options.mailThrottle ? { mailThrottle: options.mailThrottle } : {}),
+      lifetimes: options.lifetimes ?? {
+        passwordResetTtlSeconds: 3600,
+        emailVerificationTtlSeconds: 3600,
+      },
     }),
     { port: 0, host: '127.0.0.1' },
   );
@@ -86,6 +103,20 @@ export async function startUsersForTest(
         status: response.status,
         body: (await response.json()) as GraphQLResponse<TData>['body'],
       };
+    },
+    async mailedTokens(email, purpose) {
+      const rows = await database.prisma.outboxEvent.findMany({
+        where: { type: 'AccountEmailRequested' },
+        orderBy: { sequence: 'desc' },
+      });
+      return rows
+        .map(
+          (row) =>
+            (row.envelope as { payload: { email: string; purpose: string; token: string } })
+              .payload,
+        )
+        .filter((mail) => mail.email === email && mail.purpose === purpose)
+        .map((mail) => mail.token);
     },
     async close() {
       await server.close();

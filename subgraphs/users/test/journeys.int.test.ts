@@ -63,7 +63,7 @@ describe('users journeys', () => {
     expect(anonymous.body.data?.me).toBeNull();
   });
 
-  it('issues an EdDSA access token with kid, iss, aud, sub, role, iat and a 15-minute exp', async () => {
+  it('issues an EdDSA access token with kid, iss, aud, sub, role, sid, iat and a 15-minute exp', async () => {
     const session = await signUp('claims@example.com');
     const [header, payload] = session
       .accessToken!.split('.')
@@ -76,6 +76,11 @@ describe('users journeys', () => {
       sub: session.user!.id,
       role: 'CUSTOMER',
     });
+    // sid: the sign-in (refresh-token family) it belongs to, which changePassword keeps alive.
+    const [family] = await users.database.prisma.refreshToken.findMany({
+      where: { userId: session.user!.id },
+    });
+    expect(payload.sid).toBe(family!.familyId);
     expect(payload.exp - payload.iat).toBe(900);
   });
 
@@ -220,11 +225,13 @@ describe('users journeys', () => {
     expect(await remote.verify(session.accessToken!)).toEqual({
       userId: session.user!.id,
       role: 'CUSTOMER',
+      sessionId: expect.any(String),
     });
     const local = createLocalTokenVerifier(jwksOf([users.key.publicJwk]), { issuer, audience });
     expect(await local.verify(session.accessToken!)).toEqual({
       userId: session.user!.id,
       role: 'CUSTOMER',
+      sessionId: expect.any(String),
     });
   });
 });

@@ -12,6 +12,7 @@ import {
   requireBackend,
   testNamespace,
   type TestDatabase,
+  waitFor,
 } from '@microshop/testing';
 import { ensureAdmin } from '../src/admin.ts';
 import { verifyPassword } from '../src/password.ts';
@@ -59,7 +60,20 @@ describe('start(config, logger)', () => {
       expect(await verifier.verify(data.signUp.accessToken)).toEqual({
         userId: data.signUp.user.id,
         role: 'CUSTOMER',
+        sessionId: expect.any(String),
       });
+      // The sign-up's verification mail went outbox -> relay -> bus -> mail consumer -> mailer.
+      const mail = await waitFor('the verification mail in the development mailbox', async () => {
+        const mailbox = await fetch(
+          `http://127.0.0.1:${server.port}/dev/mail?to=started@example.com`,
+        );
+        const { messages } = (await mailbox.json()) as {
+          messages: { subject: string; text: string }[];
+        };
+        return messages[0];
+      });
+      expect(mail.subject).toBe('Confirm your email address for MicroShop');
+      expect(mail.text).toMatch(/http:\/\/localhost:3000\/verify-email\?token=[\w-]{43}/);
     } finally {
       await server.close();
     }

@@ -449,7 +449,7 @@ export type SelectedOptionInput = {
 
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Every change of one product, pushed over graphql-ws by the gateway: its stock as orders reserve, release or ship units and as admins adjust it, and any other admin change (price, name, active). Anyone may subscribe. To learn the product before subscribing, query product(id). */
+  /** One product as it changes, pushed over graphql-ws by the gateway: first the product as it is when the subscription starts, then on every change of it: its stock as orders reserve, release or ship units and as admins adjust it, and any other admin change (price, name, active). No change falls between that first push and the next; a push never repeats the one before it (a change of fields the subscription does not select pushes nothing). Anyone may subscribe. */
   productChanged: Product;
 };
 

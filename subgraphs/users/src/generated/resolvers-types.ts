@@ -3,6 +3,9 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { UserRecord } from '../user.repository.ts';
 import type { AuthResult } from '../auth.service.ts';
+import type { AccountResult } from '../account.service.ts';
+import type { AddressRecord } from '../address.repository.ts';
+import type { AddressResult } from '../address-book.service.ts';
 import type { UsersContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -17,6 +20,81 @@ export type Scalars = {
   /** An ISO-8601 timestamp in UTC, e.g. 2026-11-25T13:53:23.000Z. */
   DateTime: { input: Date | string; output: Date | string; }
   _FieldSet: { input: unknown; output: unknown; }
+};
+
+/** The outcome of a mutation that changes an account (password, email verification). */
+export type AccountPayload = {
+  __typename?: 'AccountPayload';
+  /** The account as it is now; null when the mutation was refused. */
+  user?: Maybe<User>;
+  /** Why the mutation did nothing; empty on success. */
+  userErrors: Array<UserError>;
+};
+
+/** A new address of the caller's address book. */
+export type AddAddressInput = {
+  /** The address. */
+  address: AddressInput;
+  /** Make it the default billing address. */
+  defaultBilling?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Make it the default shipping address (the first address of a book is both defaults anyway). */
+  defaultShipping?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** An address of an account's address book. */
+export type Address = {
+  __typename?: 'Address';
+  /** City or town. */
+  city: Scalars['String']['output'];
+  /** ISO 3166-1 alpha-2 country code, e.g. DE. */
+  country: Scalars['String']['output'];
+  /** Stable identifier of the address (pass it to placeOrder as addressId). */
+  id: Scalars['ID']['output'];
+  /** Whether checkout should offer it first for billing (at most one address is). */
+  isDefaultBilling: Scalars['Boolean']['output'];
+  /** Whether checkout should offer it first for shipping (at most one address is). */
+  isDefaultShipping: Scalars['Boolean']['output'];
+  /** Street and number. */
+  line1: Scalars['String']['output'];
+  /** Apartment, floor, company; null when empty. */
+  line2?: Maybe<Scalars['String']['output']>;
+  /** The recipient's name. */
+  name: Scalars['String']['output'];
+  /** A phone number for the carrier; null when not given. */
+  phone?: Maybe<Scalars['String']['output']>;
+  /** Postal code in upper case; null in countries without postal codes. */
+  postalCode?: Maybe<Scalars['String']['output']>;
+  /** State, province or territory; null when the country needs none and none was given. */
+  region?: Maybe<Scalars['String']['output']>;
+};
+
+/** An address as a form sends it. Every field is optional here so that a missing one comes back as a userError naming it (ADDRESS_FIELD_REQUIRED). */
+export type AddressInput = {
+  /** City or town; required. */
+  city?: InputMaybe<Scalars['String']['input']>;
+  /** ISO 3166-1 alpha-2 country code (e.g. DE, US); required. */
+  country?: InputMaybe<Scalars['String']['input']>;
+  /** Street and number; required, at most 200 characters. */
+  line1?: InputMaybe<Scalars['String']['input']>;
+  /** Apartment, floor, company; optional. */
+  line2?: InputMaybe<Scalars['String']['input']>;
+  /** The recipient's name; required, at most 100 characters. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** A phone number for the carrier; optional, digits with an optional leading + and separators. */
+  phone?: InputMaybe<Scalars['String']['input']>;
+  /** Postal code; required except in countries without postal codes, checked against the country's shape. */
+  postalCode?: InputMaybe<Scalars['String']['input']>;
+  /** State, province or territory; required in US, CA, AU, BR, MX and IN. */
+  region?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** The result of an address book mutation. */
+export type AddressPayload = {
+  __typename?: 'AddressPayload';
+  /** The address after the mutation (removeAddress: the address removed); null when it failed. */
+  address?: Maybe<Address>;
+  /** Why not (e.g. ADDRESS_FIELD_REQUIRED, UNKNOWN_COUNTRY, ADDRESS_NOT_FOUND); empty on success. */
+  userErrors: Array<UserError>;
 };
 
 /** The outcome of an authentication mutation: tokens and the user on success, userErrors otherwise. */
@@ -42,17 +120,68 @@ export type LogInInput = {
   password: Scalars['String']['input'];
 };
 
+/** The outcome of a request for an account mail (password reset, email verification). */
+export type MailRequestPayload = {
+  __typename?: 'MailRequestPayload';
+  /**
+   * True when the request was taken. For requestPasswordReset this says nothing about whether an
+   * account has the address: the mail goes out only if one does.
+   */
+  accepted: Scalars['Boolean']['output'];
+  /** Why the request was refused; empty when accepted. */
+  userErrors: Array<UserError>;
+};
+
 /** Mutations of the users subgraph: accounts and sessions. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Adds an address to the caller's address book. */
+  addAddress: AddressPayload;
+  /**
+   * Changes the caller's password (requires sign-in) and ends every other session of the account:
+   * their refresh tokens stop working; the session of the caller's access token keeps working.
+   * Wrong current passwords count towards logIn's limits.
+   */
+  changePassword: AccountPayload;
   /** Signs in with email and password. Repeated failures are refused for a while (TOO_MANY_ATTEMPTS). */
   logIn: AuthPayload;
   /** Ends the session of this refresh token: it and every token derived from the same sign-in stop working. True when the token was known. */
   logOut: Scalars['Boolean']['output'];
   /** Exchanges a refresh token for a new token pair. Each refresh token works once: presenting a used one again ends the whole session (all its tokens). */
   refreshToken: AuthPayload;
+  /** Removes an address from the caller's address book; orders placed with it keep their copy. */
+  removeAddress: AddressPayload;
+  /**
+   * Mails a single-use password-reset link to the address, if an account has it. The answer is the
+   * same whether or not one does. Throttled per address and per client (TOO_MANY_ATTEMPTS).
+   */
+  requestPasswordReset: MailRequestPayload;
+  /**
+   * Sets a new password with the token of a reset mail. The token works once and expires; success
+   * also verifies the email address and ends every session of the account (all refresh tokens).
+   */
+  resetPassword: AccountPayload;
+  /** Mails a new verification link to the caller's address (requires sign-in). Throttled like requestPasswordReset. */
+  sendVerificationEmail: MailRequestPayload;
   /** Creates a CUSTOMER account and signs it in. */
   signUp: AuthPayload;
+  /** Changes an address of the caller's address book, or which address is a default. */
+  updateAddress: AddressPayload;
+  /** Marks the account's email address verified with the token of a verification mail (single-use, expiring). */
+  verifyEmail: AccountPayload;
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
+export type MutationAddAddressArgs = {
+  input: AddAddressInput;
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
+export type MutationChangePasswordArgs = {
+  currentPassword: Scalars['String']['input'];
+  newPassword: Scalars['String']['input'];
 };
 
 
@@ -75,8 +204,39 @@ export type MutationRefreshTokenArgs = {
 
 
 /** Mutations of the users subgraph: accounts and sessions. */
+export type MutationRemoveAddressArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
+export type MutationRequestPasswordResetArgs = {
+  email: Scalars['String']['input'];
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
+export type MutationResetPasswordArgs = {
+  newPassword: Scalars['String']['input'];
+  token: Scalars['String']['input'];
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
 export type MutationSignUpArgs = {
   input: SignUpInput;
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
+export type MutationUpdateAddressArgs = {
+  input: UpdateAddressInput;
+};
+
+
+/** Mutations of the users subgraph: accounts and sessions. */
+export type MutationVerifyEmailArgs = {
+  token: Scalars['String']['input'];
 };
 
 /** Queries of the users subgraph. */
@@ -105,13 +265,31 @@ export type SignUpInput = {
   password: Scalars['String']['input'];
 };
 
+/** A change to an address of the caller's address book; omitted fields stay as they are. */
+export type UpdateAddressInput = {
+  /** The new address, replacing every field of the old one. */
+  address?: InputMaybe<AddressInput>;
+  /** True makes it the default billing address; false stops it being the default. */
+  defaultBilling?: InputMaybe<Scalars['Boolean']['input']>;
+  /** True makes it the default shipping address; false stops it being the default. */
+  defaultShipping?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The address's id. */
+  id: Scalars['ID']['input'];
+};
+
 /** A registered account. Other subgraphs contribute fields to it (cart, orders). */
 export type User = {
   __typename?: 'User';
+  /** The account's address book, oldest first. Only the user themself or an ADMIN may read it. */
+  addresses: Array<Address>;
   /** When the account was created. */
   createdAt: Scalars['DateTime']['output'];
   /** Email address, normalised to lower case; unique. */
   email: Scalars['String']['output'];
+  /** Whether the owner proved they read the email address (verifyEmail, or a password reset). */
+  emailVerified: Scalars['Boolean']['output'];
+  /** When the email address was verified; null while it is not. */
+  emailVerifiedAt?: Maybe<Scalars['DateTime']['output']>;
   /** Stable identifier of the account. */
   id: Scalars['ID']['output'];
   /** Display name. */
@@ -135,6 +313,16 @@ export type UserError = {
 
 /** Why a mutation was refused (UserError.errorCode); each subgraph declares the codes it reports. */
 export const UserErrorCode = {
+  /** The address book holds as many addresses as it may (50); remove one first. */
+  ADDRESS_BOOK_FULL: 'ADDRESS_BOOK_FULL',
+  /** A field the address needs is empty (the field names it; region and postal code depend on the country). */
+  ADDRESS_FIELD_REQUIRED: 'ADDRESS_FIELD_REQUIRED',
+  /** An address field is longer than it may be. */
+  ADDRESS_FIELD_TOO_LONG: 'ADDRESS_FIELD_TOO_LONG',
+  /** No address of the caller's address book has this id. */
+  ADDRESS_NOT_FOUND: 'ADDRESS_NOT_FOUND',
+  /** The account's email address is verified already: no verification mail was sent. */
+  EMAIL_ALREADY_VERIFIED: 'EMAIL_ALREADY_VERIFIED',
   /** An account with this email address exists already. */
   EMAIL_TAKEN: 'EMAIL_TAKEN',
   /** The email or the password is wrong (which one is not told). */
@@ -143,14 +331,28 @@ export const UserErrorCode = {
   INVALID_EMAIL: 'INVALID_EMAIL',
   /** A name is empty or longer than its input field allows (see the field). */
   INVALID_NAME: 'INVALID_NAME',
+  /** The phone number is not a plausible number. */
+  INVALID_PHONE: 'INVALID_PHONE',
+  /** The postal code does not have the country's shape. */
+  INVALID_POSTAL_CODE: 'INVALID_POSTAL_CODE',
   /** The refresh token is unknown, expired, revoked or was used already; sign in again. */
   INVALID_REFRESH_TOKEN: 'INVALID_REFRESH_TOKEN',
+  /** The mailed token is unknown (mistyped, or not for this kind of request). */
+  INVALID_TOKEN: 'INVALID_TOKEN',
   /** The password is longer than 256 characters. */
   PASSWORD_TOO_LONG: 'PASSWORD_TOO_LONG',
-  /** Too many failed sign-ins for this email or client address; wait a few minutes. */
+  /** The mailed token has expired; ask for a new mail. */
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  /** The mailed token was used already (each works once; a password reset also voids the other reset tokens). */
+  TOKEN_USED: 'TOKEN_USED',
+  /** Too many failed sign-ins, or too many mail requests, for this email or client address; wait a few minutes. */
   TOO_MANY_ATTEMPTS: 'TOO_MANY_ATTEMPTS',
+  /** The country is not an ISO 3166-1 alpha-2 code. */
+  UNKNOWN_COUNTRY: 'UNKNOWN_COUNTRY',
   /** The password is shorter than 10 characters or mixes fewer than two kinds of characters. */
-  WEAK_PASSWORD: 'WEAK_PASSWORD'
+  WEAK_PASSWORD: 'WEAK_PASSWORD',
+  /** The current password given to changePassword is wrong. */
+  WRONG_PASSWORD: 'WRONG_PASSWORD'
 } as const;
 
 export type UserErrorCode = typeof UserErrorCode[keyof typeof UserErrorCode];
@@ -249,36 +451,74 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  AuthPayload: ResolverTypeWrapper<AuthResult>;
+  AccountPayload: ResolverTypeWrapper<AccountResult>;
+  AddAddressInput: AddAddressInput;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Address: ResolverTypeWrapper<AddressRecord>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  AddressInput: AddressInput;
+  AddressPayload: ResolverTypeWrapper<AddressResult>;
+  AuthPayload: ResolverTypeWrapper<AuthResult>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   LogInInput: LogInInput;
+  MailRequestPayload: ResolverTypeWrapper<MailRequestPayload>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Role: Role;
   SignUpInput: SignUpInput;
+  UpdateAddressInput: UpdateAddressInput;
   User: ResolverTypeWrapper<UserRecord>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   UserError: ResolverTypeWrapper<UserError>;
   UserErrorCode: UserErrorCode;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  AuthPayload: AuthResult;
+  AccountPayload: AccountResult;
+  AddAddressInput: AddAddressInput;
+  Boolean: Scalars['Boolean']['output'];
+  Address: AddressRecord;
   String: Scalars['String']['output'];
+  ID: Scalars['ID']['output'];
+  AddressInput: AddressInput;
+  AddressPayload: AddressResult;
+  AuthPayload: AuthResult;
   Int: Scalars['Int']['output'];
   DateTime: Scalars['DateTime']['output'];
   LogInInput: LogInInput;
+  MailRequestPayload: MailRequestPayload;
   Mutation: Record<PropertyKey, never>;
-  Boolean: Scalars['Boolean']['output'];
   Query: Record<PropertyKey, never>;
   SignUpInput: SignUpInput;
+  UpdateAddressInput: UpdateAddressInput;
   User: UserRecord;
-  ID: Scalars['ID']['output'];
   UserError: UserError;
+}>;
+
+export type AccountPayloadResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['AccountPayload'] = ResolversParentTypes['AccountPayload']> = ResolversObject<{
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
+export type AddressResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = ResolversObject<{
+  city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isDefaultBilling?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  isDefaultShipping?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  line1?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  line2?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
+export type AddressPayloadResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['AddressPayload'] = ResolversParentTypes['AddressPayload']> = ResolversObject<{
+  address?: Resolver<Maybe<ResolversTypes['Address']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 }>;
 
 export type AuthPayloadResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = ResolversObject<{
@@ -293,11 +533,24 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type MailRequestPayloadResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['MailRequestPayload'] = ResolversParentTypes['MailRequestPayload']> = ResolversObject<{
+  accepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  addAddress?: Resolver<ResolversTypes['AddressPayload'], ParentType, ContextType, RequireFields<MutationAddAddressArgs, 'input'>>;
+  changePassword?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationChangePasswordArgs, 'currentPassword' | 'newPassword'>>;
   logIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationLogInArgs, 'input'>>;
   logOut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationLogOutArgs, 'refreshToken'>>;
   refreshToken?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationRefreshTokenArgs, 'refreshToken'>>;
+  removeAddress?: Resolver<ResolversTypes['AddressPayload'], ParentType, ContextType, RequireFields<MutationRemoveAddressArgs, 'id'>>;
+  requestPasswordReset?: Resolver<ResolversTypes['MailRequestPayload'], ParentType, ContextType, RequireFields<MutationRequestPasswordResetArgs, 'email'>>;
+  resetPassword?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationResetPasswordArgs, 'newPassword' | 'token'>>;
+  sendVerificationEmail?: Resolver<ResolversTypes['MailRequestPayload'], ParentType, ContextType>;
   signUp?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationSignUpArgs, 'input'>>;
+  updateAddress?: Resolver<ResolversTypes['AddressPayload'], ParentType, ContextType, RequireFields<MutationUpdateAddressArgs, 'input'>>;
+  verifyEmail?: Resolver<ResolversTypes['AccountPayload'], ParentType, ContextType, RequireFields<MutationVerifyEmailArgs, 'token'>>;
 }>;
 
 export type QueryResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -306,8 +559,11 @@ export type QueryResolvers<ContextType = UsersContext, ParentType extends Resolv
 
 export type UserResolvers<ContextType = UsersContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User'], FederationReferenceType extends FederationReferenceTypes['User'] = FederationReferenceTypes['User']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['User']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  addresses?: Resolver<Array<ResolversTypes['Address']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  emailVerified?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  emailVerifiedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
@@ -321,8 +577,12 @@ export type UserErrorResolvers<ContextType = UsersContext, ParentType extends Re
 }>;
 
 export type Resolvers<ContextType = UsersContext> = ResolversObject<{
+  AccountPayload?: AccountPayloadResolvers<ContextType>;
+  Address?: AddressResolvers<ContextType>;
+  AddressPayload?: AddressPayloadResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  MailRequestPayload?: MailRequestPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
