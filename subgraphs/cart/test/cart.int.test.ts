@@ -319,6 +319,44 @@ describe.each([
       return result.data!.cart;
     };
 
+    it("keeps a guest line per variant and merges it into the same variant, capped by that variant's stock", async () => {
+      const cartToken = await createGuestCart();
+      const shirt = catalog.addProduct({ priceAmount: 2_000, stock: 10 });
+      const large = catalog.addVariant(shirt, { priceAmount: 2_500, stock: 2 });
+      const VARIANT_ADD = `mutation($productId: ID!, $variantId: ID, $quantity: Int!, $cartToken: String) {
+        addToCart(productId: $productId, variantId: $variantId, quantity: $quantity, cartToken: $cartToken) { userErrors { code } } }`;
+      const add = async (variables: Record<string, unknown>, token?: string) =>
+        (
+          await postGraphQL<{ addToCart: { userErrors: { code: string }[] } }>(
+            server.url,
+            VARIANT_ADD,
+            { variables, ...(token ? { token } : {}) },
+          )
+        ).data!.addToCart.userErrors;
+      expect(await add({ productId: shirt, quantity: 1, cartToken })).toEqual([
+        { code: 'VARIANT_REQUIRED' },
+      ]);
+      expect(await add({ productId: shirt, variantId: large, quantity: 2, cartToken })).toEqual([]);
+      const shopper = await signIn();
+      expect(await add({ productId: shirt, variantId: large, quantity: 1 }, shopper.token)).toEqual(
+        [],
+      );
+      expect(await add({ productId: shirt, variantId: shirt, quantity: 1 }, shopper.token)).toEqual(
+        [],
+      );
+      const merged = await shopper.mutate(MERGE, { cartToken });
+      // The large variant had 1 in the cart and 2 available: 1 of the guest's 2 units joined.
+      expect(merged.userErrors.map((error) => error.code)).toEqual(['INSUFFICIENT_STOCK']);
+      const VARIANT_LINES = '{ cart { items { variant { id } quantity } } }';
+      const cart = await postGraphQL<{
+        cart: { items: { variant: { id: string }; quantity: number }[] };
+      }>(server.url, VARIANT_LINES, { token: shopper.token });
+      expect(cart.data?.cart.items).toEqual([
+        { variant: { id: large }, quantity: 2 },
+        { variant: { id: shirt }, quantity: 1 },
+      ]);
+    });
+
     it('serves a cart without an account to whoever holds its token, and to nobody else', async () => {
       const cartToken = await createGuestCart();
       expect(cartToken).toMatch(/^gc_[A-Za-z0-9_-]{32}$/);
