@@ -14,7 +14,7 @@ import { signInAdmin, startStack, type Stack } from '@microshop/e2e';
 /**
  * The catalog as a storefront meets it through the gateway, every service running on real
  * backends: products with variants bought through the whole saga, the race for a variant's last
- * units, what a bad variant choice is answered with; the category tree, sorted listings and a
+ * units, what a bad variant choice is answered with, a search by options of one variant; the category tree, sorted listings and a
  * faceted search over variant options.
  */
 
@@ -255,6 +255,43 @@ describe('product variants through the gateway', () => {
     );
     expect(adjust.adjustStock.userErrors).toEqual([{ errorCode: 'VARIANT_REQUIRED' }]);
     expect(await readProduct(shirt.productId)).toMatchObject({ stock: 10 });
+  });
+
+  it('finds a product by several options only when one variant has them all', async () => {
+    const shirt = await newShirt(1, 1);
+    const search = async (colour: string, size: string) => {
+      const response = await graphql<{
+        searchProducts: { edges: Array<{ node: { id: string } }> };
+      }>(
+        stack.gatewayUrl,
+        `
+          query ($options: [SelectedOptionInput!]) {
+            searchProducts(query: "variant shirt", first: 50, filter: { options: $options }) {
+              edges {
+                node {
+                  id
+                }
+              }
+            }
+          }
+        `,
+        {
+          options: [
+            { name: 'Colour', value: colour },
+            { name: 'Size', value: size },
+          ],
+        },
+      );
+      expect(response.errors).toBeUndefined();
+      return response.data!.searchProducts.edges.map((edge) => edge.node.id);
+    };
+    // Indexed with both variants once Blue/L finds it (the sync writes the whole product).
+    await waitFor('the shirt in the search index', async () =>
+      (await search('Blue', 'L')).includes(shirt.productId) ? true : undefined,
+    );
+    expect(await search('Red', 'M')).toContain(shirt.productId);
+    // Red and L are both on the shirt, but on different variants.
+    expect(await search('Red', 'L')).not.toContain(shirt.productId);
   });
 });
 

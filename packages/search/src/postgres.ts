@@ -9,6 +9,7 @@ import {
   decodeCursor,
   encodeCursor,
   optionGroups,
+  documentOptions,
   queryTerms,
   sortOf,
   versionedName,
@@ -64,10 +65,14 @@ const SORT_COLUMN: Record<SearchSortKey, string> = {
   createdAt: 'created_ms',
 };
 
-/** Columns a version table gained after it was first made; ensureIndex adds them to an old one. */
+/**
+ * Columns a version table gained after it was first made; ensureIndex adds them to an old one.
+ * `variant_options` stays NULL in rows written before it (see the option filter).
+ */
 const ADDED_COLUMNS = `
   ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now(),
-  ADD COLUMN IF NOT EXISTS options text[] NOT NULL DEFAULT '{}'`;
+  ADD COLUMN IF NOT EXISTS options text[] NOT NULL DEFAULT '{}',
+  ADD COLUMN IF NOT EXISTS variant_options jsonb`;
 
 /** Builds `$n` placeholders while collecting their values, so SQL and parameters cannot drift apart. */
 class Params {
@@ -159,6 +164,7 @@ export class PostgresSearchIndex implements SearchIndex {
         stock integer NOT NULL,
         created_at timestamptz NOT NULL,
         options text[] NOT NULL,
+        variant_options jsonb,
         document tsvector GENERATED ALWAYS AS (
           setweight(to_tsvector('english'::regconfig, name), 'A') ||
           setweight(to_tsvector('english'::regconfig, description), 'B')
@@ -202,16 +208,16 @@ export class PostgresSearchIndex implements SearchIndex {
   private async upsertInto(name: string, documents: SearchDocument[]): Promise<void> {
     if (documents.length === 0) return;
     await this.db.$executeRawUnsafe(
-      `INSERT INTO ${table(name)} (id, sku, name, description, category_slug, price_amount, currency, stock, created_at, options)
+      `INSERT INTO ${table(name)} (id, sku, name, description, category_slug, price_amount, currency, stock, created_at, options, variant_options)
        SELECT d.id, d.sku, d.name, d.description, d.category_slug, d.price_amount, d.currency, d.stock, d.created_at,
-              ARRAY(SELECT jsonb_array_elements_text(d.options))
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::int[], $9::timestamptz[], $10::jsonb[])
-         AS d(id, sku, name, description, category_slug, price_amount, currency, stock, created_at, options)
+              ARRAY(SELECT jsonb_array_elements_text(d.options)), d.variant_options
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::int[], $9::timestamptz[], $10::jsonb[], $11::jsonb[])
+         AS d(id, sku, name, description, category_slug, price_amount, currency, stock, created_at, options, variant_options)
        ON CONFLICT (id) DO UPDATE SET
          sku = EXCLUDED.sku, name = EXCLUDED.name, description = EXCLUDED.description,
          category_slug = EXCLUDED.category_slug, price_amount = EXCLUDED.price_amount,
          currency = EXCLUDED.currency, stock = EXCLUDED.stock, created_at = EXCLUDED.created_at,
-         options = EXCLUDED.options`,
+         options = EXCLUDED.options, variant_options = EXCLUDED.variant_options`,
       documents.map((document) => document.id),
       documents.map((document) => document.sku),
       documents.map((document) => document.name),
@@ -222,7 +228,11 @@ export class PostgresSearchIndex implements SearchIndex {
       documents.map((document) => document.stock),
       documents.map((document) => document.createdAt),
       // text[][] cannot be ragged: each document's tokens travel as one JSON array.
-      documents.map((document) => JSON.stringify(document.options)),
+      documents.map((document) => JSON.stringify(documentOptions(document))),
+      // One array of tokens per variant: [["colour=red","size=s"],["colour=blue","size=m"]].
+      documents.map((document) =>
+        JSON.stringify(document.variants.map((variant) => variant.options)),
+      ),
     );
   }
 
@@ -280,8 +290,15 @@ export class PostgresSearchIndex implements SearchIndex {
     if (filter?.maxPrice !== null && filter?.maxPrice !== undefined)
       filters.push(`price_amount <= ${params.add(filter.maxPrice, '::int')}`);
     if (filter?.inStockOnly) filters.push('stock > 0');
-    for (const tokens of optionGroups(filter?.options))
-      filters.push(`options && ${params.add(tokens, '::text[]')}`);
+    const groups = optionGroups(filter?.options).map((tokens) => params.add(tokens, '::text[]'));
+    for (const tokens of groups) filters.push(`options && ${tokens}`);
+    // One variant has a value of every group. Rows written before `variant_options` existed
+    // (an index upgraded in place and not reindexed since) have it NULL: the product-wide
+    // `options` conditions alone decide for them until they are written again.
+    if (groups.length > 0)
+      filters.push(`(variant_options IS NULL OR EXISTS (
+        SELECT 1 FROM jsonb_array_elements(variant_options) AS variant(tokens)
+        WHERE ${groups.map((tokens) => `variant.tokens ?| ${tokens}`).join(' AND ')}))`);
 
     const sort = sortOf(request);
     const column = SORT_COLUMN[sort.key];

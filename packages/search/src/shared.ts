@@ -3,6 +3,7 @@ import {
   type Facet,
   type FacetValue,
   type OptionFilter,
+  type SearchDocument,
   type SearchSort,
 } from './types.ts';
 
@@ -85,6 +86,11 @@ export function decodeCursor(sort: SearchSort, cursor: string): CursorPosition {
 /** An option value as documents and filters hold it: `name=value`, lowercased. */
 export function optionToken(option: { name: string; value: string }): string {
   return `${option.name.trim().toLowerCase()}=${option.value.trim().toLowerCase()}`;
+}
+
+/** The option tokens of any of a document's variants, once each: what option facets count. */
+export function documentOptions(document: SearchDocument): string[] {
+  return [...new Set(document.variants.flatMap((variant) => variant.options))];
 }
 
 /** The tokens of an option filter grouped by option name: any within a group, every group. */

@@ -13,7 +13,12 @@ export interface SearchDocument {
   stock: number;
   /** When the product was created (the `createdAt` sort). */
   createdAt: Date;
-  /** Its variants' option values as `name=value` tokens, lowercased (see `optionToken`). */
+  /** Its sellable variants, each with its own option values (filters match within one). */
+  variants: SearchVariant[];
+}
+
+export interface SearchVariant {
+  /** The variant's option values as `name=value` tokens, lowercased (see `optionToken`). */
   options: string[];
 }
 
@@ -30,8 +35,8 @@ export interface SearchFilter {
   maxPrice?: number | null;
   inStockOnly?: boolean | null;
   /**
-   * Documents with these option values: any of the values given for one name, every name given
-   * (e.g. colour red or blue, and size M). Matched per product, not per variant.
+   * Documents with one variant having these option values: any of the values given for one name,
+   * every name given (e.g. colour red or blue, and size M), all on the same variant.
    */
   options?: readonly OptionFilter[] | null;
 }
@@ -80,7 +85,10 @@ export interface SearchResult {
   hasNextPage: boolean;
   /** Every document matching query and filter, across pages. */
   totalCount: number;
-  /** Counts over every document matching query and filter; empty unless asked for. */
+  /**
+   * Counts over every document matching query and filter, each document counted once per value
+   * (option values: of any of its variants); empty unless asked for.
+   */
   facets: Facet[];
 }
 

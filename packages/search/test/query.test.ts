@@ -56,6 +56,27 @@ describe('search request building', () => {
       { range: { stock: { gt: 0 } } },
       { terms: { options: ['colour=red', 'colour=blue'] } },
       { terms: { options: ['size=m'] } },
+      {
+        bool: {
+          should: [
+            {
+              nested: {
+                path: 'variants',
+                query: {
+                  bool: {
+                    filter: [
+                      { terms: { 'variants.options': ['colour=red', 'colour=blue'] } },
+                      { terms: { 'variants.options': ['size=m'] } },
+                    ],
+                  },
+                },
+              },
+            },
+            { bool: { must_not: [{ nested: { path: 'variants', query: { match_all: {} } } }] } },
+          ],
+          minimum_should_match: 1,
+        },
+      },
     ]);
     expect(body.aggs).toBeUndefined();
     const withFacets = searchBody({ query: 'Lamp', first: 10, facets: true });

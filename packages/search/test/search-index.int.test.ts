@@ -63,7 +63,7 @@ function corpus(): SearchDocument[] {
       currency: 'EUR',
       stock,
       createdAt: new Date(Date.UTC(2026, 0, 1 + index)),
-      options: [],
+      variants: [{ options: [] }],
     }),
   );
   // Enough similar products to need several pages.
@@ -79,7 +79,7 @@ function corpus(): SearchDocument[] {
       stock: n % 3,
       // Created in another order than their names and prices sort in.
       createdAt: new Date(Date.UTC(2026, 1, 1, 0, 0, (n * 7) % 23)),
-      options: [`colour=${LAMP_COLOURS[n % 3]}`, `size=${n % 2 ? 'l' : 's'}`],
+      variants: [{ options: [`colour=${LAMP_COLOURS[n % 3]}`, `size=${n % 2 ? 'l' : 's'}`] }],
     });
   }
   return documents;
@@ -206,7 +206,7 @@ describe.each(implementations)('SearchIndex contract: $label', ({ search }) => {
   it('filters by option values (any value of one option, every option) and counts them as facets', async () => {
     const lamps = documents.filter((document) => document.sku.startsWith('LAMP-'));
     const having = (...tokens: string[]) =>
-      lamps.filter((lamp) => tokens.every((token) => lamp.options.includes(token)));
+      lamps.filter((lamp) => tokens.every((token) => lamp.variants[0]!.options.includes(token)));
     const red = await ids({
       query: 'lamp',
       filter: { options: [{ name: 'Colour', value: 'RED' }] },
@@ -247,6 +247,85 @@ describe.each(implementations)('SearchIndex contract: $label', ({ search }) => {
       },
       { name: 'option:size', values: [{ value: 'l', count: having('size=l').length }] },
     ]);
+  });
+
+  it('matches several options on one variant, not across variants, and still counts products in facets', async () => {
+    const shirt = (n: number, name: string, variants: string[][]): SearchDocument => ({
+      id: uuid(900 + n),
+      sku: `SHIRT-${n}`,
+      name,
+      description: 'A shirt.',
+      categorySlug: 'outdoor',
+      priceAmount: 2999,
+      currency: 'EUR',
+      stock: 4,
+      createdAt: new Date(Date.UTC(2026, 2, n)),
+      variants: variants.map((options) => ({ options })),
+    });
+    // Red in S and blue in M: neither variant is red and M.
+    const split = shirt(1, 'Linen Shirt', [
+      ['colour=red', 'size=s'],
+      ['colour=blue', 'size=m'],
+    ]);
+    const redM = shirt(2, 'Oxford Shirt', [
+      ['colour=red', 'size=m'],
+      ['colour=white', 'size=l'],
+    ]);
+    await index.upsert([split, redM]);
+    await index.refresh();
+    try {
+      const red = { name: 'Colour', value: 'Red' };
+      expect(
+        await ids({ query: 'shirt', filter: { options: [red, { name: 'Size', value: 'M' }] } }),
+      ).toEqual([redM.id]);
+      expect(
+        await ids({ query: 'shirt', filter: { options: [red, { name: 'size', value: 's' }] } }),
+      ).toEqual([split.id]);
+      // Any of one option's values, on the same variant as the other option's value.
+      const redOrBlueM = await ids({
+        query: 'shirt',
+        filter: { options: [red, { name: 'colour', value: 'blue' }, { name: 'size', value: 'm' }] },
+      });
+      expect(redOrBlueM.sort()).toEqual([split.id, redM.id].sort());
+      expect(
+        await ids({
+          query: 'shirt',
+          filter: {
+            options: [
+              { name: 'colour', value: 'white' },
+              { name: 'size', value: 'm' },
+            ],
+          },
+        }),
+      ).toEqual([]);
+      const faceted = await index.search({
+        query: 'shirt',
+        first: 1,
+        facets: true,
+        filter: { options: [red, { name: 'size', value: 'm' }] },
+      });
+      expect(faceted.totalCount).toBe(1);
+      // The one matching product, counted once for each value any of its variants has.
+      expect(faceted.facets.filter((facet) => facet.name.startsWith('option:'))).toEqual([
+        {
+          name: 'option:colour',
+          values: [
+            { value: 'red', count: 1 },
+            { value: 'white', count: 1 },
+          ],
+        },
+        {
+          name: 'option:size',
+          values: [
+            { value: 'l', count: 1 },
+            { value: 'm', count: 1 },
+          ],
+        },
+      ]);
+    } finally {
+      await index.delete([split.id, redM.id]);
+      await index.refresh();
+    }
   });
 
   it('sorts by price, name and creation time either way, paging in that order', async () => {

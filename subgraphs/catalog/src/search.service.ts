@@ -20,14 +20,10 @@ export function toSearchDocument(product: ProductWithCategory): SearchDocument {
     currency: product.currency,
     stock: product.variants.reduce((sum, variant) => sum + availableUnits(variant), 0),
     createdAt: product.createdAt,
-    options: [
-      ...new Set(
-        product.variants.flatMap((variant) =>
-          // Written by the repository as [{name, value}] (VariantRecord.selectedOptions).
-          (variant.selectedOptions as SelectedOption[]).map(optionToken),
-        ),
-      ),
-    ],
+    variants: product.variants.map((variant) => ({
+      // Written by the repository as [{name, value}] (VariantRecord.selectedOptions).
+      options: (variant.selectedOptions as SelectedOption[]).map(optionToken),
+    })),
   };
 }
 

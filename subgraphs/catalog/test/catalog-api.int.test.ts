@@ -284,7 +284,7 @@ describe('reads', () => {
         currency: 'EUR',
         stock: 10,
         createdAt: new Date(),
-        options: [],
+        variants: [{ options: [] }],
       },
     ]);
     const result = await harness.graphql<{

@@ -160,7 +160,7 @@ export type ProductFilter = {
   maxPrice?: number | null | undefined;
   /** Only products priced at least this amount (minor units). */
   minPrice?: number | null | undefined;
-  /** searchProducts only (BAD_USER_INPUT in products): products with a variant of these option values, compared case-insensitively; any of the values given for one option, every option given (e.g. Colour Red or Blue, and Size M). */
+  /** searchProducts only (BAD_USER_INPUT in products): products with one variant having these option values, compared case-insensitively; any of the values given for one option, every option given, all on that one variant (e.g. Colour Red or Blue, and Size M: a Red M or a Blue M variant). */
   options?: Array<SelectedOptionInput> | null | undefined;
 };
 

@@ -113,8 +113,9 @@ export class ElasticsearchIndex implements SearchIndex {
 
   async ensureIndex(): Promise<boolean> {
     if ((await this.currentVersions()).length > 0) {
-      // An index made before fields were added (createdAt, options) gains them: adding fields to
-      // a mapping is allowed in place, so the search sync can write the new documents at once.
+      // An index made before fields were added (createdAt, options, variants) gains them: adding
+      // fields to a mapping is allowed in place, so the search sync can write the new documents at
+      // once; documents written before lack them until written again or reindexed.
       await this.es.indices.putMapping(
         { index: this.alias, properties: indexMappings.properties },
         this.requestOptions,

@@ -5,6 +5,7 @@ import {
   PRICE_BANDS,
   decodeCursor,
   optionGroups,
+  documentOptions,
   queryTerms,
   sortOf,
 } from '../shared.ts';
@@ -57,7 +58,14 @@ export const indexMappings: estypes.MappingTypeMapping = {
     currency: { type: 'keyword' },
     stock: { type: 'integer' },
     createdAt: { type: 'date' },
+    /** Every variant's option tokens in one list: the option facets, and a cheap pre-filter. */
     options: { type: 'keyword' },
+    /**
+     * Each variant's own tokens, so a filter on several options needs one variant having them
+     * all. A field of its own (added after `options`): an existing field cannot become nested in
+     * place, a new one can be added to an old index by `ensureIndex`.
+     */
+    variants: { type: 'nested', properties: { options: { type: 'keyword' } } },
   },
 };
 
@@ -73,7 +81,8 @@ export function toSource(document: SearchDocument): Record<string, unknown> {
     currency: document.currency,
     stock: document.stock,
     createdAt: document.createdAt.toISOString(),
-    options: document.options,
+    options: documentOptions(document),
+    variants: document.variants.map((variant) => ({ options: variant.options })),
   };
 }
 
@@ -93,8 +102,34 @@ function filterClauses(filter: SearchFilter | null | undefined): estypes.QueryDs
   if (filter.maxPrice !== null && filter.maxPrice !== undefined) price.lte = filter.maxPrice;
   if (Object.keys(price).length > 0) clauses.push({ range: { priceAmount: price } });
   if (filter.inStockOnly) clauses.push({ range: { stock: { gt: 0 } } });
-  for (const tokens of optionGroups(filter.options)) clauses.push({ terms: { options: tokens } });
+  const groups = optionGroups(filter.options);
+  for (const tokens of groups) clauses.push({ terms: { options: tokens } });
+  if (groups.length > 0) clauses.push(oneVariantHaving(groups));
   return clauses;
+}
+
+/**
+ * One variant has a value of every option group. A document written before the index gained
+ * `variants` (an index upgraded in place and not reindexed since) has no variants: the product-wide
+ * `options` clauses alone decide for it until it is written again.
+ */
+function oneVariantHaving(groups: string[][]): estypes.QueryDslQueryContainer {
+  return {
+    bool: {
+      should: [
+        {
+          nested: {
+            path: 'variants',
+            query: {
+              bool: { filter: groups.map((tokens) => ({ terms: { 'variants.options': tokens } })) },
+            },
+          },
+        },
+        { bool: { must_not: [{ nested: { path: 'variants', query: { match_all: {} } } }] } },
+      ],
+      minimum_should_match: 1,
+    },
+  };
 }
 
 /**

@@ -279,7 +279,7 @@ export type ProductFilter = {
   maxPrice?: InputMaybe<Scalars['Int']['input']>;
   /** Only products priced at least this amount (minor units). */
   minPrice?: InputMaybe<Scalars['Int']['input']>;
-  /** searchProducts only (BAD_USER_INPUT in products): products with a variant of these option values, compared case-insensitively; any of the values given for one option, every option given (e.g. Colour Red or Blue, and Size M). */
+  /** searchProducts only (BAD_USER_INPUT in products): products with one variant having these option values, compared case-insensitively; any of the values given for one option, every option given, all on that one variant (e.g. Colour Red or Blue, and Size M: a Red M or a Blue M variant). */
   options?: InputMaybe<Array<SelectedOptionInput>>;
 };
 
