@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@microshop/config';
+import type { Db } from '@microshop/db';
 import { createLogger } from '@microshop/runtime';
 import {
   createTestDatabase,
@@ -14,6 +15,7 @@ import {
   type SearchIndex,
   type SearchRequest,
 } from '../src/index.ts';
+import { indexMappings, indexSettings, toSource } from '../src/elasticsearch/query.ts';
 
 /** One contract, every implementation: the embedded default can never drift from the real engine. */
 
@@ -85,18 +87,111 @@ function corpus(): SearchDocument[] {
   return documents;
 }
 
+function shirt(n: number, name: string, variants: string[][]): SearchDocument {
+  return {
+    id: uuid(900 + n),
+    sku: `SHIRT-${n}`,
+    name,
+    description: 'A shirt.',
+    categorySlug: 'outdoor',
+    priceAmount: 2999,
+    currency: 'EUR',
+    stock: 4,
+    createdAt: new Date(Date.UTC(2026, 2, n)),
+    variants: variants.map((options) => ({ options })),
+  };
+}
+
+/** Red in S and blue in M (neither variant is red and M), and one with a red M variant. */
+const SHIRTS = [
+  shirt(1, 'Linen Shirt', [
+    ['colour=red', 'size=s'],
+    ['colour=blue', 'size=m'],
+  ]),
+  shirt(2, 'Oxford Shirt', [
+    ['colour=red', 'size=m'],
+    ['colour=white', 'size=l'],
+  ]),
+] as const;
+const RED_M = [
+  { name: 'Colour', value: 'Red' },
+  { name: 'Size', value: 'M' },
+] as const;
+
+/** What a release from before per-variant options left behind. */
+interface IndexFromBeforeVariants {
+  namespace: string;
+  db: Db;
+  /** The index of `namespace`, not yet ensured. */
+  index: SearchIndex;
+  /** Written without their variants: only their product-wide option tokens. */
+  documents: SearchDocument[];
+}
+
+async function openSearchRequest(method: string, path: string, body: string, type: string) {
+  const response = await fetch(`${requireBackend('ELASTICSEARCH_URL')}${path}`, {
+    method,
+    headers: { 'content-type': type },
+    body,
+  });
+  expect(response.status, await response.clone().text()).toBe(200);
+  expect(((await response.json()) as { errors?: boolean }).errors ?? false).toBe(false);
+}
+
 const implementations: Array<{
   label: string;
   search: () => { kind: 'postgres' } | { kind: 'elasticsearch' | 'opensearch'; url: string };
+  writeIndexFromBeforeVariants: (old: IndexFromBeforeVariants) => Promise<void>;
 }> = [
-  { label: 'postgres', search: () => ({ kind: 'postgres' }) },
+  {
+    label: 'postgres',
+    search: () => ({ kind: 'postgres' }),
+    // The table as it was: the same columns but variant_options.
+    async writeIndexFromBeforeVariants({ namespace, db, index, documents }) {
+      await index.ensureIndex();
+      await index.upsert(documents);
+      const [current] = await db.$queryRawUnsafe<Array<{ name: string }>>(
+        'SELECT index_name AS name FROM microshop_search.aliases WHERE alias = $1',
+        `${namespace}products`,
+      );
+      await db.$executeRawUnsafe(
+        `ALTER TABLE microshop_search."${current!.name}" DROP COLUMN variant_options`,
+      );
+    },
+  },
   {
     label: 'elasticsearch/opensearch',
     search: () => ({ kind: searchEngine(), url: requireBackend('ELASTICSEARCH_URL') }),
+    // The mapping as it was (no `variants`), and documents written in it.
+    async writeIndexFromBeforeVariants({ namespace, documents }) {
+      const alias = `${namespace}products`;
+      const { variants: _variants, ...properties } = indexMappings.properties!;
+      await openSearchRequest(
+        'PUT',
+        `/${alias}-v0`,
+        JSON.stringify({
+          settings: indexSettings,
+          mappings: { ...indexMappings, properties },
+          aliases: { [alias]: {} },
+        }),
+        'application/json',
+      );
+      const lines = documents.flatMap((document) => {
+        const { variants: _dropped, ...source } = toSource(document);
+        return [JSON.stringify({ index: { _id: document.id } }), JSON.stringify(source)];
+      });
+      await openSearchRequest(
+        'POST',
+        `/${alias}/_bulk?refresh=true`,
+        `${lines.join('\n')}\n`,
+        'application/x-ndjson',
+      );
+    },
   },
 ];
 
-describe.each(implementations)('SearchIndex contract: $label', ({ search }) => {
+describe.each(implementations)('SearchIndex contract: $label', (engine) => {
+  const { search } = engine;
   let database: TestDatabase;
   let index: SearchIndex;
   const documents = corpus();
@@ -121,7 +216,11 @@ describe.each(implementations)('SearchIndex contract: $label', ({ search }) => {
     (await index.search({ first: 50, ...request })).hits.map((hit) => hit.id);
 
   it('creates the first index once when instances start at once, and they share it', async () => {
-    const config = { ...loadConfig({}), namespace: testNamespace('search-race'), search: search() };
+    const config = {
+      ...loadConfig({}),
+      namespace: testNamespace('search-race'),
+      search: search(),
+    };
     const instances = await Promise.all(
       [1, 2, 3].map(() => createSearchIndex(config, { db: database.prisma, logger })),
     );
@@ -250,41 +349,21 @@ describe.each(implementations)('SearchIndex contract: $label', ({ search }) => {
   });
 
   it('matches several options on one variant, not across variants, and still counts products in facets', async () => {
-    const shirt = (n: number, name: string, variants: string[][]): SearchDocument => ({
-      id: uuid(900 + n),
-      sku: `SHIRT-${n}`,
-      name,
-      description: 'A shirt.',
-      categorySlug: 'outdoor',
-      priceAmount: 2999,
-      currency: 'EUR',
-      stock: 4,
-      createdAt: new Date(Date.UTC(2026, 2, n)),
-      variants: variants.map((options) => ({ options })),
-    });
-    // Red in S and blue in M: neither variant is red and M.
-    const split = shirt(1, 'Linen Shirt', [
-      ['colour=red', 'size=s'],
-      ['colour=blue', 'size=m'],
-    ]);
-    const redM = shirt(2, 'Oxford Shirt', [
-      ['colour=red', 'size=m'],
-      ['colour=white', 'size=l'],
-    ]);
+    const [split, redM] = SHIRTS;
     await index.upsert([split, redM]);
     await index.refresh();
     try {
-      const red = { name: 'Colour', value: 'Red' };
-      expect(
-        await ids({ query: 'shirt', filter: { options: [red, { name: 'Size', value: 'M' }] } }),
-      ).toEqual([redM.id]);
+      const [red] = RED_M;
+      expect(await ids({ query: 'shirt', filter: { options: RED_M } })).toEqual([redM.id]);
       expect(
         await ids({ query: 'shirt', filter: { options: [red, { name: 'size', value: 's' }] } }),
       ).toEqual([split.id]);
       // Any of one option's values, on the same variant as the other option's value.
       const redOrBlueM = await ids({
         query: 'shirt',
-        filter: { options: [red, { name: 'colour', value: 'blue' }, { name: 'size', value: 'm' }] },
+        filter: {
+          options: [red, { name: 'colour', value: 'blue' }, { name: 'size', value: 'm' }],
+        },
       });
       expect(redOrBlueM.sort()).toEqual([split.id, redM.id].sort());
       expect(
@@ -302,7 +381,7 @@ describe.each(implementations)('SearchIndex contract: $label', ({ search }) => {
         query: 'shirt',
         first: 1,
         facets: true,
-        filter: { options: [red, { name: 'size', value: 'm' }] },
+        filter: { options: RED_M },
       });
       expect(faceted.totalCount).toBe(1);
       // The one matching product, counted once for each value any of its variants has.
@@ -325,6 +404,34 @@ describe.each(implementations)('SearchIndex contract: $label', ({ search }) => {
     } finally {
       await index.delete([split.id, redM.id]);
       await index.refresh();
+    }
+  });
+
+  it('upgrades an index from before per-variant options in place: its documents match per product until written again', async () => {
+    const namespace = testNamespace('search-upgrade');
+    const config = { ...loadConfig({}), namespace, search: search() };
+    const old = await createSearchIndex(config, { db: database.prisma, logger });
+    try {
+      await engine.writeIndexFromBeforeVariants({
+        namespace,
+        db: database.prisma,
+        index: old,
+        documents: [...SHIRTS],
+      });
+      expect(await old.ensureIndex()).toBe(false);
+      await old.refresh();
+      const redM = async () =>
+        (await old.search({ query: 'shirt', first: 10, filter: { options: RED_M } })).hits
+          .map((hit) => hit.id)
+          .sort();
+      // Without their variants they match as before the upgrade: red and M anywhere in the product.
+      expect(await redM()).toEqual(SHIRTS.map((document) => document.id).sort());
+      await old.upsert([SHIRTS[0]]);
+      await old.refresh();
+      expect(await redM()).toEqual([SHIRTS[1].id]);
+    } finally {
+      await old.drop();
+      await old.close();
     }
   });
 
