@@ -4,8 +4,8 @@ import {
   OPTION_FACET_SIZE,
   PRICE_BANDS,
   decodeCursor,
-  optionGroups,
   documentOptions,
+  optionGroups,
   queryTerms,
   sortOf,
 } from '../shared.ts';
