@@ -2,23 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ApproveReturnDocument,
+  DeliverOrderDocument,
   OrderTimelineDocument,
   RefundOrderDocument,
   RequestReturnDocument,
   ReturnRequestsDocument,
+  ShipOrderDocument,
   createClient,
   type Client,
   type OrderTimelineQuery,
 } from '@microshop/client';
 import { signInAdmin, startStack, type Stack } from '@microshop/e2e';
-import {
-  addToCart,
-  createProduct,
-  graphql,
-  placeOrder,
-  signUpUser,
-  waitFor,
-} from '@microshop/testing';
+import { addToCart, createProduct, placeOrder, signUpUser, waitFor } from '@microshop/testing';
 
 /**
  * After the order, through the gateway with the typed client, every service running: an order of
@@ -58,13 +53,12 @@ const refund = (amount: number | null, idempotencyKey: string = randomUUID(), as
   });
 
 async function byAdmin(mutation: 'shipOrder' | 'deliverOrder'): Promise<void> {
-  const response = await graphql<Record<string, { userErrors: unknown[] }>>(
-    stack.gatewayUrl,
-    `mutation Move($id: ID!) { ${mutation}(id: $id) { order { status } userErrors { code } } }`,
-    { id: orderId },
-    adminToken,
-  );
-  expect(response.data?.[mutation]?.userErrors).toEqual([]);
+  const moved =
+    mutation === 'shipOrder'
+      ? (await admin.request(ShipOrderDocument, { id: orderId })).shipOrder
+      : (await admin.request(DeliverOrderDocument, { id: orderId })).deliverOrder;
+  expect(moved.userErrors).toEqual([]);
+  expect(moved.order?.status).toBe(mutation === 'shipOrder' ? 'SHIPPED' : 'DELIVERED');
 }
 
 beforeAll(async () => {

@@ -4,6 +4,7 @@ import {
   AddToCartDocument,
   CartDocument,
   CheckoutPreviewDocument,
+  CreateDiscountCodeDocument,
   createClient,
   MyAddressesDocument,
   MyOrdersDocument,
@@ -12,9 +13,10 @@ import {
   ShippingMethodsDocument,
   type AddressInput,
   type Client,
+  type CreateDiscountCodeInput,
   type PlaceOrderInput,
 } from '@microshop/client';
-import { createProduct, graphql, signUpUser, waitFor } from '@microshop/testing';
+import { createProduct, signUpUser, waitFor } from '@microshop/testing';
 import { signInAdmin, startStack, type Stack } from '@microshop/e2e';
 
 /**
@@ -46,29 +48,15 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function createCode(input: Record<string, unknown>): Promise<void> {
-  const response = await graphql<{
-    createDiscountCode: { discountCode: { code: string } | null; userErrors: unknown[] };
-  }>(
-    stack.gatewayUrl,
-    `
-      mutation Create($input: CreateDiscountCodeInput!) {
-        createDiscountCode(input: $input) {
-          discountCode {
-            code
-          }
-          userErrors {
-            code
-            message
-          }
-        }
-      }
-    `,
-    { input: { kind: 'PERCENTAGE', value: 10, currency: 'EUR', ...input } },
-    adminToken,
-  );
-  if (!response.data?.createDiscountCode.discountCode) {
-    throw new Error(`createDiscountCode failed: ${JSON.stringify(response)}`);
+async function createCode(
+  input: Pick<CreateDiscountCodeInput, 'code'> & Partial<CreateDiscountCodeInput>,
+): Promise<void> {
+  const admin = createClient({ url: stack.gatewayUrl, token: adminToken });
+  const created = await admin.request(CreateDiscountCodeDocument, {
+    input: { kind: 'PERCENTAGE', value: 10, currency: 'EUR', ...input },
+  });
+  if (!created.createDiscountCode.discountCode) {
+    throw new Error(`createDiscountCode failed: ${JSON.stringify(created)}`);
   }
 }
 

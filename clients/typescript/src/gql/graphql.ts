@@ -14,6 +14,16 @@ export type AddAddressInput = {
   defaultShipping?: boolean | null | undefined;
 };
 
+/** A new picture of a product. */
+export type AddProductImageInput = {
+  /** Text describing the picture (at most 512 characters); empty when omitted. */
+  altText?: string | null | undefined;
+  /** Its place among the product's images, 0 first; at the end when omitted or beyond it. */
+  position?: number | null | undefined;
+  /** An absolute http(s) URL (at most 2048 characters). */
+  url: string;
+};
+
 /** An address as a form sends it. Every field is optional here so that a missing one comes back as a userError naming it (ADDRESS_FIELD_REQUIRED). */
 export type AddressInput = {
   /** City or town; required. */
@@ -59,6 +69,55 @@ export type CheckoutInput = {
   /** As PlaceOrderInput.shippingMethodCode; omitted with a shipping address, the preview leaves shipping at 0 and lists the methods to choose from. */
   shippingMethodCode?: string | null | undefined;
 };
+
+/** A new category. */
+export type CreateCategoryInput = {
+  /** Display name (1 to 100 characters). */
+  name: string;
+  /** Slug of an existing category to place it under; a root when omitted. */
+  parentSlug?: string | null | undefined;
+  /** Unique, URL-friendly key: lowercase letters, digits and dashes (1 to 64 characters). */
+  slug: string;
+};
+
+/** A new discount code. */
+export type CreateDiscountCodeInput = {
+  /** 3 to 40 letters, digits, '-' or '_'; stored upper case, unique. */
+  code: string;
+  /** ISO-4217 code of the carts it applies to. */
+  currency: string;
+  /** When it stops applying; omitted for never. */
+  expiresAt?: string | null | undefined;
+  /** Percentage or fixed amount. */
+  kind: DiscountKind;
+  /** The least subtotal in minor units (default 0). */
+  minimumSubtotal?: number | null | undefined;
+  /** Uses in all; omitted for no limit. */
+  usageLimit?: number | null | undefined;
+  /** Uses per customer; omitted for no limit. */
+  usageLimitPerCustomer?: number | null | undefined;
+  /** 1 to 100 (PERCENTAGE) or a positive amount in minor units (FIXED_AMOUNT). */
+  value: number;
+};
+
+/** A new variant of an existing product. */
+export type CreateProductVariantInput = {
+  /** Units on hand to start with; zero or more. */
+  initialStock: number;
+  /** Its option values: the same option names as the product's other variants, a combination none of them has. */
+  options: Array<SelectedOptionInput>;
+  /** Unit price in minor units (in the product's currency); zero or more. */
+  priceAmount: number;
+  /** Unique stock keeping unit among variants (1 to 64 characters). */
+  sku: string;
+};
+
+/** How a discount code lowers the subtotal. */
+export type DiscountKind =
+  /** value minor units of the code's currency, at most the subtotal. */
+  | 'FIXED_AMOUNT'
+  /** value percent of the subtotal (1 to 100), rounded half up. */
+  | 'PERCENTAGE';
 
 /** Credentials of an existing account. */
 export type LogInInput = {
@@ -259,6 +318,16 @@ export type UpdateAddressInput = {
   defaultShipping?: boolean | null | undefined;
   /** The address's id. */
   id: string | number;
+};
+
+/** Changes to a variant; omitted fields stay as they are. Stock changes through adjustStock. */
+export type UpdateProductVariantInput = {
+  /** New option values (the same names as the other variants'; the only variant may set any). */
+  options?: Array<SelectedOptionInput> | null | undefined;
+  /** New unit price in minor units; zero or more. */
+  priceAmount?: number | null | undefined;
+  /** New stock keeping unit, unique among variants. */
+  sku?: string | null | undefined;
 };
 
 /** Why a mutation was refused (UserError.errorCode); each subgraph declares the codes it reports. */
@@ -497,6 +566,99 @@ export type RemoveAddressMutationVariables = Exact<{
 
 
 export type RemoveAddressMutation = { removeAddress: { address: { id: string } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ShipOrderMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ShipOrderMutation = { shipOrder: { order: { id: string, status: OrderStatus, createdAt: string, taxRatePercent: number, pricesIncludeTax: boolean, discountCode: string | null, total: { amount: number, currency: string }, items: Array<{ productName: string, variantSku: string, variantTitle: string, quantity: number, selectedOptions: Array<{ name: string, value: string }>, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, shippingMethod: { code: string, name: string } | null, shippingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type DeliverOrderMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeliverOrderMutation = { deliverOrder: { order: { id: string, status: OrderStatus, createdAt: string, taxRatePercent: number, pricesIncludeTax: boolean, discountCode: string | null, total: { amount: number, currency: string }, items: Array<{ productName: string, variantSku: string, variantTitle: string, quantity: number, selectedOptions: Array<{ name: string, value: string }>, unitPrice: { amount: number, currency: string }, lineTotal: { amount: number, currency: string }, product: { id: string, name: string, inStock: boolean } }>, statusHistory: Array<{ status: OrderStatus, at: string, reason: string | null }>, payment: { id: string, status: PaymentStatus, failureReason: string | null, amount: { amount: number, currency: string } } | null, subtotal: { amount: number, currency: string }, discount: { amount: number, currency: string }, shipping: { amount: number, currency: string }, tax: { amount: number, currency: string }, shippingMethod: { code: string, name: string } | null, shippingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null, billingAddress: { name: string, line1: string, line2: string | null, city: string, region: string | null, postalCode: string | null, country: string, phone: string | null } | null } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type DiscountCodeFieldsFragment = { id: string, code: string, kind: DiscountKind, value: number, currency: string, usageLimit: number | null, usageLimitPerCustomer: number | null, timesUsed: number, expiresAt: string | null, active: boolean, minimumSubtotal: { amount: number, currency: string } };
+
+export type CreateDiscountCodeMutationVariables = Exact<{
+  input: CreateDiscountCodeInput;
+}>;
+
+
+export type CreateDiscountCodeMutation = { createDiscountCode: { discountCode: { id: string, code: string, kind: DiscountKind, value: number, currency: string, usageLimit: number | null, usageLimitPerCustomer: number | null, timesUsed: number, expiresAt: string | null, active: boolean, minimumSubtotal: { amount: number, currency: string } } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type DeactivateDiscountCodeMutationVariables = Exact<{
+  code: string;
+}>;
+
+
+export type DeactivateDiscountCodeMutation = { deactivateDiscountCode: { discountCode: { id: string, code: string, kind: DiscountKind, value: number, currency: string, usageLimit: number | null, usageLimitPerCustomer: number | null, timesUsed: number, expiresAt: string | null, active: boolean, minimumSubtotal: { amount: number, currency: string } } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type DiscountCodesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DiscountCodesQuery = { discountCodes: Array<{ id: string, code: string, kind: DiscountKind, value: number, currency: string, usageLimit: number | null, usageLimitPerCustomer: number | null, timesUsed: number, expiresAt: string | null, active: boolean, minimumSubtotal: { amount: number, currency: string } }> };
+
+export type CreateProductVariantMutationVariables = Exact<{
+  productId: string | number;
+  input: CreateProductVariantInput;
+}>;
+
+
+export type CreateProductVariantMutation = { createProductVariant: { variant: { id: string, sku: string, title: string, inStock: boolean, stock: number, selectedOptions: Array<{ name: string, value: string }>, price: { amount: number, currency: string } } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type UpdateProductVariantMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateProductVariantInput;
+}>;
+
+
+export type UpdateProductVariantMutation = { updateProductVariant: { variant: { id: string, sku: string, title: string, inStock: boolean, stock: number, selectedOptions: Array<{ name: string, value: string }>, price: { amount: number, currency: string } } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type CategoryAdminFieldsFragment = { id: string, slug: string, name: string, breadcrumbs: Array<{ slug: string, name: string }> };
+
+export type CreateCategoryMutationVariables = Exact<{
+  input: CreateCategoryInput;
+}>;
+
+
+export type CreateCategoryMutation = { createCategory: { category: { id: string, slug: string, name: string, breadcrumbs: Array<{ slug: string, name: string }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type SetCategoryParentMutationVariables = Exact<{
+  slug: string;
+  parentSlug?: string | null | undefined;
+}>;
+
+
+export type SetCategoryParentMutation = { setCategoryParent: { category: { id: string, slug: string, name: string, breadcrumbs: Array<{ slug: string, name: string }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ProductImagesFieldsFragment = { id: string, images: Array<{ id: string, url: string, altText: string, position: number }> };
+
+export type AddProductImageMutationVariables = Exact<{
+  productId: string | number;
+  input: AddProductImageInput;
+}>;
+
+
+export type AddProductImageMutation = { addProductImage: { product: { id: string, images: Array<{ id: string, url: string, altText: string, position: number }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type RemoveProductImageMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RemoveProductImageMutation = { removeProductImage: { product: { id: string, images: Array<{ id: string, url: string, altText: string, position: number }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ReorderProductImagesMutationVariables = Exact<{
+  productId: string | number;
+  imageIds: Array<string | number> | string | number;
+}>;
+
+
+export type ReorderProductImagesMutation = { reorderProductImages: { product: { id: string, images: Array<{ id: string, url: string, altText: string, position: number }> } | null, userErrors: Array<{ code: string, errorCode: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type CartQueryVariables = Exact<{
   cartToken?: string | null | undefined;
@@ -746,6 +908,54 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const MoneyFieldsFragmentDoc = new TypedDocumentString(`
+    fragment MoneyFields on Money {
+  amount
+  currency
+}
+    `, {"fragmentName":"MoneyFields"}) as unknown as TypedDocumentString<MoneyFieldsFragment, unknown>;
+export const DiscountCodeFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DiscountCodeFields on DiscountCode {
+  id
+  code
+  kind
+  value
+  currency
+  minimumSubtotal {
+    ...MoneyFields
+  }
+  usageLimit
+  usageLimitPerCustomer
+  timesUsed
+  expiresAt
+  active
+}
+    fragment MoneyFields on Money {
+  amount
+  currency
+}`, {"fragmentName":"DiscountCodeFields"}) as unknown as TypedDocumentString<DiscountCodeFieldsFragment, unknown>;
+export const CategoryAdminFieldsFragmentDoc = new TypedDocumentString(`
+    fragment CategoryAdminFields on Category {
+  id
+  slug
+  name
+  breadcrumbs {
+    slug
+    name
+  }
+}
+    `, {"fragmentName":"CategoryAdminFields"}) as unknown as TypedDocumentString<CategoryAdminFieldsFragment, unknown>;
+export const ProductImagesFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ProductImagesFields on Product {
+  id
+  images {
+    id
+    url
+    altText
+    position
+  }
+}
+    `, {"fragmentName":"ProductImagesFields"}) as unknown as TypedDocumentString<ProductImagesFieldsFragment, unknown>;
 export const UserErrorFieldsFragmentDoc = new TypedDocumentString(`
     fragment UserErrorFields on UserError {
   code
@@ -765,12 +975,6 @@ export const AccountFieldsFragmentDoc = new TypedDocumentString(`
   emailVerifiedAt
 }
     `, {"fragmentName":"AccountFields"}) as unknown as TypedDocumentString<AccountFieldsFragment, unknown>;
-export const MoneyFieldsFragmentDoc = new TypedDocumentString(`
-    fragment MoneyFields on Money {
-  amount
-  currency
-}
-    `, {"fragmentName":"MoneyFields"}) as unknown as TypedDocumentString<MoneyFieldsFragment, unknown>;
 export const ProductSummaryFragmentDoc = new TypedDocumentString(`
     fragment ProductSummary on Product {
   id
@@ -1357,6 +1561,505 @@ export const RemoveAddressDocument = new TypedDocumentString(`
   message
   field
 }`, {"hash":"sha256:2e14d064c6c6f200dad50957754c0bb2ecdd936bf45715b12290573c6cee2bbd"}) as unknown as TypedDocumentString<RemoveAddressMutation, RemoveAddressMutationVariables>;
+export const ShipOrderDocument = new TypedDocumentString(`
+    mutation ShipOrder($id: ID!) {
+  shipOrder(id: $id) {
+    order {
+      ...OrderFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment OrderFields on Order {
+  id
+  status
+  createdAt
+  total {
+    ...MoneyFields
+  }
+  ...OrderCheckoutFields
+  items {
+    productName
+    variantSku
+    variantTitle
+    selectedOptions {
+      name
+      value
+    }
+    quantity
+    unitPrice {
+      ...MoneyFields
+    }
+    lineTotal {
+      ...MoneyFields
+    }
+    product {
+      id
+      name
+      inStock
+    }
+  }
+  statusHistory {
+    status
+    at
+    reason
+  }
+  payment {
+    id
+    status
+    failureReason
+    amount {
+      ...MoneyFields
+    }
+  }
+}
+fragment PostalAddressFields on OrderAddress {
+  name
+  line1
+  line2
+  city
+  region
+  postalCode
+  country
+  phone
+}
+fragment OrderCheckoutFields on Order {
+  subtotal {
+    ...MoneyFields
+  }
+  discount {
+    ...MoneyFields
+  }
+  shipping {
+    ...MoneyFields
+  }
+  tax {
+    ...MoneyFields
+  }
+  taxRatePercent
+  pricesIncludeTax
+  discountCode
+  shippingMethod {
+    code
+    name
+  }
+  shippingAddress {
+    ...PostalAddressFields
+  }
+  billingAddress {
+    ...PostalAddressFields
+  }
+}`, {"hash":"sha256:0a94407769620c762a4efe367480bb231baa086522fbf1afbd8d041409f3c4d0"}) as unknown as TypedDocumentString<ShipOrderMutation, ShipOrderMutationVariables>;
+export const DeliverOrderDocument = new TypedDocumentString(`
+    mutation DeliverOrder($id: ID!) {
+  deliverOrder(id: $id) {
+    order {
+      ...OrderFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment OrderFields on Order {
+  id
+  status
+  createdAt
+  total {
+    ...MoneyFields
+  }
+  ...OrderCheckoutFields
+  items {
+    productName
+    variantSku
+    variantTitle
+    selectedOptions {
+      name
+      value
+    }
+    quantity
+    unitPrice {
+      ...MoneyFields
+    }
+    lineTotal {
+      ...MoneyFields
+    }
+    product {
+      id
+      name
+      inStock
+    }
+  }
+  statusHistory {
+    status
+    at
+    reason
+  }
+  payment {
+    id
+    status
+    failureReason
+    amount {
+      ...MoneyFields
+    }
+  }
+}
+fragment PostalAddressFields on OrderAddress {
+  name
+  line1
+  line2
+  city
+  region
+  postalCode
+  country
+  phone
+}
+fragment OrderCheckoutFields on Order {
+  subtotal {
+    ...MoneyFields
+  }
+  discount {
+    ...MoneyFields
+  }
+  shipping {
+    ...MoneyFields
+  }
+  tax {
+    ...MoneyFields
+  }
+  taxRatePercent
+  pricesIncludeTax
+  discountCode
+  shippingMethod {
+    code
+    name
+  }
+  shippingAddress {
+    ...PostalAddressFields
+  }
+  billingAddress {
+    ...PostalAddressFields
+  }
+}`, {"hash":"sha256:14e483af688f44cb77a9e8816e7955557d964a8ff3e52e3de952224c0dc446f0"}) as unknown as TypedDocumentString<DeliverOrderMutation, DeliverOrderMutationVariables>;
+export const CreateDiscountCodeDocument = new TypedDocumentString(`
+    mutation CreateDiscountCode($input: CreateDiscountCodeInput!) {
+  createDiscountCode(input: $input) {
+    discountCode {
+      ...DiscountCodeFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment DiscountCodeFields on DiscountCode {
+  id
+  code
+  kind
+  value
+  currency
+  minimumSubtotal {
+    ...MoneyFields
+  }
+  usageLimit
+  usageLimitPerCustomer
+  timesUsed
+  expiresAt
+  active
+}
+fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment MoneyFields on Money {
+  amount
+  currency
+}`, {"hash":"sha256:7a63b822f137bcf855c4cc8e878e0daf0521480120718b309573791f86d92914"}) as unknown as TypedDocumentString<CreateDiscountCodeMutation, CreateDiscountCodeMutationVariables>;
+export const DeactivateDiscountCodeDocument = new TypedDocumentString(`
+    mutation DeactivateDiscountCode($code: String!) {
+  deactivateDiscountCode(code: $code) {
+    discountCode {
+      ...DiscountCodeFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment DiscountCodeFields on DiscountCode {
+  id
+  code
+  kind
+  value
+  currency
+  minimumSubtotal {
+    ...MoneyFields
+  }
+  usageLimit
+  usageLimitPerCustomer
+  timesUsed
+  expiresAt
+  active
+}
+fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment MoneyFields on Money {
+  amount
+  currency
+}`, {"hash":"sha256:b4f5617e7ca3a541e3c774730660f58780304f09cb7a8afad04e94d30569674e"}) as unknown as TypedDocumentString<DeactivateDiscountCodeMutation, DeactivateDiscountCodeMutationVariables>;
+export const DiscountCodesDocument = new TypedDocumentString(`
+    query DiscountCodes {
+  discountCodes {
+    ...DiscountCodeFields
+  }
+}
+    fragment DiscountCodeFields on DiscountCode {
+  id
+  code
+  kind
+  value
+  currency
+  minimumSubtotal {
+    ...MoneyFields
+  }
+  usageLimit
+  usageLimitPerCustomer
+  timesUsed
+  expiresAt
+  active
+}
+fragment MoneyFields on Money {
+  amount
+  currency
+}`, {"hash":"sha256:0bc137adbc303c7398f5d1135afc8e68192136d8924400ce1036593c470fcd77"}) as unknown as TypedDocumentString<DiscountCodesQuery, DiscountCodesQueryVariables>;
+export const CreateProductVariantDocument = new TypedDocumentString(`
+    mutation CreateProductVariant($productId: ID!, $input: CreateProductVariantInput!) {
+  createProductVariant(productId: $productId, input: $input) {
+    variant {
+      ...VariantFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment VariantFields on ProductVariant {
+  id
+  sku
+  title
+  selectedOptions {
+    name
+    value
+  }
+  price {
+    ...MoneyFields
+  }
+  inStock
+  stock
+}`, {"hash":"sha256:d6c16e50c0553975b5ee89832c85e649bf0390e012b13819d6d89e83406f9123"}) as unknown as TypedDocumentString<CreateProductVariantMutation, CreateProductVariantMutationVariables>;
+export const UpdateProductVariantDocument = new TypedDocumentString(`
+    mutation UpdateProductVariant($id: ID!, $input: UpdateProductVariantInput!) {
+  updateProductVariant(id: $id, input: $input) {
+    variant {
+      ...VariantFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}
+fragment MoneyFields on Money {
+  amount
+  currency
+}
+fragment VariantFields on ProductVariant {
+  id
+  sku
+  title
+  selectedOptions {
+    name
+    value
+  }
+  price {
+    ...MoneyFields
+  }
+  inStock
+  stock
+}`, {"hash":"sha256:687dd541301aa9ea8ef698ba848e28e56eec29fd713627119548babe6d3dba4b"}) as unknown as TypedDocumentString<UpdateProductVariantMutation, UpdateProductVariantMutationVariables>;
+export const CreateCategoryDocument = new TypedDocumentString(`
+    mutation CreateCategory($input: CreateCategoryInput!) {
+  createCategory(input: $input) {
+    category {
+      ...CategoryAdminFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment CategoryAdminFields on Category {
+  id
+  slug
+  name
+  breadcrumbs {
+    slug
+    name
+  }
+}
+fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}`, {"hash":"sha256:733e88502c5fece04e6b2657834d6061fdf1fc908c74a809f1d30ebcf791f8d6"}) as unknown as TypedDocumentString<CreateCategoryMutation, CreateCategoryMutationVariables>;
+export const SetCategoryParentDocument = new TypedDocumentString(`
+    mutation SetCategoryParent($slug: String!, $parentSlug: String) {
+  setCategoryParent(slug: $slug, parentSlug: $parentSlug) {
+    category {
+      ...CategoryAdminFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment CategoryAdminFields on Category {
+  id
+  slug
+  name
+  breadcrumbs {
+    slug
+    name
+  }
+}
+fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}`, {"hash":"sha256:8cc46db075a58a949fc73fc434cc61a5f8dc44ee16b2dcf9764909009698053e"}) as unknown as TypedDocumentString<SetCategoryParentMutation, SetCategoryParentMutationVariables>;
+export const AddProductImageDocument = new TypedDocumentString(`
+    mutation AddProductImage($productId: ID!, $input: AddProductImageInput!) {
+  addProductImage(productId: $productId, input: $input) {
+    product {
+      ...ProductImagesFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment ProductImagesFields on Product {
+  id
+  images {
+    id
+    url
+    altText
+    position
+  }
+}
+fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}`, {"hash":"sha256:d07700dcc1a9f474f4b850a01b189eb48ff1fc597b7f1860df1720cea342953c"}) as unknown as TypedDocumentString<AddProductImageMutation, AddProductImageMutationVariables>;
+export const RemoveProductImageDocument = new TypedDocumentString(`
+    mutation RemoveProductImage($id: ID!) {
+  removeProductImage(id: $id) {
+    product {
+      ...ProductImagesFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment ProductImagesFields on Product {
+  id
+  images {
+    id
+    url
+    altText
+    position
+  }
+}
+fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}`, {"hash":"sha256:49574a8bf2d3baa9e75f315e6ca56567807add99bff3df3f940722c473148b3a"}) as unknown as TypedDocumentString<RemoveProductImageMutation, RemoveProductImageMutationVariables>;
+export const ReorderProductImagesDocument = new TypedDocumentString(`
+    mutation ReorderProductImages($productId: ID!, $imageIds: [ID!]!) {
+  reorderProductImages(productId: $productId, imageIds: $imageIds) {
+    product {
+      ...ProductImagesFields
+    }
+    userErrors {
+      ...UserErrorFields
+    }
+  }
+}
+    fragment ProductImagesFields on Product {
+  id
+  images {
+    id
+    url
+    altText
+    position
+  }
+}
+fragment UserErrorFields on UserError {
+  code
+  errorCode
+  message
+  field
+}`, {"hash":"sha256:36de334742a0d94b91322b90b152040adaefa02e8f372addb650ee0699d05f3b"}) as unknown as TypedDocumentString<ReorderProductImagesMutation, ReorderProductImagesMutationVariables>;
 export const CartDocument = new TypedDocumentString(`
     query Cart($cartToken: String) {
   cart(cartToken: $cartToken) {
