@@ -1,6 +1,7 @@
 export * from './context.ts';
 export * from './errors.ts';
 export * from './pagination.ts';
+export * from './batching.ts';
 export * from './http.ts';
 export * from './logger.ts';
 export * from './subgraph-server.ts';

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { groupedBy } from '@microshop/runtime';
 import type {
   CategoryRecord,
   ImageRecord,
@@ -27,40 +28,33 @@ function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): Arra
   return ids.map((id) => found.get(id) ?? null);
 }
 
+const byProductId = (row: { productId: string }) => row.productId;
+
 export function createCatalogLoaders(repository: ProductRepository): CatalogLoaders {
   const categoryById = new DataLoader<string, CategoryRecord | null>(async (ids) =>
     byId(ids, await repository.findCategoriesByIds(ids)),
   );
-  const childrenById = new DataLoader<string, CategoryRecord[]>(async (ids) => {
-    const children = await repository.findChildren(ids);
-    return ids.map((id) => children.filter((child) => child.parentId === id));
-  });
-  const ancestorsById = new DataLoader<string, CategoryRecord[]>(async (ids) => {
-    const rows = await repository.findAncestors(ids);
-    return ids.map((id) =>
-      rows
-        .filter((row) => row.descendantId === id)
-        .map(({ descendantId: _descendantId, ...ancestor }) => ancestor)
-        .reverse(),
-    );
-  });
+  const childrenById = new DataLoader<string, CategoryRecord[]>(async (ids) =>
+    // Only categories with a parent are children: the key is never null here.
+    groupedBy(ids, await repository.findChildren(ids), (child) => child.parentId ?? ''),
+  );
+  const ancestorsById = new DataLoader<string, CategoryRecord[]>(async (ids) =>
+    groupedBy(ids, await repository.findAncestors(ids), (row) => row.descendantId).map((rows) =>
+      rows.map(({ descendantId: _descendantId, ...ancestor }) => ancestor).reverse(),
+    ),
+  );
   const variantById = new DataLoader<string, VariantRecord | null>(
     async (ids) => byId(ids, await repository.findVariantsByIds(ids)),
     { maxBatchSize: 1_000 },
   );
   const variantsByProductId = new DataLoader<string, VariantRecord[]>(
-    async (productIds) => {
-      const byProduct = new Map<string, VariantRecord[]>(productIds.map((id) => [id, []]));
-      for (const row of await repository.findVariantsByProductIds(productIds))
-        byProduct.get(row.productId)?.push(row);
-      return productIds.map((productId) => byProduct.get(productId) ?? []);
-    },
+    async (productIds) =>
+      groupedBy(productIds, await repository.findVariantsByProductIds(productIds), byProductId),
     { maxBatchSize: 1_000 },
   );
-  const imagesByProductId = new DataLoader<string, ImageRecord[]>(async (productIds) => {
-    const images = await repository.findImagesByProductIds(productIds);
-    return productIds.map((id) => images.filter((image) => image.productId === id));
-  });
+  const imagesByProductId = new DataLoader<string, ImageRecord[]>(async (productIds) =>
+    groupedBy(productIds, await repository.findImagesByProductIds(productIds), byProductId),
+  );
   const productById = new DataLoader<string, ProductRecord | null>(
     async (ids) => {
       const rows = await repository.findByIdsWithCategories(ids);

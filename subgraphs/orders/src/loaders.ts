@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { isUuid } from '@microshop/runtime';
+import { groupedBy, isUuid } from '@microshop/runtime';
 import type {
   AfterOrderRepository,
   ReturnRequestLineRecord,
@@ -22,11 +22,7 @@ export interface OrderLoaders {
   addressesByOrderId: DataLoader<string, OrderAddressRecord[]>;
 }
 
-function groupByOrderId<T extends { orderId: string }>(ids: readonly string[], rows: T[]): T[][] {
-  const groups = new Map<string, T[]>(ids.map((id) => [id, []]));
-  for (const row of rows) groups.get(row.orderId)?.push(row);
-  return ids.map((id) => groups.get(id) ?? []);
-}
+const byOrderId = (row: { orderId: string }) => row.orderId;
 
 export function createOrderLoaders(repository: OrderRepository): OrderLoaders {
   return {
@@ -37,13 +33,13 @@ export function createOrderLoaders(repository: OrderRepository): OrderLoaders {
       return ids.map((id) => byId.get(id) ?? null);
     }),
     itemsByOrderId: new DataLoader(async (ids) =>
-      groupByOrderId(ids, await repository.itemsOf(ids)),
+      groupedBy(ids, await repository.itemsOf(ids), byOrderId),
     ),
     historyByOrderId: new DataLoader(async (ids) =>
-      groupByOrderId(ids, await repository.historyOf(ids)),
+      groupedBy(ids, await repository.historyOf(ids), byOrderId),
     ),
     addressesByOrderId: new DataLoader(async (ids) =>
-      groupByOrderId(ids, await repository.addressesOf(ids)),
+      groupedBy(ids, await repository.addressesOf(ids), byOrderId),
     ),
   };
 }
@@ -58,14 +54,13 @@ export interface AfterOrderLoaders {
 export function createAfterOrderLoaders(repository: AfterOrderRepository): AfterOrderLoaders {
   return {
     timelineByOrderId: new DataLoader(async (ids) =>
-      groupByOrderId(ids, await repository.timelineOf(ids)),
+      groupedBy(ids, await repository.timelineOf(ids), byOrderId),
     ),
     returnsByOrderId: new DataLoader(async (ids) =>
-      groupByOrderId(ids, await repository.returnsOf(ids)),
+      groupedBy(ids, await repository.returnsOf(ids), byOrderId),
     ),
-    returnLinesByReturnId: new DataLoader(async (ids) => {
-      const lines = await repository.returnLinesOf(ids);
-      return ids.map((id) => lines.filter((line) => line.returnRequestId === id));
-    }),
+    returnLinesByReturnId: new DataLoader(async (ids) =>
+      groupedBy(ids, await repository.returnLinesOf(ids), (line) => line.returnRequestId),
+    ),
   };
 }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { isUuid } from '@microshop/runtime';
+import { groupedBy, isUuid } from '@microshop/runtime';
 import type { PaymentRecord, PaymentRepository, RefundRecord } from './payment.repository.ts';
 
 /** Per-request batching: the payments of a whole page of orders in one query. */
@@ -27,9 +27,8 @@ export function createPaymentLoaders(repository: PaymentRepository): PaymentLoad
     paymentByOrderId: new DataLoader(async (orderIds) =>
       keyedBy('orderId', orderIds, await repository.findByOrderIds(orderIds)),
     ),
-    refundsByPaymentId: new DataLoader(async (paymentIds) => {
-      const refunds = await repository.refundsOf(paymentIds);
-      return paymentIds.map((id) => refunds.filter((refund) => refund.paymentId === id));
-    }),
+    refundsByPaymentId: new DataLoader(async (paymentIds) =>
+      groupedBy(paymentIds, await repository.refundsOf(paymentIds), (refund) => refund.paymentId),
+    ),
   };
 }
