@@ -69,10 +69,11 @@ const SORT_COLUMN: Record<SearchSortKey, string> = {
  * Columns a version table gained after it was first made; ensureIndex adds them to an old one.
  * `variant_options` stays NULL in rows written before it (see the option filter).
  */
-const ADDED_COLUMNS = `
-  ADD COLUMN IF NOT EXISTS created_at timestamptz NOT NULL DEFAULT now(),
-  ADD COLUMN IF NOT EXISTS options text[] NOT NULL DEFAULT '{}',
-  ADD COLUMN IF NOT EXISTS variant_options jsonb`;
+const ADDED_COLUMNS: ReadonlyArray<{ name: string; definition: string }> = [
+  { name: 'created_at', definition: 'timestamptz NOT NULL DEFAULT now()' },
+  { name: 'options', definition: "text[] NOT NULL DEFAULT '{}'" },
+  { name: 'variant_options', definition: 'jsonb' },
+];
 
 /** Builds `$n` placeholders while collecting their values, so SQL and parameters cannot drift apart. */
 class Params {
@@ -184,10 +185,30 @@ export class PostgresSearchIndex implements SearchIndex {
     }
   }
 
+  /**
+   * ALTER TABLE takes the table's strongest lock even when every column exists, queueing behind
+   * running searches and blocking new ones: so only when a column is missing (an older table).
+   */
+  private async addMissingColumns(name: string): Promise<void> {
+    const existing = await this.db.$queryRawUnsafe<Array<{ column_name: string }>>(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`,
+      SCHEMA,
+      name,
+    );
+    const present = new Set(existing.map((row) => row.column_name));
+    const missing = ADDED_COLUMNS.filter((column) => !present.has(column.name));
+    if (missing.length === 0) return;
+    await this.db.$executeRawUnsafe(
+      `ALTER TABLE ${table(name)} ${missing
+        .map((column) => `ADD COLUMN IF NOT EXISTS ${column.name} ${column.definition}`)
+        .join(', ')}`,
+    );
+  }
+
   async ensureIndex(): Promise<boolean> {
     const current = await this.currentTable();
     if (current) {
-      await this.db.$executeRawUnsafe(`ALTER TABLE ${table(current)} ${ADDED_COLUMNS}`);
+      await this.addMissingColumns(current);
       return false;
     }
     const name = await this.createVersion(true);

@@ -16,7 +16,7 @@ export function productChanged(
   productIds: readonly string[],
   requestId?: string,
 ): DomainEvent<'ProductChanged'>[] {
-  return productIds.map((productId) =>
+  return [...new Set(productIds)].map((productId) =>
     createEvent('ProductChanged', productId, { productId }, requestId),
   );
 }

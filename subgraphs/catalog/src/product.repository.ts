@@ -261,7 +261,7 @@ export class ProductRepository {
   /**
    * Writes the product's images as `images` lists them, positions 0, 1, ...: new ones (no id)
    * are inserted, listed ones get their place, the product's others are removed. The caller holds
-   * the product's row lock (lockProductVariants).
+   * the product's row lock (lockProduct).
    */
   async replaceImages(
     tx: Tx,
@@ -528,11 +528,16 @@ export class ProductRepository {
    * there is no such product.
    */
   async lockProductVariants(tx: Tx, productId: string): Promise<VariantRecord[] | null> {
-    if (!isUuid(productId)) return null;
+    if (!(await this.lockProduct(tx, productId))) return null;
+    return this.findVariantsByProductIds([productId], tx);
+  }
+
+  /** Takes the product's row lock; false when there is no such product. */
+  async lockProduct(tx: Tx, productId: string): Promise<boolean> {
+    if (!isUuid(productId)) return false;
     const locked = await tx.$queryRaw<Array<{ id: string }>>`
       SELECT id::text AS id FROM products WHERE id = ${productId}::uuid FOR UPDATE`;
-    if (locked.length === 0) return null;
-    return this.findVariantsByProductIds([productId], tx);
+    return locked.length > 0;
   }
 
   /** @throws a unique violation (isUniqueViolation) when the sku or the option values are taken. */

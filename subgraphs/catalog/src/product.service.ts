@@ -44,6 +44,13 @@ export function availableUnits(variant: Pick<VariantRecord, 'onHand' | 'reserved
   return Math.max(0, variant.onHand - variant.reserved);
 }
 
+/** The units available over all of a product's variants: what `Product.stock` answers. */
+export function totalAvailableUnits(
+  variants: ReadonlyArray<Pick<VariantRecord, 'onHand' | 'reserved'>>,
+): number {
+  return variants.reduce((sum, variant) => sum + availableUnits(variant), 0);
+}
+
 /** A product's options: each name of its variants' options with its distinct values, in variant order. */
 export function productOptions(
   variants: readonly VariantRecord[],
@@ -228,7 +235,7 @@ export class ProductService {
   /** Units available to sell now over all the product's variants. */
   async stockOf(product: Pick<ProductRecord, 'id'>): Promise<number> {
     const variants = await this.variantsOf(product);
-    return variants.reduce((sum, variant) => sum + availableUnits(variant), 0);
+    return totalAvailableUnits(variants);
   }
 
   /**
@@ -754,7 +761,7 @@ export class ProductService {
     ) => Array<Pick<ImageRecord, 'url' | 'altText'> & { id?: string }> | CatalogUserError,
   ): Promise<ProductPayload> {
     const refusal = await this.db.$transaction(async (tx) => {
-      if (!(await this.repository.lockProductVariants(tx, productId)))
+      if (!(await this.repository.lockProduct(tx, productId)))
         return productNotFound(productId, ['productId']);
       const next = change(await this.repository.findImagesByProductIds([productId], tx));
       if (!Array.isArray(next)) return next;

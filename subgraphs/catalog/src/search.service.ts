@@ -7,7 +7,7 @@ import {
   type ProductWithCategory,
   type SelectedOption,
 } from './product.repository.ts';
-import { availableUnits } from './product.service.ts';
+import { totalAvailableUnits } from './product.service.ts';
 
 export function toSearchDocument(product: ProductWithCategory): SearchDocument {
   return {
@@ -18,7 +18,7 @@ export function toSearchDocument(product: ProductWithCategory): SearchDocument {
     categorySlug: product.category?.slug ?? null,
     priceAmount: product.priceAmount,
     currency: product.currency,
-    stock: product.variants.reduce((sum, variant) => sum + availableUnits(variant), 0),
+    stock: totalAvailableUnits(product.variants),
     createdAt: product.createdAt,
     variants: product.variants.map((variant) => ({
       // Written by the repository as [{name, value}] (VariantRecord.selectedOptions).

@@ -87,10 +87,12 @@ export class StockService {
     }
 
     await this.repository.reserve(tx, orderId, lines);
-    const products = [...new Set(lines.map((line) => line.productId))];
     await appendToOutbox(tx, outboxSource, [
       createEvent('StockReserved', orderId, { orderId, items: lines }, event.requestId),
-      ...productChanged(products, event.requestId),
+      ...productChanged(
+        lines.map((line) => line.productId),
+        event.requestId,
+      ),
     ]);
     log.info({ lines: lines.length }, 'stock reserved');
     return { kind: 'reserved', items: lines };
@@ -146,7 +148,10 @@ export class StockService {
       await appendToOutbox(
         tx,
         outboxSource,
-        productChanged([...new Set(lines.map((line) => line.productId))], requestId),
+        productChanged(
+          lines.map((line) => line.productId),
+          requestId,
+        ),
       );
     }
     this.logger.info(
