@@ -2,7 +2,7 @@ import { isAdmin, requireAdmin, requireOwnerOrAdmin, requireUser } from '@micros
 import { isUniqueViolation, type Db } from '@microshop/db';
 import { appendToOutbox, createEvent } from '@microshop/events';
 import {
-  badUserInput,
+  boundedText,
   checkPageSize,
   decodeCursor,
   isUuid,
@@ -115,20 +115,11 @@ export class OrderService {
 
   async placeOrder(ctx: RequestContext, input: PlaceOrderInput): Promise<OrderPayload> {
     const caller = requireUser(ctx.principal);
-    const idempotencyKey = input.idempotencyKey.trim();
-    if (idempotencyKey.length === 0 || idempotencyKey.length > MAX_KEY_LENGTH) {
-      throw badUserInput(`idempotencyKey must have 1 to ${MAX_KEY_LENGTH} characters`, [
-        'input',
-        'idempotencyKey',
-      ]);
-    }
-    const paymentToken = input.paymentToken.trim();
-    if (paymentToken.length === 0 || paymentToken.length > MAX_KEY_LENGTH) {
-      throw badUserInput(`paymentToken must have 1 to ${MAX_KEY_LENGTH} characters`, [
-        'input',
-        'paymentToken',
-      ]);
-    }
+    const idempotencyKey = boundedText(input.idempotencyKey, MAX_KEY_LENGTH, [
+      'input',
+      'idempotencyKey',
+    ]);
+    const paymentToken = boundedText(input.paymentToken, MAX_KEY_LENGTH, ['input', 'paymentToken']);
 
     // A retry after success must not read the cart again: it is emptied once the order is placed.
     const existing = await this.repository.findByIdempotencyKey(caller.userId, idempotencyKey);

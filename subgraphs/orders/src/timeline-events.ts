@@ -3,7 +3,7 @@ import type { DomainEvent, EventContext } from '@microshop/events';
 import type { AfterOrderRepository, NewTimelineEntry } from './after-order.repository.ts';
 
 /** The timeline entry a payments event makes, at the time the event happened; null for others. */
-export function timelineEntryOf(event: DomainEvent): NewTimelineEntry | null {
+function timelineEntryOf(event: DomainEvent): NewTimelineEntry | null {
   const at = new Date(event.occurredAt);
   switch (event.type) {
     case 'PaymentAuthorized':

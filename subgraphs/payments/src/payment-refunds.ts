@@ -9,6 +9,11 @@ export interface RefundRequest {
   orderId: string;
   /** Minor units; null: all that was captured and not refunded yet. */
   amount: number | null;
+  /**
+   * True: an amount above what is left refunds what is left (an approved return after earlier
+   * refunds); otherwise it is refused (exceeds-captured).
+   */
+  capAtRefundable?: boolean;
   reason: string;
   /** Who asks: the ADMIN's user id (for a return, the ADMIN who approved it). */
   requestedBy: string;
@@ -48,7 +53,12 @@ export class PaymentRefunds {
       return { kind: 'nothing-captured', payment };
     }
     const refundable = payment.capturedAmount - payment.refundedAmount;
-    const amount = request.amount ?? refundable;
+    const amount =
+      request.amount === null
+        ? refundable
+        : request.capAtRefundable
+          ? Math.min(request.amount, refundable)
+          : request.amount;
     if (amount === 0 || amount > refundable) {
       return { kind: 'exceeds-captured', payment, refundable };
     }

@@ -129,9 +129,12 @@ export class PaymentSaga {
     const payment = await this.repository.paymentOfOrder(tx, orderId);
     if (payment?.status !== 'AUTHORIZED') return;
     await this.provider[operation](settlement(operation, payment));
+    // A capture charges the authorized amount in full; a release charges nothing.
     const settled =
       operation === 'capture'
-        ? await this.repository.markCaptured(tx, payment)
+        ? await this.repository.changeStatus(tx, payment.id, 'AUTHORIZED', 'CAPTURED', {
+            capturedAmount: payment.amount,
+          })
         : await this.repository.changeStatus(tx, payment.id, 'AUTHORIZED', 'REFUNDED');
     if (!settled) return;
     await appendToOutbox(tx, outboxSource, [
@@ -160,18 +163,16 @@ export class PaymentSaga {
   ): Promise<void> {
     const { orderId, returnRequestId, amount, approvedBy } = event.payload;
     const log = context.log.child({ orderId, returnRequestId });
-    const request = {
+    // Earlier refunds (e.g. an ADMIN's) may have given part of it back: then the rest.
+    const outcome = await this.refunds.refund(tx, {
       orderId,
+      amount: amount.amount,
+      capAtRefundable: true,
       reason: `return ${returnRequestId} approved`,
       requestedBy: approvedBy,
       key: { returnRequestId },
       requestId: event.requestId,
-    };
-    let outcome = await this.refunds.refund(tx, { ...request, amount: amount.amount });
-    if (outcome.kind === 'exceeds-captured' && outcome.refundable > 0) {
-      // Earlier refunds (e.g. an ADMIN's) already gave part of it back: refund the rest.
-      outcome = await this.refunds.refund(tx, { ...request, amount: outcome.refundable });
-    }
+    });
     if (outcome.kind === 'refunded') {
       log.info({ refundId: outcome.refund.id, amount: outcome.refund.amount }, 'return refunded');
     } else {

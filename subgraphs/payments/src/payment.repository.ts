@@ -104,15 +104,6 @@ export class PaymentRepository {
     return { refund: created, payment: updated };
   }
 
-  /** Marks an AUTHORIZED payment as charged in full; null when it was not AUTHORIZED any more. */
-  async markCaptured(tx: Tx, payment: PaymentRecord): Promise<PaymentRecord | null> {
-    const { count } = await tx.payment.updateMany({
-      where: { id: payment.id, status: 'AUTHORIZED' },
-      data: { status: 'CAPTURED', capturedAmount: payment.amount },
-    });
-    return count === 1 ? tx.payment.findUnique({ where: { id: payment.id } }) : null;
-  }
-
   paymentOfOrder(tx: Tx, orderId: string): Promise<PaymentRecord | null> {
     return tx.payment.findUnique({ where: { orderId } });
   }
@@ -133,16 +124,20 @@ export class PaymentRepository {
     return tx.payment.create({ data: payment });
   }
 
-  /** Moves a payment from `from` to `to`; null when it was not in `from` (already moved). */
+  /**
+   * Moves a payment from `from` to `to`, with `changes` written beside the status (a capture's
+   * amount); null when it was not in `from` (already moved).
+   */
   async changeStatus(
     tx: Tx,
     id: string,
     from: PaymentStatus,
     to: PaymentStatus,
+    changes: Pick<Prisma.PaymentUpdateManyMutationInput, 'capturedAmount'> = {},
   ): Promise<PaymentRecord | null> {
     const { count } = await tx.payment.updateMany({
       where: { id, status: from },
-      data: { status: to },
+      data: { ...changes, status: to },
     });
     return count === 1 ? tx.payment.findUnique({ where: { id } }) : null;
   }
