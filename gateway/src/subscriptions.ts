@@ -83,7 +83,7 @@ interface ConnectionState {
 type ConnectionExtra = Extra & { connection?: ConnectionState };
 
 /** What `onSubscribe` prepares and the subscribe step streams. */
-export interface PreparedSubscription {
+interface PreparedSubscription {
   hub: SubscriberHub;
   key: string;
   query: string;

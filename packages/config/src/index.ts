@@ -278,13 +278,13 @@ export type EventBusBackend =
   | { kind: 'postgres-log' };
 export type SearchBackend =
   { kind: 'elasticsearch' | 'opensearch'; url: string } | { kind: 'postgres' };
+/** How account mail is delivered: an SMTP server, or the development mailer's table. */
+export type MailTransport = { kind: 'smtp'; url: string } | { kind: 'development' };
+
 /**
  * Where spans go: nowhere (the default: the hot path pays only the OpenTelemetry API's no-op),
  * or an OTLP/HTTP collector. `serviceName` overrides every process's own name (OTEL_SERVICE_NAME).
  */
-/** How account mail is delivered: an SMTP server, or the development mailer's table. */
-export type MailTransport = { kind: 'smtp'; url: string } | { kind: 'development' };
-
 export type TracingBackend =
   { kind: 'off' } | { kind: 'otlp'; tracesUrl: string; serviceName: string | undefined };
 

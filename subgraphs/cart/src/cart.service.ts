@@ -51,7 +51,7 @@ export interface GuestCartView {
 /** `gc_` and 32 base64url characters (24 random bytes): a guest cart's token. */
 const GUEST_CART_TOKEN = /^gc_[A-Za-z0-9_-]{32}$/;
 
-export function newGuestCartToken(): string {
+function newGuestCartToken(): string {
   return `gc_${randomBytes(24).toString('base64url')}`;
 }
 
@@ -360,6 +360,8 @@ export class CartService {
     }
     const variant = chooseVariant(product, line.variantId);
     if (typeof variant === 'string') return refused(VARIANT_CHOICE_ERRORS[variant]);
+    // A sold product's variants are sold: the payload's items need not ask the catalog for it again.
+    this.loaders.variantById.prime(variant.id, variant);
     const cartCurrency = others.find((other) => other && other.id !== variant.id)?.price.currency;
     if (cartCurrency && cartCurrency !== variant.price.currency) {
       return refused(

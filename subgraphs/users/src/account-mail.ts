@@ -58,7 +58,7 @@ export function pendingAccountMail(
 type AccountEmail = DomainEvent<'AccountEmailRequested'>['payload'];
 
 /** The message for a requested account mail; its link opens the storefront's page for the token. */
-export function composeAccountMail(mail: AccountEmail, storefrontUrl: string): MailMessage {
+function composeAccountMail(mail: AccountEmail, storefrontUrl: string): MailMessage {
   const expires = `This link works once, until ${mail.expiresAt.replace('T', ' ').slice(0, 16)} UTC.`;
   if (mail.purpose === 'PASSWORD_RESET') {
     const link = `${storefrontUrl}/reset-password?token=${mail.token}`;

@@ -37,7 +37,7 @@ export const typeDefs = parse(readFileSync(new URL('./schema.graphql', import.me
 
 export const JWKS_PATH = '/.well-known/jwks.json';
 /** The development mailbox (GET, `?to=<address>`), served outside production with the development mailer. */
-export const DEV_MAIL_PATH = '/dev/mail';
+const DEV_MAIL_PATH = '/dev/mail';
 
 export interface UsersAppDeps {
   db: Db;

@@ -7,7 +7,7 @@ export const outboxSource = 'users';
 export const USERS_MAIL_CONSUMER_GROUP = 'users-mail';
 
 /** Consumer group that saves checkout addresses to address books (the bus prefixes the namespace). */
-export const ADDRESS_BOOK_GROUP = 'users-address-book';
+const ADDRESS_BOOK_GROUP = 'users-address-book';
 
 /**
  * Users' consumers: AccountEmailRequested (topic users) delivered through the Mailer, and
