@@ -147,8 +147,14 @@ export class AccountService {
     const principal = requireUser(ctx.principal);
     const [user] = await this.deps.users.findByIds([principal.userId]);
     if (!user) return refused(wrongPassword());
-    const { loginThrottle } = this.deps;
-    if (!(await loginThrottle.beginAttempt(user.email, ctx.clientAddress))) {
+    const checked = await this.deps.loginThrottle.check(user.email, ctx.clientAddress, async () => {
+      if (currentPassword.length > MAX_PASSWORD_LENGTH) return null;
+      const credentials = await this.deps.users.findCredentialsByEmail(user.email);
+      return credentials && (await verifyPassword(currentPassword, credentials.passwordHash))
+        ? credentials
+        : null;
+    });
+    if (checked.outcome === 'throttled') {
       return refused(
         userError(
           UserErrorCode.TOO_MANY_ATTEMPTS,
@@ -157,16 +163,7 @@ export class AccountService {
         ),
       );
     }
-    const credentials = await this.deps.users.findCredentialsByEmail(user.email);
-    const valid =
-      currentPassword.length <= MAX_PASSWORD_LENGTH &&
-      credentials !== null &&
-      (await verifyPassword(currentPassword, credentials.passwordHash));
-    if (!valid) {
-      await loginThrottle.recordFailure(ctx.clientAddress);
-      return refused(wrongPassword());
-    }
-    await loginThrottle.recordSuccess(user.email);
+    if (checked.outcome === 'wrong') return refused(wrongPassword());
     const weakness = passwordPolicyViolation(newPassword);
     if (weakness) return refused(userError(weakness.code, weakness.message, ['newPassword']));
     await this.deps.users.changePassword(

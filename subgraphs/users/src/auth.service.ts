@@ -151,25 +151,19 @@ export class AuthService {
     input: { email: string; password: string },
   ): Promise<AuthResult> {
     const email = normalizeEmail(input.email);
-    const { throttle } = this.deps;
-    if (!(await throttle.beginAttempt(email, ctx.clientAddress))) {
+    const checked = await this.deps.throttle.check(email, ctx.clientAddress, async () => {
+      // Longer than any password that can be set: wrong by definition, and not worth hashing.
+      if (input.password.length > MAX_PASSWORD_LENGTH) return null;
+      const found = await this.deps.users.findCredentialsByEmail(email);
+      if (!found) return this.deps.dummyVerify(input.password).then(() => null);
+      return (await verifyPassword(input.password, found.passwordHash)) ? found : null;
+    });
+    if (checked.outcome === 'throttled') {
       ctx.log.warn({ clientAddress: ctx.clientAddress }, 'logIn refused: too many failed attempts');
       return failure(TOO_MANY_ATTEMPTS);
     }
-    // Longer than any password that can be set: wrong by definition, and not worth hashing.
-    if (input.password.length > MAX_PASSWORD_LENGTH) {
-      await throttle.recordFailure(ctx.clientAddress);
-      return failure(INVALID_CREDENTIALS);
-    }
-    const credentials = await this.deps.users.findCredentialsByEmail(email);
-    const valid = credentials
-      ? await verifyPassword(input.password, credentials.passwordHash)
-      : await this.deps.dummyVerify(input.password);
-    if (!credentials || !valid) {
-      await throttle.recordFailure(ctx.clientAddress);
-      return failure(INVALID_CREDENTIALS);
-    }
-    await throttle.recordSuccess(email);
+    if (checked.outcome === 'wrong') return failure(INVALID_CREDENTIALS);
+    const credentials = checked.verified;
     if (needsRehash(credentials.passwordHash, this.deps.scrypt)) {
       await this.deps.users.updatePasswordHash(
         credentials.user.id,

@@ -39,6 +39,27 @@ export class LoginThrottle {
     return `users:login-failures:address:${clientAddress}`;
   }
 
+  /**
+   * One password check under the limits (logIn, changePassword): refused before `verify` runs
+   * while the email or the address is over its limit; `verify` answers what the right password
+   * proves (e.g. the credentials) or null for a wrong one, which is counted as a failure; a right
+   * one restarts the email's count.
+   */
+  async check<T>(
+    email: string,
+    clientAddress: string | undefined,
+    verify: () => Promise<T | null>,
+  ): Promise<{ outcome: 'throttled' } | { outcome: 'wrong' } | { outcome: 'right'; verified: T }> {
+    if (!(await this.beginAttempt(email, clientAddress))) return { outcome: 'throttled' };
+    const verified = await verify();
+    if (verified === null) {
+      await this.recordFailure(clientAddress);
+      return { outcome: 'wrong' };
+    }
+    await this.recordSuccess(email);
+    return { outcome: 'right', verified };
+  }
+
   /** Counts this attempt; false when the email or the address is over its limit. */
   async beginAttempt(email: string, clientAddress: string | undefined): Promise<boolean> {
     const [attemptsForEmail, failuresFromAddress] = await Promise.all([
