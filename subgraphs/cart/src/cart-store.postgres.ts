@@ -142,33 +142,44 @@ export class PostgresCartStore implements CartStore {
     return this.db.$transaction(async (tx) => {
       const locked = new Map<string, CartLine[]>();
       for (const key of [fromKey, intoKey].sort()) locked.set(key, await lockCart(tx, key));
-      let target = locked.get(intoKey) ?? [];
+      const target = locked.get(intoKey) ?? [];
       if (!(await markApplied(tx, `merge:${snapshotId(fromKey, snapshot)}`, intoKey))) {
         return { lines: target, mergedLines: [], applied: false };
       }
+      // Every outcome first (a new line counts against the limit for the ones after it), then
+      // every changed line in one statement.
+      const quantities = new Map(target.map((line) => [line.variantId, line.quantity]));
       const mergedLines: MergedLine[] = [];
+      const changed = new Map<string, number>();
       for (const addition of additions) {
-        const current = target.find((line) => line.variantId === addition.variantId);
+        const current = quantities.get(addition.variantId);
         const outcome =
-          !current && target.length >= MAX_CART_LINES
+          current === undefined && quantities.size >= MAX_CART_LINES
             ? { merged: 0, refusal: 'CART_LINE_LIMIT' as const }
-            : mergedUnits(current?.quantity ?? 0, addition.quantity, addition.available);
+            : mergedUnits(current ?? 0, addition.quantity, addition.available);
         mergedLines.push({
           variantId: addition.variantId,
           requested: addition.quantity,
           ...outcome,
         });
         if (outcome.merged === 0) continue;
-        const written = await tx.$queryRaw<LineRow[]>`
-          INSERT INTO cart_items (user_id, variant_id, quantity)
-          VALUES (${intoKey}, ${addition.variantId}, ${(current?.quantity ?? 0) + outcome.merged})
-          ON CONFLICT (user_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity
-          RETURNING variant_id, quantity, added_at`;
-        target = [...target.filter((line) => line !== current), ...toLines(written)];
+        const quantity = (current ?? 0) + outcome.merged;
+        quantities.set(addition.variantId, quantity);
+        changed.set(addition.variantId, quantity);
       }
+      const written =
+        changed.size === 0
+          ? []
+          : await tx.$queryRaw<LineRow[]>`
+              INSERT INTO cart_items (user_id, variant_id, quantity)
+              SELECT ${intoKey}, c.variant_id, c.quantity
+              FROM unnest(${[...changed.keys()]}::text[], ${[...changed.values()]}::int[]) AS c(variant_id, quantity)
+              ON CONFLICT (user_id, variant_id) DO UPDATE SET quantity = EXCLUDED.quantity
+              RETURNING variant_id, quantity, added_at`;
+      const lines = [...target.filter((line) => !changed.has(line.variantId)), ...toLines(written)];
       await tx.$executeRaw`UPDATE carts SET expires_at = now() + ${TTL} WHERE user_id = ${intoKey}`;
       await takeOut(tx, fromKey, snapshot);
-      return { lines: sortLines(target), mergedLines, applied: true };
+      return { lines: sortLines(lines), mergedLines, applied: true };
     }, TRANSACTION_OPTIONS);
   }
 
