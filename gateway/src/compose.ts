@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { GraphQLSchema } from 'graphql';
 import { ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
 import { SUBGRAPH_NAMES, type Config, type SubgraphName } from '@microshop/config';
 import {
@@ -50,6 +50,51 @@ export function sendGraphQLError(
   sendJson(res, status, {
     errors: [{ message: error.message, extensions: { code: error.code, requestId } }],
   });
+}
+
+type QueryPlan = Parameters<Experimental_DidResolveQueryPlanCallback>[0]['queryPlan'];
+type PlanNode = NonNullable<QueryPlan['node']>;
+
+/** A node kind this walk does not know stands for a subgraph no feature can have allowed. */
+const UNKNOWN_SUBGRAPH = '?';
+
+function addSubgraphsOf(node: PlanNode | undefined, into: Set<string>): void {
+  if (!node) return;
+  switch (node.kind) {
+    case 'Fetch':
+      into.add(node.serviceName);
+      return;
+    case 'Sequence':
+    case 'Parallel':
+      for (const child of node.nodes) addSubgraphsOf(child, into);
+      return;
+    case 'Flatten':
+      addSubgraphsOf(node.node, into);
+      return;
+    case 'Defer':
+      addSubgraphsOf(node.primary.node, into);
+      for (const deferred of node.deferred) addSubgraphsOf(deferred.node, into);
+      return;
+    case 'Condition':
+      addSubgraphsOf(node.ifClause, into);
+      addSubgraphsOf(node.elseClause, into);
+      return;
+    default:
+      into.add(UNKNOWN_SUBGRAPH);
+  }
+}
+
+/** The subgraphs a plan fetches from; @apollo/gateway keeps one plan object per document. */
+const subgraphsOfPlan = new WeakMap<QueryPlan, ReadonlySet<string>>();
+function subgraphsOf(plan: QueryPlan): ReadonlySet<string> {
+  let subgraphs = subgraphsOfPlan.get(plan);
+  if (!subgraphs) {
+    const found = new Set<string>();
+    addSubgraphsOf(plan.node, found);
+    subgraphs = found;
+    subgraphsOfPlan.set(plan, subgraphs);
+  }
+  return subgraphs;
 }
 
 /** Every feature's screen, in list order; the first refusal wins. */
@@ -152,6 +197,7 @@ export async function composeGateway(
       features.flatMap((feature) => (feature[hook] ? [feature[hook]!] : []));
     const onSubgraphCall = has('onSubgraphCall');
     const onCircuitStateChange = has('onCircuitStateChange');
+    const onPlanned = has('onPlanned');
 
     const dataSources: SubgraphDataSource[] = [];
     const subgraphCallsInFlight: InFlightSubgraphCalls = new InFlightByCaller();
@@ -161,6 +207,12 @@ export async function composeGateway(
     const gateway = new ApolloGateway({
       supergraphSdl,
       logger: logger.child({ component: 'apollo-gateway' }),
+      ...(onPlanned.length > 0 && {
+        experimental_didResolveQueryPlan: ({ queryPlan, requestContext }) => {
+          const subgraphs = subgraphsOf(queryPlan);
+          for (const observe of onPlanned) observe(subgraphs, requestContext);
+        },
+      }),
       buildService: ({ name }) => {
         if (!isSubgraphName(name))
           throw new Error(`The supergraph names an unknown subgraph "${name}"`);

@@ -1,6 +1,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin, HTTPGraphQLRequest, PersistedQueryOptions } from '@apollo/server';
-import type { GatewayExecutor } from '@apollo/server-gateway-interface';
+import type {
+  GatewayExecutor,
+  GatewayGraphQLRequestContext,
+} from '@apollo/server-gateway-interface';
 import type {
   FormattedExecutionResult,
   GraphQLSchema,
@@ -47,6 +50,14 @@ export interface GatewayFeature {
   screen?: (request: HTTPGraphQLRequest) => ScreenedRequest;
   /** Whether a WebSocket upgrade may go ahead (every feature must agree). */
   allowsUpgrade?: (req: IncomingMessage) => boolean;
+  /**
+   * Told, for each operation @apollo/gateway executes, which subgraphs its query plan fetches from
+   * (before any of them is called).
+   */
+  onPlanned?: (
+    subgraphs: ReadonlySet<string>,
+    requestContext: GatewayGraphQLRequestContext,
+  ) => void;
   onSubgraphCall?: SubgraphCallObserver;
   onCircuitStateChange?: (subgraph: string, state: CircuitState) => void;
   /** Once Apollo Server runs, before the port opens: what needs the running gateway starts here. */

@@ -1,27 +1,8 @@
-import type {
-  GatewayExecutionResult,
-  GatewayExecutor,
-  GatewayGraphQLRequestContext,
-} from '@apollo/server-gateway-interface';
+import type { GatewayExecutionResult, GatewayExecutor } from '@apollo/server-gateway-interface';
 import type { RequestContext } from '@microshop/runtime';
+import { executionKey } from './execution-key.ts';
 import type { GatewayFeature } from './feature.ts';
 import { InFlightByCaller } from './in-flight.ts';
-
-/**
- * What a query's answer depends on besides its caller (the subgraphs see the caller's
- * Authorization header and nothing else of it): the document, the operation chosen in it, and the
- * variables. Undefined for variables too deeply nested to serialise: those are the executor's to
- * refuse (BAD_USER_INPUT), not this key's.
- */
-function executionKey(requestContext: GatewayGraphQLRequestContext): string | undefined {
-  let variables: string;
-  try {
-    variables = JSON.stringify(requestContext.request.variables ?? {});
-  } catch {
-    return undefined;
-  }
-  return `${requestContext.queryHash}\n${requestContext.operationName ?? ''}\n${variables}`;
-}
 
 interface RunningExecution {
   requestId: string | undefined;

@@ -42,6 +42,7 @@ export function createRequestLog(logger: Logger, metrics: GatewayMetrics): Reque
             durationMs,
             subgraphs: summary.upstreamCalls,
             ...(summary.sharedExecutionOf ? { sharedExecutionOf: summary.sharedExecutionOf } : {}),
+            ...(summary.responseCache ? { responseCache: summary.responseCache } : {}),
           },
           'graphql request',
         );

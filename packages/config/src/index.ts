@@ -209,6 +209,11 @@ const envSchema = z.object({
   SUBGRAPH_DEDUPLICATION: onUnlessFalse,
   /** Identical queries in flight at once (same caller, document and variables) share one execution. */
   OPERATION_DEDUPLICATION: onUnlessFalse,
+  /**
+   * Anonymous catalog reads answered from the gateway's memory while the catalog's read version is
+   * unchanged (see gateway/src/response-cache.ts); the number of answers kept, 0 turns it off.
+   */
+  RESPONSE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
   CIRCUIT_BREAKER_THRESHOLD: positiveInt(1_000).default(5),
   CIRCUIT_BREAKER_COOLDOWN_MS: milliseconds.default(10_000),
   GATEWAY_DRAIN_TIMEOUT_MS: milliseconds.default(10_000),
@@ -344,6 +349,11 @@ export interface Config {
     deduplicateQueries: boolean;
     /** Whether identical queries in flight at once share one execution of their query plan. */
     deduplicateOperations: boolean;
+    /**
+     * Answers of anonymous catalog-only queries the gateway keeps, each valid while the catalog's
+     * read version is the one it was read under; 0: no response cache.
+     */
+    responseCacheEntries: number;
     /** Consecutive failures that open a subgraph's circuit, and how long it stays open. */
     circuitBreaker: { failureThreshold: number; cooldownMs: number };
     /** How long close() waits for in-flight requests before cutting their connections. */
@@ -489,6 +499,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       maxConnectionsPerSubgraph: env.SUBGRAPH_MAX_CONNECTIONS,
       deduplicateQueries: env.SUBGRAPH_DEDUPLICATION,
       deduplicateOperations: env.OPERATION_DEDUPLICATION,
+      responseCacheEntries: env.RESPONSE_CACHE_ENTRIES,
       circuitBreaker: {
         failureThreshold: env.CIRCUIT_BREAKER_THRESHOLD,
         cooldownMs: env.CIRCUIT_BREAKER_COOLDOWN_MS,

@@ -118,6 +118,7 @@ describe('loadConfig', () => {
       maxConnectionsPerSubgraph: 128,
       deduplicateQueries: true,
       deduplicateOperations: true,
+      responseCacheEntries: 10_000,
       circuitBreaker: { failureThreshold: 5, cooldownMs: 10_000 },
       drainTimeoutMs: 10_000,
     });
@@ -128,6 +129,8 @@ describe('loadConfig', () => {
     expect(loadConfig({ OPERATION_DEDUPLICATION: '0' }).resilience.deduplicateOperations).toBe(
       false,
     );
+    expect(loadConfig({ RESPONSE_CACHE_ENTRIES: '0' }).resilience.responseCacheEntries).toBe(0);
+    expect(() => loadConfig({ RESPONSE_CACHE_ENTRIES: '-1' })).toThrow(/RESPONSE_CACHE_ENTRIES/);
     const tuned = loadConfig({
       SUBGRAPH_TIMEOUT_MS: '2000',
       PAYMENTS_TIMEOUT_MS: '500',

@@ -45,4 +45,9 @@ export interface RequestSummary {
    * gateway's operation deduplication): its subgraph calls are that request's.
    */
   sharedExecutionOf?: string | undefined;
+  /**
+   * For a query the gateway's response cache may answer: `hit` (answered from it, no subgraph
+   * call) or `miss` (executed, and kept when it qualified).
+   */
+  responseCache?: 'hit' | 'miss';
 }

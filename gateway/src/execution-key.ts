@@ -1,0 +1,17 @@
+import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+
+/**
+ * What a query's answer depends on besides its caller (the subgraphs see the caller's
+ * Authorization header and nothing else of it): the document, the operation chosen in it, and the
+ * variables. Undefined for variables too deeply nested to serialise: those are the executor's to
+ * refuse (BAD_USER_INPUT), not this key's.
+ */
+export function executionKey(requestContext: GatewayGraphQLRequestContext): string | undefined {
+  let variables: string;
+  try {
+    variables = JSON.stringify(requestContext.request.variables ?? {});
+  } catch {
+    return undefined;
+  }
+  return `${requestContext.queryHash}\n${requestContext.operationName ?? ''}\n${variables}`;
+}

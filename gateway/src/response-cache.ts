@@ -1,0 +1,201 @@
+import type {
+  GatewayExecutionResult,
+  GatewayGraphQLRequestContext,
+} from '@apollo/server-gateway-interface';
+import { Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
+import { getJson, type Logger, type RequestContext } from '@microshop/runtime';
+import { executionKey } from './execution-key.ts';
+import type { GatewayFeature } from './feature.ts';
+
+/** The one subgraph whose reads are kept: it serves a read version (READ_VERSION_PATH). */
+export const CACHED_SUBGRAPH = 'catalog';
+
+/**
+ * Root fields never answered from the cache. The search index follows the catalog's tables
+ * asynchronously (ProductChanged → search sync, then the engine's refresh), so an answer kept
+ * while the index still showed the old state would outlive the change with no write left to end
+ * it.
+ */
+const UNCACHED_ROOT_FIELDS: ReadonlySet<string> = new Set(['searchProducts']);
+
+/** Documents whose plans are remembered (cacheable or not). */
+const MAX_DOCUMENTS = 1_000;
+
+/** Response header of every query the cache could answer: `hit` or `miss`. */
+export const RESPONSE_CACHE_HEADER = 'x-response-cache';
+
+/** The catalog's read version as of a moment after the caller asked; undefined: unknown now. */
+export interface ReadVersions {
+  current(): Promise<string | undefined>;
+}
+
+/**
+ * Reads of a version that callers asking within one turn of the event loop share: the read starts
+ * on the next turn, after all of them asked, so each gets a version at least as new as the moment
+ * it asked (a read already on the wire is never joined: it may predate a write the caller saw).
+ */
+export function coalescedReadVersions(read: () => Promise<string>, logger: Logger): ReadVersions {
+  let next: Promise<string | undefined> | undefined;
+  let lastWarning = 0;
+  return {
+    current() {
+      next ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        next = undefined;
+        try {
+          return await read();
+        } catch (error) {
+          if (Date.now() - lastWarning > 10_000) {
+            lastWarning = Date.now();
+            logger.warn({ err: error }, 'read version unknown: the response cache is bypassed');
+          }
+          return undefined;
+        }
+      });
+      return next;
+    },
+  };
+}
+
+/** The catalog's read version over HTTP (its `READ_VERSION_PATH` route). */
+export function readVersionsFrom(url: string, timeoutMs: number, logger: Logger): ReadVersions {
+  return coalescedReadVersions(
+    async () => (await getJson<{ version: string }>(url, timeoutMs)).version,
+    logger,
+  );
+}
+
+/** A Map that forgets its least recently used key past `limit` entries. */
+class BoundedMap<V> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly limit: number) {}
+
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
+/** The names of an operation's root fields, through fragments. */
+function rootFieldNames(
+  selectionSet: SelectionSetNode,
+  document: DocumentNode,
+  into = new Set<string>(),
+): Set<string> {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) into.add(selection.name.value);
+    else if (selection.kind === Kind.INLINE_FRAGMENT)
+      rootFieldNames(selection.selectionSet, document, into);
+    else {
+      const fragment = document.definitions.find(
+        (definition) =>
+          definition.kind === Kind.FRAGMENT_DEFINITION &&
+          definition.name.value === selection.name.value,
+      );
+      if (fragment?.kind === Kind.FRAGMENT_DEFINITION)
+        rootFieldNames(fragment.selectionSet, document, into);
+    }
+  }
+  return into;
+}
+
+const documentKeyOf = (requestContext: GatewayGraphQLRequestContext) =>
+  `${requestContext.queryHash}\n${requestContext.operationName ?? ''}`;
+
+interface KeptAnswer {
+  version: string;
+  data: NonNullable<GatewayExecutionResult['data']>;
+}
+
+/**
+ * Answers of anonymous queries whose plan fetches from the catalog alone, kept in this gateway's
+ * memory and given again only while the catalog's read version is the one they were read under.
+ * That version grows in the same transaction as every write to the catalog's tables (database
+ * triggers), and a kept answer is looked up with a version read after the request arrived, so
+ * a price, stock or category change is in the very next request, on every gateway instance.
+ *
+ * What is kept: queries with no Authorization header (what the catalog shows depends on nothing
+ * else of the caller), whose plan (learned on their first execution) calls no subgraph but the
+ * catalog, with no root field of UNCACHED_ROOT_FIELDS, answered without errors. A miss runs as a
+ * fresh read (`freshRead`: it joins no identical request already in flight, which may have started
+ * before the version was read). Live fields' pushes are fresh reads and never use the cache.
+ */
+export function cacheAnonymousCatalogReads(options: {
+  versions: ReadVersions;
+  maxEntries: number;
+}): Pick<GatewayFeature, 'onPlanned' | 'wrapExecutor'> {
+  const cacheableDocuments = new BoundedMap<boolean>(MAX_DOCUMENTS);
+  const answers = new BoundedMap<KeptAnswer>(options.maxEntries);
+
+  const mark = (requestContext: GatewayGraphQLRequestContext, outcome: 'hit' | 'miss') => {
+    const context = requestContext.context as Partial<RequestContext>;
+    if (context.summary) context.summary.responseCache = outcome;
+    requestContext.response?.http?.headers.set(RESPONSE_CACHE_HEADER, outcome);
+  };
+
+  return {
+    onPlanned(subgraphs, requestContext) {
+      const catalogOnly = [...subgraphs].every((subgraph) => subgraph === CACHED_SUBGRAPH);
+      const rootFields = rootFieldNames(
+        requestContext.operation.selectionSet,
+        requestContext.document,
+      );
+      const cacheable =
+        catalogOnly && ![...rootFields].some((field) => UNCACHED_ROOT_FIELDS.has(field));
+      cacheableDocuments.set(documentKeyOf(requestContext), cacheable);
+    },
+
+    wrapExecutor: (execute) => async (requestContext) => {
+      const context = requestContext.context as Partial<RequestContext>;
+      if (
+        requestContext.operation.operation !== 'query' ||
+        context.authorization ||
+        context.freshRead ||
+        cacheableDocuments.get(documentKeyOf(requestContext)) === false
+      )
+        return execute(requestContext);
+      const key = executionKey(requestContext);
+      const version = key === undefined ? undefined : await options.versions.current();
+      if (key === undefined || version === undefined) return execute(requestContext);
+
+      const kept = answers.get(key);
+      if (kept?.version === version) {
+        mark(requestContext, 'hit');
+        return { data: kept.data };
+      }
+      context.freshRead = true;
+      const result = await execute(requestContext);
+      // Known once the plan was made (first execution of the document included).
+      if (cacheableDocuments.get(documentKeyOf(requestContext))) {
+        mark(requestContext, 'miss');
+        if (result.data && !result.errors) answers.set(key, { version, data: result.data });
+      }
+      return result;
+    },
+  };
+}
+
+/** The response cache (see cacheAnonymousCatalogReads), asking the catalog at `readVersionUrl`. */
+export function responseCacheFeature(options: {
+  readVersionUrl: string;
+  timeoutMs: number;
+  maxEntries: number;
+  logger: Logger;
+}): GatewayFeature {
+  return {
+    name: 'response-cache',
+    ...cacheAnonymousCatalogReads({
+      versions: readVersionsFrom(options.readVersionUrl, options.timeoutMs, options.logger),
+      maxEntries: options.maxEntries,
+    }),
+  };
+}

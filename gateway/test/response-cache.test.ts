@@ -1,0 +1,222 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { GraphQLError, parse, type OperationDefinitionNode } from 'graphql';
+import type {
+  GatewayExecutionResult,
+  GatewayGraphQLRequestContext,
+} from '@apollo/server-gateway-interface';
+import { createLogger, type RequestContext, type RequestSummary } from '@microshop/runtime';
+import {
+  cacheAnonymousCatalogReads,
+  coalescedReadVersions,
+  RESPONSE_CACHE_HEADER,
+} from '../src/response-cache.ts';
+
+/**
+ * The response cache's rules on an executor that records what reached it and plans like
+ * @apollo/gateway would (the subgraphs given per document): what is kept, for how long, and what
+ * never is.
+ */
+
+const PAGE = 'query Page($id: ID!) { product(id: $id) { id price { amount } } }';
+const SEARCH_IN_FRAGMENT =
+  'query Search($q: String!) { ...Found } fragment Found on Query { searchProducts(query: $q) { totalCount } }';
+const CART = 'query Cart { cart { items { quantity } } }';
+const ADD = 'mutation Add { addToCart(productId: "p", quantity: 1) { userErrors { code } } }';
+
+/** The subgraphs each document's plan fetches from. */
+const PLANS: Record<string, string[]> = {
+  [PAGE]: ['catalog'],
+  [SEARCH_IN_FRAGMENT]: ['catalog'],
+  [CART]: ['cart', 'catalog'],
+  [ADD]: ['cart'],
+};
+
+function request(
+  query: string,
+  options: { authorization?: string; variables?: Record<string, unknown> } = {},
+) {
+  const document = parse(query);
+  const operation = document.definitions[0] as OperationDefinitionNode;
+  const summary: RequestSummary = { operationName: null, hadErrors: false, upstreamCalls: [] };
+  const headers = new Map<string, string>();
+  const context: Partial<RequestContext> = { authorization: options.authorization, summary };
+  const requestContext = {
+    source: query,
+    document,
+    operation,
+    operationName: operation.name?.value ?? null,
+    queryHash: createHash('sha256').update(query).digest('hex'),
+    request: { query, variables: options.variables ?? { id: 'p1' } },
+    response: { http: { headers } },
+    context,
+  } as unknown as GatewayGraphQLRequestContext;
+  return { requestContext, summary, headers, context };
+}
+
+function cacheOver(answer: (call: number) => GatewayExecutionResult) {
+  let version = '1';
+  let versionReads = 0;
+  const executed: { query: string; freshRead: boolean | undefined }[] = [];
+  const cache = cacheAnonymousCatalogReads({
+    versions: {
+      current: async () => {
+        versionReads += 1;
+        return version;
+      },
+    },
+    maxEntries: 2,
+  });
+  const execute = cache.wrapExecutor!(async (requestContext) => {
+    cache.onPlanned!(new Set(PLANS[requestContext.source]), requestContext);
+    executed.push({
+      query: requestContext.source,
+      freshRead: (requestContext.context as Partial<RequestContext>).freshRead,
+    });
+    return answer(executed.length);
+  });
+  return {
+    execute,
+    executed,
+    setVersion: (next: string) => (version = next),
+    versionReads: () => versionReads,
+  };
+}
+
+const priced = (call: number): GatewayExecutionResult => ({
+  data: { product: { id: 'p1', price: { amount: call } } },
+});
+
+describe('cacheAnonymousCatalogReads', () => {
+  it('answers an anonymous catalog query again from memory while the read version is unchanged', async () => {
+    const { execute, executed } = cacheOver(priced);
+    const first = request(PAGE);
+    expect(await execute(first.requestContext)).toEqual(priced(1));
+    expect(first.headers.get(RESPONSE_CACHE_HEADER)).toBe('miss');
+    expect(first.summary.responseCache).toBe('miss');
+    // A miss joins nothing already in flight.
+    expect(executed).toEqual([{ query: PAGE, freshRead: true }]);
+
+    const second = request(PAGE);
+    expect(await execute(second.requestContext)).toEqual(priced(1));
+    expect(second.headers.get(RESPONSE_CACHE_HEADER)).toBe('hit');
+    expect(second.summary.responseCache).toBe('hit');
+    expect(executed).toHaveLength(1);
+
+    // Other variables: another answer.
+    expect(await execute(request(PAGE, { variables: { id: 'p2' } }).requestContext)).toEqual(
+      priced(2),
+    );
+  });
+
+  it('executes again once the version has moved, and keeps the new answer under the new version', async () => {
+    const { execute, executed, setVersion } = cacheOver(priced);
+    await execute(request(PAGE).requestContext);
+    setVersion('2');
+    expect(await execute(request(PAGE).requestContext)).toEqual(priced(2));
+    expect(await execute(request(PAGE).requestContext)).toEqual(priced(2));
+    expect(executed).toHaveLength(2);
+  });
+
+  it('never keeps answers of signed-in callers, other subgraphs, searches, mutations or errors', async () => {
+    const failing = cacheOver(() => ({
+      data: { product: null },
+      errors: [new GraphQLError('down')],
+    }));
+    await failing.execute(request(PAGE).requestContext);
+    await failing.execute(request(PAGE).requestContext);
+    expect(failing.executed).toHaveLength(2);
+
+    const { execute, executed, versionReads } = cacheOver(priced);
+    for (const query of [PAGE, CART, SEARCH_IN_FRAGMENT, ADD]) {
+      const authorization = query === PAGE ? 'Bearer token' : undefined;
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        const { requestContext, headers, summary } = request(query, { authorization });
+        await execute(requestContext);
+        expect(headers.get(RESPONSE_CACHE_HEADER)).toBeUndefined();
+        expect(summary.responseCache).toBeUndefined();
+      }
+    }
+    expect(executed.map((call) => call.query)).toEqual([
+      PAGE,
+      PAGE,
+      CART,
+      CART,
+      SEARCH_IN_FRAGMENT,
+      SEARCH_IN_FRAGMENT,
+      ADD,
+      ADD,
+    ]);
+    // Signed-in and mutations never ask for the version; a document found uncacheable once no more.
+    expect(versionReads()).toBe(2);
+  });
+
+  it('runs the query unanswered from memory when the version is unknown', async () => {
+    const cache = cacheAnonymousCatalogReads({
+      versions: { current: async () => undefined },
+      maxEntries: 10,
+    });
+    let executions = 0;
+    const execute = cache.wrapExecutor!(async (requestContext) => {
+      cache.onPlanned!(new Set(['catalog']), requestContext);
+      executions += 1;
+      return priced(executions);
+    });
+    expect(await execute(request(PAGE).requestContext)).toEqual(priced(1));
+    expect(await execute(request(PAGE).requestContext)).toEqual(priced(2));
+  });
+
+  it('keeps at most maxEntries answers, forgetting the least recently used', async () => {
+    const { execute, executed } = cacheOver(priced);
+    const page = (id: string) => execute(request(PAGE, { variables: { id } }).requestContext);
+    await page('a');
+    await page('b');
+    await page('a'); // hit: a is now the most recent
+    await page('c'); // forgets b
+    await page('a'); // hit
+    await page('b'); // executed again
+    expect(executed).toHaveLength(4);
+  });
+});
+
+describe('coalescedReadVersions', () => {
+  const logger = createLogger('gateway', { logLevel: 'silent' });
+
+  it('shares one read among callers of one turn, and starts a new read for a later caller', async () => {
+    let reads = 0;
+    const versions = coalescedReadVersions(async () => String((reads += 1)), logger);
+    const sameTurn = await Promise.all([versions.current(), versions.current()]);
+    expect(sameTurn).toEqual(['1', '1']);
+    expect(await versions.current()).toBe('2');
+  });
+
+  it('never gives a caller a read that was already on the wire when it asked', async () => {
+    let release: (version: string) => void = () => {};
+    let reads = 0;
+    const versions = coalescedReadVersions(
+      () =>
+        new Promise<string>((resolve) => {
+          reads += 1;
+          release = resolve;
+        }),
+      logger,
+    );
+    const early = versions.current();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reads).toBe(1);
+    const late = versions.current();
+    release('1');
+    expect(await early).toBe('1');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(reads).toBe(2);
+    release('2');
+    expect(await late).toBe('2');
+  });
+
+  it('answers undefined when the version cannot be read', async () => {
+    const versions = coalescedReadVersions(async () => {
+      throw new Error('catalog down');
+    }, logger);
+    expect(await versions.current()).toBeUndefined();
+  });
+});
