@@ -5,7 +5,18 @@ import type { Targets } from './target-processes.ts';
 
 /** The mixed-load table's rows: which target, under which share of the mix. */
 export type MixTargetKey =
-  'a' | 'b-product' | 'b-catalog' | 'b-cart' | 'b-users' | 'c' | 'd' | 'e' | 'e0';
+  | 'a'
+  | 'b-product'
+  | 'b-catalog'
+  | 'b-cart'
+  | 'b-users'
+  | 'c'
+  | 'd'
+  | 'e'
+  | 'e0'
+  | 'e-nocache'
+  | 'c-writes'
+  | 'e-writes';
 
 export const MIX_TARGET_LABELS: Record<MixTargetKey, string> = {
   a: 'node:http, fixed product answer (ceiling)',
@@ -17,6 +28,9 @@ export const MIX_TARGET_LABELS: Record<MixTargetKey, string> = {
   d: 'Hive Gateway',
   e: 'MicroShop gateway (defaults)',
   e0: 'MicroShop gateway, SUBGRAPH_DEDUPLICATION=false OPERATION_DEDUPLICATION=false',
+  'e-nocache': 'MicroShop gateway, RESPONSE_CACHE_ENTRIES=0 (no response cache)',
+  'c-writes': '@apollo/gateway + @apollo/server, under the mix with writes',
+  'e-writes': 'MicroShop gateway (defaults), under the mix with writes',
 };
 
 export type MixCell = (MixResult & { mix: string }) | { skipped: string };
@@ -83,6 +97,13 @@ export async function mixedLoad(
       OPERATION_DEDUPLICATION: 'false',
     }),
   );
+  await cell('e-nocache', MIXES.shop, () =>
+    targets.startMicroShop('e-nocache', { RESPONSE_CACHE_ENTRIES: '0' }),
+  );
+  await cell('c-writes', MIXES.shopWithWrites, () =>
+    targets.start('c-writes', 'apollo', targets.supergraphFile),
+  );
+  await cell('e-writes', MIXES.shopWithWrites, () => targets.startMicroShop('e-writes', {}));
   return results;
 }
 
@@ -102,6 +123,8 @@ export function mixRatios(results: MixResults) {
     'e/c': mixRatio(results, 'e', 'c'),
     'e/d': mixRatio(results, 'e', 'd'),
     'e0/c': mixRatio(results, 'e0', 'c'),
+    'e-nocache/c': mixRatio(results, 'e-nocache', 'c'),
+    'e-writes/c-writes': mixRatio(results, 'e-writes', 'c-writes'),
     'b-product/a': mixRatio(results, 'b-product', 'a'),
   };
 }
@@ -123,13 +146,35 @@ export function mixMarkdown(results: MixResults, settings: MixSettings): string 
         : `| ${label} | ${cell.mix} | ${cell.rps} | ${cell.p50Ms} | ${cell.p99Ms} | ${cell.errors} |`,
     );
   }
+  const kinds = [
+    ...new Set(
+      Object.values(results).flatMap((cell) =>
+        cell && !('skipped' in cell) ? Object.keys(cell.byKind) : [],
+      ),
+    ),
+  ];
+  lines.push(
+    '',
+    `p50 / p99 (ms) by kind of request: ${kinds.join(', ')}`,
+    '',
+    `| target | ${kinds.join(' | ')} |`,
+    `| --- | ${kinds.map(() => '---:').join(' | ')} |`,
+  );
+  for (const [key, cell] of Object.entries(results)) {
+    if (!cell || 'skipped' in cell) continue;
+    const shown = kinds.map((kind) => {
+      const latency = cell.byKind[kind];
+      return latency ? `${latency.p50Ms} / ${latency.p99Ms}` : '–';
+    });
+    lines.push(`| (${key}) | ${shown.join(' | ')} |`);
+  }
   const ratios = mixRatios(results);
   const show = (value: number | null) => (value === null ? '–' : `${value}×`);
   lines.push(
     '',
-    '| e/c | e/d | e0/c | b-product/a |',
-    '| ---: | ---: | ---: | ---: |',
-    `| ${show(ratios['e/c'])} | ${show(ratios['e/d'])} | ${show(ratios['e0/c'])} | ${show(ratios['b-product/a'])} |`,
+    '| e/c | e/d | e0/c | e-nocache/c | e-writes/c-writes | b-product/a |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| ${show(ratios['e/c'])} | ${show(ratios['e/d'])} | ${show(ratios['e0/c'])} | ${show(ratios['e-nocache/c'])} | ${show(ratios['e-writes/c-writes'])} | ${show(ratios['b-product/a'])} |`,
   );
   return lines.join('\n');
 }

@@ -23,8 +23,8 @@ export interface MixResult {
   p99Ms: number;
   /** Transport failures, non-200 answers, answers with `errors`, and answers failing `check`. */
   errors: number;
-  /** Requests sent, by kind. */
-  byKind: Record<string, number>;
+  /** Requests answered, and their latency, by kind (where a mix's tail comes from). */
+  byKind: Record<string, { requests: number; p50Ms: number; p99Ms: number }>;
   /** The first few failures, so a run with errors says what they were. */
   errorSamples: string[];
   /** When the measured run began and ended (monotonic clock, µs): a CPU profile's window. */
@@ -84,6 +84,14 @@ function percentile(sorted: Float64Array, fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))]!;
 }
 
+function percentiles(latencies: number[]): { p50Ms: number; p99Ms: number } {
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    p50Ms: Math.round(percentile(sorted, 0.5) * 10) / 10,
+    p99Ms: Math.round(percentile(sorted, 0.99) * 10) / 10,
+  };
+}
+
 async function runFor(
   target: string,
   next: () => MixRequest,
@@ -93,7 +101,7 @@ async function runFor(
   const url = new URL(target);
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const latencies: number[] = [];
-  const byKind: Record<string, number> = {};
+  const latenciesByKind: Record<string, number[]> = {};
   const errorSamples: string[] = [];
   let errors = 0;
   const fail = (fault: string) => {
@@ -107,11 +115,12 @@ async function runFor(
   const loop = async () => {
     while (performance.now() < endsAt) {
       const mixRequest = next();
-      byKind[mixRequest.kind] = (byKind[mixRequest.kind] ?? 0) + 1;
       const sentAt = performance.now();
       try {
         const { status, text } = await post(agent, url, mixRequest.body, mixRequest.token);
-        latencies.push(performance.now() - sentAt);
+        const latency = performance.now() - sentAt;
+        latencies.push(latency);
+        (latenciesByKind[mixRequest.kind] ??= []).push(latency);
         const fault = faultOf(mixRequest, status, text);
         if (fault) fail(`${mixRequest.kind}: ${fault}`);
       } catch (error) {
@@ -122,14 +131,17 @@ async function runFor(
   await Promise.all(Array.from({ length: connections }, loop));
   const elapsedSeconds = (performance.now() - startedAt) / 1000;
   agent.destroy();
-  const sorted = Float64Array.from(latencies).sort();
   return {
     requests: latencies.length,
     rps: Math.round(latencies.length / elapsedSeconds),
-    p50Ms: Math.round(percentile(sorted, 0.5) * 10) / 10,
-    p99Ms: Math.round(percentile(sorted, 0.99) * 10) / 10,
+    ...percentiles(latencies),
     errors,
-    byKind,
+    byKind: Object.fromEntries(
+      Object.entries(latenciesByKind).map(([kind, kindLatencies]) => [
+        kind,
+        { requests: kindLatencies.length, ...percentiles(kindLatencies) },
+      ]),
+    ),
     errorSamples,
     window: [fromUs, monotonicUs()],
   };

@@ -1,5 +1,6 @@
-import { addToCart, graphql, signUpUser } from '@microshop/testing';
+import { addToCart, graphql, signUpUser, type TestDatabase } from '@microshop/testing';
 import type { Db } from '@microshop/db';
+import { signInAdmin } from '@microshop/e2e';
 import { seedGeneratedCatalog, seededRandom } from '@microshop/catalog';
 import type { MixRequest } from './mix-load.ts';
 
@@ -7,7 +8,9 @@ import type { MixRequest } from './mix-load.ts';
  * The mixed workload of issue 12: many shoppers, every request its own variables and token.
  * 40% product pages (`product(id:)` of one of 250 products), 20% listings (a page of 20 at a
  * random cursor), 20% searches (two random words of the catalog's vocabulary), 20% signed-in
- * carts (`me { cart { items { product } } }` of one of 40 users, each with 1–3 lines).
+ * carts (`me { cart { items { product } } }` of one of 40 users, each with 1–3 lines). The same
+ * with writes: one request in a hundred an admin's price change of a random product instead of a
+ * cart, so every cache of catalog reads is invalidated as often as a shop's writes would.
  */
 
 export const MIX_PRODUCTS = 250;
@@ -39,6 +42,9 @@ export const MIX_DOCUMENTS = {
   cart: `query Cart {
     me { id name cart { items { quantity product { ${PRODUCT_FIELDS} } } } }
   }`,
+  priceChange: `mutation PriceChange($id: ID!, $input: UpdateProductInput!) {
+    updateProduct(id: $id, input: $input) { product { id price { amount } } userErrors { code } }
+  }`,
   /** The cart subgraph's own share of `cart`, sent to it directly. */
   cartDirect: '{ cart { items { quantity product { id } } } }',
   /** The users subgraph's own share of `cart`, sent to it directly. */
@@ -51,6 +57,8 @@ export interface MixFixture {
   cursors: string[];
   words: string[];
   tokens: string[];
+  /** An admin's token, for the writes of the mix with writes. */
+  adminToken: string;
 }
 
 async function data<T>(url: string, query: string, variables = {}, token?: string): Promise<T> {
@@ -64,11 +72,10 @@ async function data<T>(url: string, query: string, variables = {}, token?: strin
  * Reads the catalog through the catalog subgraph (every product id and listing cursor) and signs
  * up the shoppers through the users subgraph, filling each cart through the cart subgraph.
  */
-export async function prepareMix(subgraphUrls: {
-  users: string;
-  catalog: string;
-  cart: string;
-}): Promise<MixFixture> {
+export async function prepareMix(
+  subgraphUrls: { users: string; catalog: string; cart: string },
+  db: TestDatabase,
+): Promise<MixFixture> {
   const productIds: string[] = [];
   const cursors: string[] = [];
   const names: string[] = [];
@@ -112,7 +119,8 @@ export async function prepareMix(subgraphUrls: {
     }
     tokens.push(accessToken);
   }
-  return { productIds, cursors, words, tokens };
+  const { accessToken: adminToken } = await signInAdmin({ gatewayUrl: subgraphUrls.users, db });
+  return { productIds, cursors, words, tokens, adminToken };
 }
 
 type RequestMaker = (fixture: MixFixture, random: () => number) => MixRequest;
@@ -152,6 +160,19 @@ const REQUESTS = {
       Array.isArray(data.me.cart.items) &&
       data.me.cart.items.every((item) => isObject(item) && isObject(item.product)),
   }),
+  priceChange: (fixture, random) => ({
+    kind: 'priceChange',
+    body: body(MIX_DOCUMENTS.priceChange, {
+      id: pick(fixture.productIds, random),
+      input: { priceAmount: 500 + Math.floor(random() * 10_000) },
+    }),
+    token: fixture.adminToken,
+    check: (data) =>
+      isObject(data) &&
+      isObject(data.updateProduct) &&
+      Array.isArray(data.updateProduct.userErrors) &&
+      data.updateProduct.userErrors.length === 0,
+  }),
   cartDirect: (fixture, random) => ({
     kind: 'cart',
     body: body(MIX_DOCUMENTS.cartDirect),
@@ -182,6 +203,12 @@ export const MIXES = {
     description:
       '40% product(id:), 20% products(first: 20, after:), 20% searchProducts, 20% me { cart }',
     weights: { product: 40, listing: 20, search: 20, cart: 20 },
+  },
+  shopWithWrites: {
+    name: 'shop + 1% writes',
+    description:
+      '40% product(id:), 20% products(first: 20, after:), 20% searchProducts, 19% me { cart }, 1% updateProduct (a price change by an admin)',
+    weights: { product: 40, listing: 20, search: 20, cart: 19, priceChange: 1 },
   },
   catalogProduct: {
     name: 'catalog product(id:)',

@@ -286,7 +286,7 @@ async function main(): Promise<void> {
   try {
     const targets = targetsOver(stack);
     log(`signing up ${MIX_USERS} shoppers and reading the catalog...`);
-    const fixture = await prepareMix(stack.subgraphUrls);
+    const fixture = await prepareMix(stack.subgraphUrls, stack.db);
     const mix = await mixedLoad(targets, fixture, { settings: mixSettings, runs, log });
     const identical = scenario === 'mix' ? undefined : await identicalQueries(targets);
     report = buildReport(mix, identical);

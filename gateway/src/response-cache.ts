@@ -29,23 +29,35 @@ export interface ReadVersions {
   current(): Promise<string | undefined>;
 }
 
+/** After a failed read, how long callers are told "unknown" at once instead of waiting on another. */
+const UNREADABLE_PAUSE_MS = 1_000;
+
 /**
  * Reads of a version that callers asking within one turn of the event loop share: the read starts
  * on the next turn, after all of them asked, so each gets a version at least as new as the moment
  * it asked (a read already on the wire is never joined: it may predate a write the caller saw).
+ * A failed read makes the version unknown for UNREADABLE_PAUSE_MS, so a catalog that is down or
+ * hangs costs the requests meanwhile no wait of their own (they run without the cache).
  */
-export function coalescedReadVersions(read: () => Promise<string>, logger: Logger): ReadVersions {
+export function coalescedReadVersions(
+  read: () => Promise<string>,
+  logger: Logger,
+  now: () => number = Date.now,
+): ReadVersions {
   let next: Promise<string | undefined> | undefined;
+  let unreadableUntil = 0;
   let lastWarning = 0;
   return {
     current() {
+      if (now() < unreadableUntil) return Promise.resolve(undefined);
       next ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
         next = undefined;
         try {
           return await read();
         } catch (error) {
-          if (Date.now() - lastWarning > 10_000) {
-            lastWarning = Date.now();
+          unreadableUntil = now() + UNREADABLE_PAUSE_MS;
+          if (now() - lastWarning > 10_000) {
+            lastWarning = now();
             logger.warn({ err: error }, 'read version unknown: the response cache is bypassed');
           }
           return undefined;
@@ -56,10 +68,14 @@ export function coalescedReadVersions(read: () => Promise<string>, logger: Logge
   };
 }
 
+/** The longest wait for the read version: a slower catalog is treated as one that is down. */
+const READ_VERSION_TIMEOUT_MS = 1_000;
+
 /** The catalog's read version over HTTP (its `READ_VERSION_PATH` route). */
 export function readVersionsFrom(url: string, timeoutMs: number, logger: Logger): ReadVersions {
+  const waitMs = Math.min(timeoutMs, READ_VERSION_TIMEOUT_MS);
   return coalescedReadVersions(
-    async () => (await getJson<{ version: string }>(url, timeoutMs)).version,
+    async () => (await getJson<{ version: string }>(url, waitMs)).version,
     logger,
   );
 }
@@ -124,10 +140,11 @@ interface KeptAnswer {
  * a price, stock or category change is in the very next request, on every gateway instance.
  *
  * What is kept: queries with no Authorization header (what the catalog shows depends on nothing
- * else of the caller), whose plan (learned on their first execution) calls no subgraph but the
- * catalog, with no root field of UNCACHED_ROOT_FIELDS, answered without errors. A miss runs as a
- * fresh read (`freshRead`: it joins no identical request already in flight, which may have started
- * before the version was read). Live fields' pushes are fresh reads and never use the cache.
+ * else of the caller), whose plan (learned on their document's first execution, which runs
+ * uncached) calls no subgraph but the catalog, with no root field of UNCACHED_ROOT_FIELDS,
+ * answered without errors. A miss runs as a fresh read (`freshRead`: it joins no identical
+ * request already in flight, which may have started before the version was read); identical
+ * misses under one version share it. Live fields' pushes are fresh reads and never use the cache.
  */
 export function cacheAnonymousCatalogReads(options: {
   versions: ReadVersions;
@@ -135,6 +152,10 @@ export function cacheAnonymousCatalogReads(options: {
 }): Pick<GatewayFeature, 'onPlanned' | 'wrapExecutor'> {
   const cacheableDocuments = new BoundedMap<boolean>(MAX_DOCUMENTS);
   const answers = new BoundedMap<KeptAnswer>(options.maxEntries);
+  const fills = new Map<
+    string,
+    { requestId: string | undefined; result: Promise<GatewayExecutionResult> }
+  >();
 
   const mark = (requestContext: GatewayGraphQLRequestContext, outcome: 'hit' | 'miss') => {
     const context = requestContext.context as Partial<RequestContext>;
@@ -156,11 +177,13 @@ export function cacheAnonymousCatalogReads(options: {
 
     wrapExecutor: (execute) => async (requestContext) => {
       const context = requestContext.context as Partial<RequestContext>;
+      // A document not planned yet runs as any query would (deduplication included); from its
+      // plan on, it is known whether the cache may answer it.
       if (
         requestContext.operation.operation !== 'query' ||
         context.authorization ||
         context.freshRead ||
-        cacheableDocuments.get(documentKeyOf(requestContext)) === false
+        cacheableDocuments.get(documentKeyOf(requestContext)) !== true
       )
         return execute(requestContext);
       const key = executionKey(requestContext);
@@ -172,14 +195,25 @@ export function cacheAnonymousCatalogReads(options: {
         mark(requestContext, 'hit');
         return { data: kept.data };
       }
-      context.freshRead = true;
-      const result = await execute(requestContext);
-      // Known once the plan was made (first execution of the document included).
-      if (cacheableDocuments.get(documentKeyOf(requestContext))) {
-        mark(requestContext, 'miss');
-        if (result.data && !result.errors) answers.set(key, { version, data: result.data });
+      mark(requestContext, 'miss');
+      // Misses of one answer under one version share its execution: it started after that
+      // version was read, so it is at least as new as anything a caller who read it may expect.
+      const fillKey = `${version}\n${key}`;
+      const running = fills.get(fillKey);
+      if (running) {
+        if (context.summary) context.summary.sharedExecutionOf = running.requestId;
+        return running.result;
       }
-      return result;
+      context.freshRead = true;
+      const result = execute(requestContext);
+      fills.set(fillKey, { requestId: context.requestId, result });
+      try {
+        const answered = await result;
+        if (answered.data && !answered.errors) answers.set(key, { version, data: answered.data });
+        return answered;
+      } finally {
+        fills.delete(fillKey);
+      }
     },
   };
 }

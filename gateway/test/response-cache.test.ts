@@ -54,7 +54,10 @@ function request(
   return { requestContext, summary, headers, context };
 }
 
-function cacheOver(answer: (call: number) => GatewayExecutionResult) {
+function cacheOver(
+  answer: (call: number) => GatewayExecutionResult | Promise<GatewayExecutionResult>,
+  { planned = true } = {},
+) {
   let version = '1';
   let versionReads = 0;
   const executed: { query: string; freshRead: boolean | undefined }[] = [];
@@ -75,6 +78,10 @@ function cacheOver(answer: (call: number) => GatewayExecutionResult) {
     });
     return answer(executed.length);
   });
+  // As if each document had run once before (a document's first execution is never cached).
+  if (planned)
+    for (const [query, subgraphs] of Object.entries(PLANS))
+      cache.onPlanned!(new Set(subgraphs), request(query).requestContext);
   return {
     execute,
     executed,
@@ -107,6 +114,41 @@ describe('cacheAnonymousCatalogReads', () => {
     expect(await execute(request(PAGE, { variables: { id: 'p2' } }).requestContext)).toEqual(
       priced(2),
     );
+  });
+
+  it("runs a document's first execution as any query, and only then knows it may keep its answers", async () => {
+    const { execute, executed } = cacheOver(priced, { planned: false });
+    const first = request(PAGE);
+    await execute(first.requestContext);
+    expect(first.headers.get(RESPONSE_CACHE_HEADER)).toBeUndefined();
+    const second = request(PAGE);
+    await execute(second.requestContext);
+    expect(second.headers.get(RESPONSE_CACHE_HEADER)).toBe('miss');
+    expect(executed.map((call) => call.freshRead)).toEqual([undefined, true]);
+    const third = request(PAGE);
+    expect(await execute(third.requestContext)).toEqual(priced(2));
+    expect(third.headers.get(RESPONSE_CACHE_HEADER)).toBe('hit');
+  });
+
+  it('shares one execution among identical misses under one version, not across versions', async () => {
+    const pending: ((result: GatewayExecutionResult) => void)[] = [];
+    const { execute, executed, setVersion } = cacheOver(
+      () => new Promise<GatewayExecutionResult>((resolve) => pending.push(resolve)),
+    );
+    const leader = request(PAGE);
+    const follower = request(PAGE);
+    const answers = [execute(leader.requestContext), execute(follower.requestContext)];
+    await new Promise((resolve) => setImmediate(resolve));
+    setVersion('2');
+    const later = request(PAGE);
+    answers.push(execute(later.requestContext));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(executed).toHaveLength(2);
+    pending[0]!(priced(1));
+    pending[1]!(priced(2));
+    expect(await Promise.all(answers)).toEqual([priced(1), priced(1), priced(2)]);
+    expect(follower.summary.responseCache).toBe('miss');
+    expect(later.summary.sharedExecutionOf).toBeUndefined();
   });
 
   it('executes again once the version has moved, and keeps the new answer under the new version', async () => {
@@ -147,8 +189,8 @@ describe('cacheAnonymousCatalogReads', () => {
       ADD,
       ADD,
     ]);
-    // Signed-in and mutations never ask for the version; a document found uncacheable once no more.
-    expect(versionReads()).toBe(2);
+    // Only an anonymous query of a cacheable document asks for the version.
+    expect(versionReads()).toBe(0);
   });
 
   it('runs the query unanswered from memory when the version is unknown', async () => {
@@ -156,9 +198,9 @@ describe('cacheAnonymousCatalogReads', () => {
       versions: { current: async () => undefined },
       maxEntries: 10,
     });
+    cache.onPlanned!(new Set(['catalog']), request(PAGE).requestContext);
     let executions = 0;
-    const execute = cache.wrapExecutor!(async (requestContext) => {
-      cache.onPlanned!(new Set(['catalog']), requestContext);
+    const execute = cache.wrapExecutor!(async () => {
       executions += 1;
       return priced(executions);
     });
@@ -213,10 +255,26 @@ describe('coalescedReadVersions', () => {
     expect(await late).toBe('2');
   });
 
-  it('answers undefined when the version cannot be read', async () => {
-    const versions = coalescedReadVersions(async () => {
-      throw new Error('catalog down');
-    }, logger);
+  it('answers undefined when the version cannot be read, at once for a second, then reads again', async () => {
+    let clock = 0;
+    let reads = 0;
+    let down = true;
+    const versions = coalescedReadVersions(
+      async () => {
+        reads += 1;
+        if (down) throw new Error('catalog down');
+        return '7';
+      },
+      logger,
+      () => clock,
+    );
     expect(await versions.current()).toBeUndefined();
+    down = false;
+    clock = 999;
+    expect(await versions.current()).toBeUndefined();
+    expect(reads).toBe(1);
+    clock = 1_000;
+    expect(await versions.current()).toBe('7');
+    expect(reads).toBe(2);
   });
 });

@@ -169,13 +169,18 @@ describe('gateway observability', () => {
   });
 
   it('runs identical queries in flight once, and each follower names the request it shared', async () => {
-    await createProduct(stack, (await signInAdmin(stack)).accessToken);
+    const { accessToken } = await signInAdmin(stack);
+    await createProduct(stack, accessToken);
     const products = { query: 'query Shelf { products(first: 1) { edges { node { id name } } } }' };
+    // Signed in: an anonymous shelf would be answered by the response cache once it is known.
+    const authorization = `Bearer ${accessToken}`;
     const catalogCallsBefore = await metric('gateway_subgraph_request_duration_seconds_count', {
       subgraph: 'catalog',
     });
 
-    const responses = await Promise.all(Array.from({ length: 20 }, () => post(products)));
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, () => post(products, authorization)),
+    );
     const bodies = await Promise.all(responses.map((response) => response.json()));
     expect(responses.map((response) => response.status)).toEqual(responses.map(() => 200));
     for (const body of bodies) expect(body).toEqual(bodies[0]);

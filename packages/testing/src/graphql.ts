@@ -1,6 +1,5 @@
 export interface GraphQLResponse<TData = Record<string, unknown>> {
   status: number;
-  headers: Headers;
   data?: TData | null;
   errors?: {
     message: string;
@@ -9,7 +8,7 @@ export interface GraphQLResponse<TData = Record<string, unknown>> {
   }[];
 }
 
-/** One GraphQL POST, as a client sends it; the HTTP status and headers come back beside the body. */
+/** One GraphQL POST, as a client sends it; the HTTP status comes back beside the body. */
 export async function graphql<TData = Record<string, unknown>>(
   url: string,
   query: string,
@@ -24,6 +23,6 @@ export async function graphql<TData = Record<string, unknown>>(
     },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as Omit<GraphQLResponse<TData>, 'status' | 'headers'>;
-  return { status: response.status, headers: response.headers, ...body };
+  const body = (await response.json()) as Omit<GraphQLResponse<TData>, 'status'>;
+  return { status: response.status, ...body };
 }
