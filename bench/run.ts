@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import {
   availableParallelism,
   cpus,
@@ -309,10 +309,14 @@ async function main(): Promise<void> {
   if (flags.queries || flags.targets || flags.profile) {
     log('a partial or profiled run: not written to bench/results/');
   } else {
-    const stamp = new Date().toISOString().slice(0, 10);
-    const name = scenario === 'mix' ? `mix-${stamp}.json` : `${stamp}.json`;
+    const now = new Date().toISOString();
     const resultsDir = new URL('./results/', import.meta.url);
     mkdirSync(resultsDir, { recursive: true });
+    // A second run of the day keeps the first: its name also carries the time (UTC).
+    const nameOf = (stamp: string) => (scenario === 'mix' ? `mix-${stamp}.json` : `${stamp}.json`);
+    let name = nameOf(now.slice(0, 10));
+    if (existsSync(new URL(name, resultsDir)))
+      name = nameOf(`${now.slice(0, 10)}-${now.slice(11, 16).replace(':', '')}`);
     writeFileSync(new URL(name, resultsDir), `${JSON.stringify(report, null, 2)}\n`);
     log(`written to bench/results/${name}`);
   }

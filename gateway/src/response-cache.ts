@@ -3,12 +3,13 @@ import type {
   GatewayGraphQLRequestContext,
 } from '@apollo/server-gateway-interface';
 import { Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
-import { getJson, type Logger, type RequestContext } from '@microshop/runtime';
+import { createPrismaClient, readCatalogVersion } from '@microshop/db';
+import type { Logger, RequestContext } from '@microshop/runtime';
 import { executionKey } from './execution-key.ts';
 import type { GatewayFeature } from './feature.ts';
 
-/** The one subgraph whose reads are kept: it serves a read version (READ_VERSION_PATH). */
-export const CACHED_SUBGRAPH = 'catalog';
+/** The one subgraph whose reads are kept: its tables move a read version (readCatalogVersion). */
+const CACHED_SUBGRAPH = 'catalog';
 
 /**
  * Root fields never answered from the cache. The search index follows the catalog's tables
@@ -66,18 +67,6 @@ export function coalescedReadVersions(
       return next;
     },
   };
-}
-
-/** The longest wait for the read version: a slower catalog is treated as one that is down. */
-const READ_VERSION_TIMEOUT_MS = 1_000;
-
-/** The catalog's read version over HTTP (its `READ_VERSION_PATH` route). */
-export function readVersionsFrom(url: string, timeoutMs: number, logger: Logger): ReadVersions {
-  const waitMs = Math.min(timeoutMs, READ_VERSION_TIMEOUT_MS);
-  return coalescedReadVersions(
-    async () => (await getJson<{ version: string }>(url, waitMs)).version,
-    logger,
-  );
 }
 
 /** A Map that forgets its least recently used key past `limit` entries. */
@@ -218,18 +207,22 @@ export function cacheAnonymousCatalogReads(options: {
   };
 }
 
-/** The response cache (see cacheAnonymousCatalogReads), asking the catalog at `readVersionUrl`. */
+/**
+ * The response cache (see cacheAnonymousCatalogReads), reading the catalog's version from the
+ * database at `databaseUrl` over a pool of its own.
+ */
 export function responseCacheFeature(options: {
-  readVersionUrl: string;
-  timeoutMs: number;
+  databaseUrl: string;
   maxEntries: number;
   logger: Logger;
 }): GatewayFeature {
+  const db = createPrismaClient(options.databaseUrl, { maxConnections: 4 });
   return {
     name: 'response-cache',
     ...cacheAnonymousCatalogReads({
-      versions: readVersionsFrom(options.readVersionUrl, options.timeoutMs, options.logger),
+      versions: coalescedReadVersions(() => readCatalogVersion(db), options.logger),
       maxEntries: options.maxEntries,
     }),
+    onClose: () => db.$disconnect(),
   };
 }

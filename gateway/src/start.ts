@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createTokenVerifier } from '@microshop/auth';
 import type { Config } from '@microshop/config';
-import { READ_VERSION_PATH, type Logger, type RunningServer } from '@microshop/runtime';
+import type { Logger, RunningServer } from '@microshop/runtime';
 import { tracerOf } from '@microshop/telemetry';
 import { authenticationFeature } from './authentication.ts';
 import { composeGateway } from './compose.ts';
@@ -14,7 +14,7 @@ import { operationDeduplicationFeature } from './operation-deduplication.ts';
 import { DEFAULT_OPERATION_LIMITS, operationLimitsFeature } from './operation-limits.ts';
 import { persistedDocumentsFeature } from './persisted-documents.ts';
 import { requestLogFeature } from './request-log.ts';
-import { CACHED_SUBGRAPH, responseCacheFeature } from './response-cache.ts';
+import { responseCacheFeature } from './response-cache.ts';
 import { schemaExposureFeature } from './schema-exposure.ts';
 import type { SubgraphCallObserver } from './subgraph-data-source.ts';
 import { liveFieldsFeature } from './subscriptions.ts';
@@ -60,11 +60,11 @@ export async function startGateway(
     await persistedDocumentsFeature(config, logger),
     ...(config.resilience.deduplicateOperations ? [operationDeduplicationFeature()] : []),
     // After the deduplication: its executor wraps that one, so a kept answer is looked up first.
-    ...(config.resilience.responseCacheEntries > 0
+    // It reads the catalog's version from the database: without one, there is no cache.
+    ...(config.resilience.responseCacheEntries > 0 && config.database.kind === 'postgres'
       ? [
           responseCacheFeature({
-            readVersionUrl: new URL(READ_VERSION_PATH, config.subgraphUrls[CACHED_SUBGRAPH]).href,
-            timeoutMs: config.resilience.subgraphTimeoutMs[CACHED_SUBGRAPH],
+            databaseUrl: config.database.url,
             maxEntries: config.resilience.responseCacheEntries,
             logger,
           }),

@@ -88,3 +88,19 @@ export async function queryPrepared<TRow>(
   if (!pool) return db.$queryRawUnsafe<TRow[]>(statement.text, ...statement.values);
   return (await pool.query<TRow & pg.QueryResultRow>(statement)).rows;
 }
+
+/**
+ * The catalog's read version (migration 20261205000500_catalog_read_version): the sum of
+ * `catalog_read_versions`, which triggers move in the same transaction as every write to the
+ * catalog's tables, so it changes exactly when a write a public catalog read could show commits.
+ * A decimal string (the sum is a bigint). Read by the gateway's response cache straight from the
+ * database, so checking a kept answer costs the catalog process nothing.
+ */
+export async function readCatalogVersion(db: Db): Promise<string> {
+  const [row] = await queryPrepared<{ version: string }>(db, {
+    name: 'catalog-read-version',
+    text: 'SELECT COALESCE(sum(version), 0)::text AS version FROM catalog_read_versions',
+    values: [],
+  });
+  return row!.version;
+}

@@ -37,17 +37,18 @@ const agentOptions = { keepAlive: true, maxSockets: 64, timeout: 30_000 };
 const httpAgent = new HttpAgent(agentOptions);
 const httpsAgent = new HttpsAgent(agentOptions);
 
-/** Sends one request and resolves with the answer's status and text, within `timeoutMs` in all. */
-function send(
+/** POSTs `body` and resolves with the answer's status and text, within `timeoutMs` in all. */
+function post(
   url: string,
-  request: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string },
+  headers: Record<string, string>,
+  body: string,
   timeoutMs: number,
 ): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const secure = url.startsWith('https:');
-    const open = secure ? httpsRequest : httpRequest;
+    const send = secure ? httpsRequest : httpRequest;
     const agent = secure ? httpsAgent : httpAgent;
-    const req = open(url, { method: request.method, headers: request.headers, agent }, (res) => {
+    const req = send(url, { method: 'POST', headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => {
@@ -65,26 +66,8 @@ function send(
       timeoutMs,
     );
     req.on('error', fail);
-    req.end(request.body);
+    req.end(body);
   });
-}
-
-/**
- * A GET of another service's JSON route (not GraphQL) over the same kept-open connections; a
- * status other than 200 or a body that is not JSON is a SubgraphUnreachableError like no answer.
- */
-export async function getJson<TBody>(url: string, timeoutMs: number): Promise<TBody> {
-  try {
-    const { status, text } = await send(
-      url,
-      { method: 'GET', headers: { accept: 'application/json' } },
-      timeoutMs,
-    );
-    if (status !== 200) throw new Error(`status ${status}`);
-    return JSON.parse(text) as TBody;
-  } catch (error) {
-    throw new SubgraphUnreachableError(`${url} could not be read`, { cause: error });
-  }
 }
 
 /**
@@ -109,7 +92,7 @@ export async function querySubgraph<TData>(
   };
   if (caller.authorization) headers.authorization = caller.authorization;
   try {
-    const { status, text } = await send(url, { method: 'POST', headers, body }, timeoutMs);
+    const { status, text } = await post(url, headers, body, timeoutMs);
     const answer = JSON.parse(text) as Omit<SubgraphAnswer<TData>, 'status'>;
     return { status, data: answer.data, errors: answer.errors };
   } catch (error) {

@@ -23,12 +23,6 @@ type SchemaModule = Exclude<
   DocumentNode
 >;
 
-/**
- * GET route of a subgraph whose reads the gateway may cache: `{ version }`, a decimal string that
- * grows in the same transaction as every write its public reads could show (the catalog's).
- */
-export const READ_VERSION_PATH = '/read-version';
-
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 export interface SubgraphServerOptions<TContext extends RequestContext> {

@@ -2,12 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import type { TokenVerifier } from '@microshop/auth';
 import type { Db } from '@microshop/db';
-import {
-  READ_VERSION_PATH,
-  sendJson,
-  type Logger,
-  type SubgraphServerOptions,
-} from '@microshop/runtime';
+import type { Logger, SubgraphServerOptions } from '@microshop/runtime';
 import type { SearchIndex } from '@microshop/search';
 import type { CatalogContext } from './context.ts';
 import { createCatalogLoaders } from './loaders.ts';
@@ -48,11 +43,6 @@ export function createCatalogApp(
         createCatalogLoaders(repository),
       ),
     }),
-    routes: {
-      // The gateway's response cache asks this before answering from what it kept.
-      [READ_VERSION_PATH]: async (_req, res) =>
-        sendJson(res, 200, { version: await repository.readVersion() }),
-    },
     readiness: async () => {
       await deps.db.$queryRaw`SELECT 1`;
     },

@@ -444,20 +444,6 @@ export class ProductRepository {
     });
   }
 
-  /**
-   * The catalog's read version: grows in the same transaction as any write a public catalog read
-   * could show (triggers of migration 20261205000500_catalog_read_version), never shrinks.
-   * A decimal string: the sum is a bigint.
-   */
-  async readVersion(): Promise<string> {
-    const [row] = await queryPrepared<{ version: string }>(this.db, {
-      name: 'catalog-read-version',
-      text: 'SELECT COALESCE(sum(version), 0)::text AS version FROM catalog_read_versions',
-      values: [],
-    });
-    return row!.version;
-  }
-
   async count(filter: ProductListFilter): Promise<number> {
     return this.db.product.count({ where: this.listWhere(filter) });
   }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '@microshop/db';
+import { readCatalogVersion, type Db } from '@microshop/db';
 import { createTestDatabase, type TestDatabase } from '@microshop/testing';
 import { ProductRepository } from '../src/product.repository.ts';
 import { insertProducts } from './helpers.ts';
@@ -23,7 +23,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const version = async () => BigInt(await repository.readVersion());
+const version = async () => BigInt(await readCatalogVersion(db));
 
 describe('catalog read version', () => {
   it('grows with a write to each of categories, products, variants and images, not with reads', async () => {
