@@ -26,6 +26,8 @@ export interface AnsweredRequest {
   outcome: RequestOutcome;
   status: number;
   durationMs: number;
+  /** How the response cache answered it, for a query it could answer. */
+  responseCache?: 'hit' | 'miss' | undefined;
 }
 
 export interface SubgraphCallMetric {
@@ -77,6 +79,12 @@ export function createGatewayMetrics(options: { maxOperationNames?: number } = {
     'Time of one call from the gateway to a subgraph, by subgraph and outcome (its _count counts the calls)',
     ['subgraph', 'outcome'],
   );
+  const responseCache = new Counter({
+    name: 'gateway_response_cache_total',
+    help: 'Queries the response cache could answer, by outcome: hit (from memory) or miss (executed)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   const consumerLag = new Gauge({
     name: 'gateway_event_consumer_lag',
     help: 'Events the gateway has yet to consume, as last known, by consumer, topic and partition (Kafka only)',
@@ -107,10 +115,11 @@ export function createGatewayMetrics(options: { maxOperationNames?: number } = {
   return {
     registry,
     activeSubscriptions,
-    observeRequest({ operationName, outcome, status, durationMs }) {
+    observeRequest({ operationName, outcome, status, durationMs, responseCache: cached }) {
       const operation = operationLabel(operationName);
       requests.inc({ operation, outcome, status: String(status) });
       requestDuration.observe({ operation, outcome }, durationMs / 1000);
+      if (cached) responseCache.inc({ outcome: cached });
     },
     observeSubgraphCall({ subgraph, outcome, durationMs }) {
       subgraphDuration.observe({ subgraph, outcome }, durationMs / 1000);

@@ -30,6 +30,7 @@ export function createRequestLog(logger: Logger, metrics: GatewayMetrics): Reque
           outcome,
           status,
           durationMs,
+          responseCache: summary.responseCache,
         });
         const level = outcome === 'error' ? 'warn' : 'info';
         if (!logger.isLevelEnabled(level)) return;

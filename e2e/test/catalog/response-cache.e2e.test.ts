@@ -125,6 +125,10 @@ describe('response cache of anonymous catalog reads, through the gateway', () =>
       { url: 'https://images.example.com/cached.jpg' },
     ]);
 
+    const metrics = await (await fetch(new URL('/metrics', stack.gatewayUrl))).text();
+    expect(metrics).toMatch(/^gateway_response_cache_total\{outcome="hit"\} [1-9]/m);
+    expect(metrics).toMatch(/^gateway_response_cache_total\{outcome="miss"\} [1-9]/m);
+
     // A write no service made (an operator's SQL): the database's triggers still count it.
     expect(await cachedPage(id)).toMatchObject({ name: expect.any(String) });
     await stack.db.prisma
