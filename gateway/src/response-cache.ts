@@ -32,13 +32,24 @@ export interface ReadVersions {
 
 /** After a failed read, how long callers are told "unknown" at once instead of waiting on another. */
 const UNREADABLE_PAUSE_MS = 1_000;
+/** A read slower than this counts as failed: the request runs without the cache instead of waiting. */
+const READ_TIMEOUT_MS = 1_000;
+
+function withinTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Reads of a version that callers asking within one turn of the event loop share: the read starts
  * on the next turn, after all of them asked, so each gets a version at least as new as the moment
  * it asked (a read already on the wire is never joined: it may predate a write the caller saw).
- * A failed read makes the version unknown for UNREADABLE_PAUSE_MS, so a catalog that is down or
- * hangs costs the requests meanwhile no wait of their own (they run without the cache).
+ * A failed or slow read (READ_TIMEOUT_MS) makes the version unknown for UNREADABLE_PAUSE_MS, so a
+ * database that is down or hangs costs the requests meanwhile no wait of their own (they run
+ * without the cache).
  */
 export function coalescedReadVersions(
   read: () => Promise<string>,
@@ -54,7 +65,7 @@ export function coalescedReadVersions(
       next ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
         next = undefined;
         try {
-          return await read();
+          return await withinTimeout(read(), READ_TIMEOUT_MS);
         } catch (error) {
           unreadableUntil = now() + UNREADABLE_PAUSE_MS;
           if (now() - lastWarning > 10_000) {
