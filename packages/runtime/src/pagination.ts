@@ -25,29 +25,64 @@ export interface ListPosition {
 
 /** The opaque `after` cursor of a row in a creation-time listing. */
 export function encodeCursor(position: ListPosition): string {
-  return Buffer.from(JSON.stringify([position.createdAt.toISOString(), position.id])).toString(
-    'base64url',
-  );
+  return encodeCursorParts([position.createdAt.toISOString(), position.id]);
 }
 
 /** The position an `after` cursor of `encodeCursor` names; anything else is BAD_USER_INPUT. */
 export function decodeCursor(cursor: string): ListPosition {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(value) &&
-      value.length === 2 &&
-      typeof value[0] === 'string' &&
-      typeof value[1] === 'string' &&
-      isUuid(value[1])
-    ) {
-      const createdAt = new Date(value[0]);
-      if (!Number.isNaN(createdAt.getTime())) return { createdAt, id: value[1] };
-    }
-  } catch {
-    // fall through: any undecodable cursor is the same bad input
+  const [createdAtText, id] = decodeCursorParts(cursor, 2) ?? [];
+  if (typeof createdAtText === 'string' && typeof id === 'string' && isUuid(id)) {
+    const createdAt = new Date(createdAtText);
+    if (!Number.isNaN(createdAt.getTime())) return { createdAt, id };
   }
   throw badUserInput('`after` is not a cursor of this connection', ['after']);
+}
+
+/** Every opaque cursor: a short JSON array, base64url-encoded. */
+export function encodeCursorParts(parts: readonly unknown[]): string {
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+}
+
+/** The array a cursor of `encodeCursorParts` holds, if it holds one of `length` parts. */
+export function decodeCursorParts(cursor: string, length: number): unknown[] | undefined {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  return Array.isArray(decoded) && decoded.length === length ? decoded : undefined;
+}
+
+/** An order a cursor names: a sort key and its direction. */
+export interface CursorOrder {
+  key: string;
+  descending: boolean;
+}
+
+/**
+ * The opaque cursor of a row in a list sorted by `order`: `[key, descending, value, id]`, so it
+ * names its order and is accepted only in it (product listings and searches alike).
+ */
+export function encodeSortedCursor(
+  order: CursorOrder,
+  position: { value: string | number; id: string },
+): string {
+  return encodeCursorParts([order.key, order.descending, position.value, position.id]);
+}
+
+/**
+ * The sort value and id a cursor of `encodeSortedCursor` names, if it was made in `order`;
+ * undefined for anything else. What the value must look like is the caller's to check.
+ */
+export function decodeSortedCursor(
+  order: CursorOrder,
+  cursor: string,
+): { value: unknown; id: string } | undefined {
+  const [key, descending, value, id] = decodeCursorParts(cursor, 4) ?? [];
+  return key === order.key && descending === order.descending && typeof id === 'string'
+    ? { value, id }
+    : undefined;
 }
 
 /** A Relay-style connection: edges with cursors, page info and the count of all pages. */

@@ -1,4 +1,10 @@
 import {
+  decodeCursorParts,
+  decodeSortedCursor,
+  encodeCursorParts,
+  encodeSortedCursor,
+} from '@microshop/runtime';
+import {
   InvalidCursorError,
   type Facet,
   type FacetValue,
@@ -53,34 +59,24 @@ export function sortOf(request: { sort?: SearchSort | null }): SearchSort {
  * `[key, descending, value, id]` in any other, so a cursor is only accepted in its own order.
  */
 export function encodeCursor(sort: SearchSort, position: CursorPosition): string {
-  const parts =
-    sort.key === 'relevance'
-      ? [position.value, position.id]
-      : [sort.key, sort.descending, position.value, position.id];
-  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+  return sort.key === 'relevance'
+    ? encodeCursorParts([position.value, position.id])
+    : encodeSortedCursor(sort, position);
 }
 
 export function decodeCursor(sort: SearchSort, cursor: string): CursorPosition {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    value = null;
-  }
-  if (Array.isArray(value)) {
-    const [position, id] =
-      sort.key === 'relevance'
-        ? value.length === 2
-          ? value
-          : []
-        : value.length === 4 && value[0] === sort.key && value[1] === sort.descending
-          ? value.slice(2)
-          : [];
-    const valueFits =
-      sort.key === 'name' ? typeof position === 'string' : typeof position === 'number';
-    if (valueFits && typeof id === 'string') return { value: position as number | string, id };
-  }
+  const position =
+    sort.key === 'relevance' ? relevanceCursor(cursor) : decodeSortedCursor(sort, cursor);
+  const valueFits =
+    sort.key === 'name' ? typeof position?.value === 'string' : typeof position?.value === 'number';
+  if (position && valueFits) return { value: position.value as number | string, id: position.id };
   throw new InvalidCursorError('Invalid search cursor');
+}
+
+/** `[score, id]`: a cursor in relevance order. */
+function relevanceCursor(cursor: string): { value: unknown; id: string } | undefined {
+  const [value, id] = decodeCursorParts(cursor, 2) ?? [];
+  return typeof id === 'string' ? { value, id } : undefined;
 }
 
 /** An option value as documents and filters hold it: `name=value`, lowercased. */

@@ -1,4 +1,10 @@
-import { badUserInput, decodeCursor, encodeCursor } from '@microshop/runtime';
+import {
+  badUserInput,
+  decodeCursor,
+  decodeSortedCursor,
+  encodeCursor,
+  encodeSortedCursor,
+} from '@microshop/runtime';
 import type { ProductRecord } from './product.repository.ts';
 
 /** The orders a product listing can be read in (Query.products' `sortKey`). */
@@ -33,14 +39,10 @@ const isDefault = (order: ListingOrder) =>
 export function encodeListingCursor(order: ListingOrder, product: ProductRecord): string {
   if (isDefault(order)) return encodeCursor(product);
   const value = product[LISTING_COLUMN[order.key]];
-  return Buffer.from(
-    JSON.stringify([
-      order.key,
-      order.reverse,
-      value instanceof Date ? value.toISOString() : value,
-      product.id,
-    ]),
-  ).toString('base64url');
+  return encodeSortedCursor(
+    { key: order.key, descending: order.reverse },
+    { value: value instanceof Date ? value.toISOString() : value, id: product.id },
+  );
 }
 
 /** The position a cursor of `order` names; a cursor of another order, or none, is BAD_USER_INPUT. */
@@ -49,19 +51,14 @@ export function decodeListingCursor(order: ListingOrder, cursor: string): Listin
     const position = decodeCursor(cursor);
     return { value: position.createdAt, id: position.id };
   }
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    decoded = null;
-  }
-  if (Array.isArray(decoded) && decoded.length === 4) {
-    const [key, reverse, value, id] = decoded as unknown[];
+  const position = decodeSortedCursor({ key: order.key, descending: order.reverse }, cursor);
+  if (position) {
+    const { value, id } = position;
     const valueFits =
       order.key === 'PRICE'
         ? typeof value === 'number'
         : typeof value === 'string' && (order.key === 'NAME' || !Number.isNaN(Date.parse(value)));
-    if (key === order.key && reverse === order.reverse && valueFits && typeof id === 'string') {
+    if (valueFits) {
       return {
         value: order.key === 'CREATED_AT' ? new Date(value as string) : (value as number | string),
         id,
