@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCatalogVersion, type Db } from '@microshop/db';
 import { createTestDatabase, type TestDatabase } from '@microshop/testing';
@@ -25,7 +26,35 @@ afterAll(async () => {
 
 const version = async () => BigInt(await readCatalogVersion(db));
 
+/**
+ * Catalog tables no public read shows directly: reservations reach readers only through the
+ * variants' `reserved`, which they update; the version's own table.
+ */
+const NOT_SHOWN = ['stock_reservations', 'catalog_read_versions'];
+
+/** Every table of a model in the catalog's Prisma schema. */
+function catalogTables(): string[] {
+  const schema = readFileSync(
+    new URL('../../../prisma/schema/catalog.prisma', import.meta.url),
+    'utf8',
+  );
+  // A model's block ends at the first line that is a lone "}"; its table is its @@map.
+  return [...schema.matchAll(/^model \w+ \{\n(?:(?!\}\n).*\n)*?\s*@@map\("(\w+)"\)/gm)].map(
+    (match) => match[1]!,
+  );
+}
+
 describe('catalog read version', () => {
+  it('is moved by every catalog table a public read shows (a new table needs the trigger)', async () => {
+    const rows = await db.$queryRaw<{ table: string }[]>`
+      SELECT DISTINCT event_object_table AS table FROM information_schema.triggers
+      WHERE action_statement LIKE '%bump_catalog_read_version%'
+        AND event_object_schema = current_schema()`;
+    const shown = catalogTables().filter((table) => !NOT_SHOWN.includes(table));
+    expect(shown).toContain('product_variants');
+    expect(rows.map((row) => row.table).sort()).toEqual(shown.sort());
+  });
+
   it('grows with a write to each of categories, products, variants and images, not with reads', async () => {
     const [id] = await insertProducts(db, [{ sku: 'RV-1', categorySlug: 'read-version' }]);
     const writes: Array<() => Promise<unknown>> = [
