@@ -33,7 +33,17 @@ export const MIX_TARGET_LABELS: Record<MixTargetKey, string> = {
   'e-writes': 'MicroShop gateway (defaults), under the mix with writes',
 };
 
-export type MixCell = (MixResult & { mix: string }) | { skipped: string };
+/**
+ * A MicroShop cell's response cache over the measured run (warm-up excluded), from the gateway's
+ * `gateway_response_cache_total`: queries answered from memory, and queries it could have answered.
+ */
+export interface ResponseCacheShare {
+  hits: number;
+  misses: number;
+}
+
+export type MixCell =
+  (MixResult & { mix: string; responseCache?: ResponseCacheShare }) | { skipped: string };
 export type MixResults = Partial<Record<MixTargetKey, MixCell>>;
 
 export interface MixSettings {
@@ -63,8 +73,26 @@ export async function mixedLoad(
     let target: RunningTarget | undefined;
     try {
       target = await start();
-      const result = await measureMix(target.url, mixRequests(mix, fixture), options.settings);
-      results[key] = { mix: mix.name, ...result };
+      const metricsUrl = new URL('/metrics', target.url).href;
+      let responseCache: ResponseCacheShare | undefined;
+      const result = await measureMix(
+        target.url,
+        mixRequests(mix, fixture),
+        options.settings,
+        key.startsWith('e')
+          ? async (run) => {
+              const before = await responseCacheCounts(metricsUrl);
+              const measured = await run();
+              const after = await responseCacheCounts(metricsUrl);
+              responseCache = {
+                hits: after.hits - before.hits,
+                misses: after.misses - before.misses,
+              };
+              return measured;
+            }
+          : undefined,
+      );
+      results[key] = { mix: mix.name, ...result, ...(responseCache && { responseCache }) };
       if (result.errors) options.log(`  ${result.errors} errors, e.g. ${result.errorSamples[0]}`);
     } catch (error) {
       results[key] = { skipped: error instanceof Error ? error.message : String(error) };
@@ -107,6 +135,17 @@ export async function mixedLoad(
   return results;
 }
 
+async function responseCacheCounts(metricsUrl: string): Promise<ResponseCacheShare> {
+  const text = await (await fetch(metricsUrl)).text();
+  const count = (outcome: string) =>
+    Number(
+      new RegExp(`^gateway_response_cache_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(
+        text,
+      )?.[1] ?? 0,
+    );
+  return { hits: count('hit'), misses: count('miss') };
+}
+
 function rpsOf(cell: MixCell | undefined): number | undefined {
   return cell && !('skipped' in cell) && cell.rps > 0 ? cell.rps : undefined;
 }
@@ -129,12 +168,19 @@ export function mixRatios(results: MixResults) {
   };
 }
 
+/** `93% of 4200`: answered from memory, of the queries the cache could answer. */
+function cacheShareOf(share: ResponseCacheShare | undefined): string {
+  if (!share) return '–';
+  const eligible = share.hits + share.misses;
+  return eligible === 0 ? '0' : `${Math.round((share.hits / eligible) * 100)}% of ${eligible}`;
+}
+
 export function mixMarkdown(results: MixResults, settings: MixSettings): string {
   const lines = [
     `Mixed load: ${settings.connections} connections, ${settings.durationSeconds} s after a ${settings.warmupSeconds} s warm-up, per cell; every request its own variables (and token), every answer checked.`,
     '',
-    '| target | load | rps | p50 (ms) | p99 (ms) | errors |',
-    '| --- | --- | ---: | ---: | ---: | ---: |',
+    '| target | load | rps | p50 (ms) | p99 (ms) | errors | from the response cache |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const key of Object.keys(MIX_TARGET_LABELS) as MixTargetKey[]) {
     const cell = results[key];
@@ -142,8 +188,8 @@ export function mixMarkdown(results: MixResults, settings: MixSettings): string 
     const label = `(${key}) ${MIX_TARGET_LABELS[key]}`;
     lines.push(
       'skipped' in cell
-        ? `| ${label} | – | – | – | – | skipped: ${cell.skipped.replaceAll('|', '/').slice(0, 120)} |`
-        : `| ${label} | ${cell.mix} | ${cell.rps} | ${cell.p50Ms} | ${cell.p99Ms} | ${cell.errors} |`,
+        ? `| ${label} | – | – | – | – | skipped: ${cell.skipped.replaceAll('|', '/').slice(0, 120)} | – |`
+        : `| ${label} | ${cell.mix} | ${cell.rps} | ${cell.p50Ms} | ${cell.p99Ms} | ${cell.errors} | ${cacheShareOf(cell.responseCache)} |`,
     );
   }
   const kinds = [

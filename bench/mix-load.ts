@@ -147,12 +147,17 @@ async function runFor(
   };
 }
 
-/** A warm-up (discarded), then the measured run, with the same connections. */
+/**
+ * A warm-up (discarded), then the measured run, with the same connections; `aroundRun` is told
+ * when the measured run starts and ends (e.g. to read a target's counters over exactly that run).
+ */
 export async function measureMix(
   target: string,
   next: () => MixRequest,
   settings: { connections: number; warmupSeconds: number; durationSeconds: number },
+  aroundRun?: (run: () => Promise<MixResult>) => Promise<MixResult>,
 ): Promise<MixResult> {
   await runFor(target, next, settings.connections, settings.warmupSeconds);
-  return runFor(target, next, settings.connections, settings.durationSeconds);
+  const run = () => runFor(target, next, settings.connections, settings.durationSeconds);
+  return aroundRun ? aroundRun(run) : run();
 }

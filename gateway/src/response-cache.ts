@@ -227,7 +227,8 @@ export function responseCacheFeature(options: {
   maxEntries: number;
   logger: Logger;
 }): GatewayFeature {
-  const db = createPrismaClient(options.databaseUrl, { maxConnections: 4 });
+  // Version reads are one small statement per event-loop turn: two connections keep up with them.
+  const db = createPrismaClient(options.databaseUrl, { maxConnections: 2 });
   return {
     name: 'response-cache',
     ...cacheAnonymousCatalogReads({
