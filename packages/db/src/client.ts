@@ -67,6 +67,12 @@ export function createPrismaClient(url: string, options: PrismaClientOptions = {
   return client;
 }
 
+/**
+ * Options of a request's interactive transaction: under load it waits for a pooled connection
+ * (up to 10 s, Prisma's default is 2 s) rather than failing the request, and runs at most 15 s.
+ */
+export const REQUEST_TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+
 /** A read statement with a name of its own: PostgreSQL plans it once per connection. */
 export interface PreparedStatement {
   name: string;

@@ -1,5 +1,5 @@
 import { requireAdmin, requireOwnerOrAdmin, requireUser } from '@microshop/auth';
-import type { Db } from '@microshop/db';
+import { REQUEST_TRANSACTION_OPTIONS, type Db } from '@microshop/db';
 import { appendToOutbox, createEvent } from '@microshop/events';
 import {
   badUserInput,
@@ -38,8 +38,6 @@ export interface RequestReturnInput {
   reason: string;
 }
 
-/** Waits for a pooled connection under load rather than failing the request (Prisma's default is 2 s). */
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 const MAX_REASON_LENGTH = 500;
 const MAX_RETURN_LINES = 100;
 
@@ -225,7 +223,7 @@ export class AfterOrderService {
         returnRequestId: created.id,
       });
       return { returnRequest: created, userErrors: [] };
-    }, TRANSACTION_OPTIONS);
+    }, REQUEST_TRANSACTION_OPTIONS);
     if (payload.returnRequest) {
       ctx.log.info(
         { orderId: input.orderId, returnRequestId: payload.returnRequest.id },
@@ -309,7 +307,7 @@ export class AfterOrderService {
         ]);
       }
       return { returnRequest: decided, userErrors: [] };
-    }, TRANSACTION_OPTIONS);
+    }, REQUEST_TRANSACTION_OPTIONS);
     if (payload.userErrors.length === 0) {
       ctx.log.info({ returnRequestId, status }, 'return request decided');
     }

@@ -1,5 +1,5 @@
 import { isAdmin, requireAdmin, requireOwnerOrAdmin, requireUser } from '@microshop/auth';
-import { isUniqueViolation, type Db } from '@microshop/db';
+import { REQUEST_TRANSACTION_OPTIONS, isUniqueViolation, type Db } from '@microshop/db';
 import { appendToOutbox, createEvent } from '@microshop/events';
 import {
   boundedText,
@@ -42,8 +42,6 @@ export interface PlaceOrderInput extends CheckoutChoices {
   paymentToken: string;
 }
 
-/** Waits for a pooled connection under load rather than failing the request (Prisma's default is 2 s). */
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 const MAX_KEY_LENGTH = 128;
 
 function invalidTransition(from: OrderStatus, to: OrderStatus): OrdersUserError {
@@ -189,7 +187,7 @@ export class OrderService {
           ),
         ]);
         return { order: created, userErrors: [] };
-      }, TRANSACTION_OPTIONS);
+      }, REQUEST_TRANSACTION_OPTIONS);
       if (placed.order) {
         ctx.log.info({ orderId: placed.order.id, ...totals, currency }, 'order placed');
       }
@@ -261,7 +259,7 @@ export class OrderService {
         return { order: outcome.order, userErrors: [invalidTransition(order.status, to)] };
       }
       return { order: outcome.order, userErrors: [] };
-    }, TRANSACTION_OPTIONS);
+    }, REQUEST_TRANSACTION_OPTIONS);
     if (payload.userErrors.length === 0) {
       ctx.log.info({ orderId: id, to }, 'order status changed on request');
     }

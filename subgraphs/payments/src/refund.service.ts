@@ -1,5 +1,5 @@
 import { requireAdmin } from '@microshop/auth';
-import type { Db } from '@microshop/db';
+import { REQUEST_TRANSACTION_OPTIONS, type Db } from '@microshop/db';
 import {
   badUserInput,
   boundedText,
@@ -24,8 +24,6 @@ export interface RefundPayload {
   userErrors: UserError<UserErrorCode>[];
 }
 
-/** Waits for a pooled connection under load rather than failing the request (Prisma's default is 2 s). */
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 const MAX_KEY_LENGTH = 128;
 const MAX_REASON_LENGTH = 500;
 
@@ -57,7 +55,7 @@ export class RefundService {
           key: { idempotencyKey },
           requestId: ctx.requestId,
         }),
-      TRANSACTION_OPTIONS,
+      REQUEST_TRANSACTION_OPTIONS,
     );
     switch (outcome.kind) {
       case 'refunded':

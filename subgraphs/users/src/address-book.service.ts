@@ -5,7 +5,7 @@ import {
   type AddressInput,
   type PostalAddress,
 } from '@microshop/addresses';
-import type { Db, Tx } from '@microshop/db';
+import { REQUEST_TRANSACTION_OPTIONS, type Db, type Tx } from '@microshop/db';
 import type { DomainEvent, EventContext } from '@microshop/events';
 import { isUuid, userError, type RequestContext, type UserError } from '@microshop/runtime';
 import type { AddressDefaults, AddressRecord, AddressRepository } from './address.repository.ts';
@@ -34,8 +34,6 @@ export interface UpdateAddressInput {
   defaultShipping?: boolean | null;
   defaultBilling?: boolean | null;
 }
-
-const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 15_000 };
 
 const failure = (...userErrors: UsersUserError[]): AddressResult => ({
   address: null,
@@ -98,7 +96,7 @@ export class AddressBookService {
       const address = await this.repository.create(tx, userId, checked.address, defaults);
       ctx.log.info({ addressId: address.id }, 'address added');
       return { address, userErrors: [] };
-    }, TRANSACTION_OPTIONS);
+    }, REQUEST_TRANSACTION_OPTIONS);
   }
 
   async updateAddress(ctx: RequestContext, input: UpdateAddressInput): Promise<AddressResult> {
@@ -119,7 +117,7 @@ export class AddressBookService {
       await this.repository.clearDefaults(tx, userId, defaults);
       const updated = await this.repository.update(tx, existing.id, address, defaults);
       return { address: updated, userErrors: [] };
-    }, TRANSACTION_OPTIONS);
+    }, REQUEST_TRANSACTION_OPTIONS);
   }
 
   async removeAddress(ctx: RequestContext, id: string): Promise<AddressResult> {
@@ -129,7 +127,7 @@ export class AddressBookService {
       if (!existing) return notFound(['id']);
       await this.repository.delete(tx, existing.id);
       return { address: existing, userErrors: [] };
-    }, TRANSACTION_OPTIONS);
+    }, REQUEST_TRANSACTION_OPTIONS);
   }
 
   /** The user's address with this id, their book locked; null when they have none such. */
