@@ -1,5 +1,5 @@
 import type { Consumer, Kafka, LogEntry, Producer, ProducerBatch } from 'kafkajs';
-import type { Logger } from '@microshop/runtime';
+import { withTimeout, type Logger } from '@microshop/runtime';
 import {
   deadLetterTopic,
   defaultRetryPolicy,
@@ -484,17 +484,3 @@ function logKafkaEntry(logger: Logger, entry: LogEntry): void {
 
 /** kafkajs's numeric levels (its `logLevel` enum, without importing the module eagerly). */
 const kafkajsLevel = { ERROR: 1, WARN: 2, INFO: 4 } as const;
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(message)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

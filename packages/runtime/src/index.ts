@@ -7,6 +7,7 @@ export * from './logger.ts';
 export * from './subgraph-server.ts';
 export * from './subgraph-client.ts';
 export * from './lifecycle.ts';
+export * from './timeout.ts';
 export * from './service.ts';
 export * from './scalars.ts';
 export { startTracing, traceHeaders, type ServiceName, type Tracing } from '@microshop/telemetry';
