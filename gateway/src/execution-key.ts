@@ -6,6 +6,11 @@ import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interf
  * variables. Undefined for variables too deeply nested to serialise: those are the executor's to
  * refuse (BAD_USER_INPUT), not this key's.
  */
+/** The document and the operation chosen in it: what a query plan is made for. */
+export function documentKey(requestContext: GatewayGraphQLRequestContext): string {
+  return `${requestContext.queryHash}\n${requestContext.operationName ?? ''}`;
+}
+
 export function executionKey(requestContext: GatewayGraphQLRequestContext): string | undefined {
   let variables: string;
   try {
@@ -13,5 +18,5 @@ export function executionKey(requestContext: GatewayGraphQLRequestContext): stri
   } catch {
     return undefined;
   }
-  return `${requestContext.queryHash}\n${requestContext.operationName ?? ''}\n${variables}`;
+  return `${documentKey(requestContext)}\n${variables}`;
 }

@@ -26,6 +26,7 @@ import {
   type ValidationRule,
 } from 'graphql/index.js';
 import type { GatewayFeature } from './feature.ts';
+import { rootFieldNodes } from './root-fields.ts';
 
 /**
  * Every refusal by these limits carries this `extensions.code` (and `extensions.limit`, the name of
@@ -192,27 +193,13 @@ function operationLimitsPlugin<TContext extends BaseContext>(
   };
 }
 
-/** Fields selected on the root type, through fragments; cycles are left to NoFragmentCyclesRule. */
+/** Fields selected on the root type, through fragments (`__typename` is free). */
 function maxRootFieldsRule(maxRootFields: number): ValidationRule {
   return (context) => ({
     OperationDefinition(operation) {
-      const visited = new Set<string>();
-      const count = (selectionSet: SelectionSetNode): number => {
-        let fields = 0;
-        for (const selection of selectionSet.selections) {
-          if (selection.kind === Kind.FIELD) {
-            if (selection.name.value !== '__typename') fields += 1;
-          } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-            fields += count(selection.selectionSet);
-          } else if (!visited.has(selection.name.value)) {
-            visited.add(selection.name.value);
-            const fragment = context.getFragment(selection.name.value);
-            if (fragment) fields += count(fragment.selectionSet);
-          }
-        }
-        return fields;
-      };
-      const rootFields = count(operation.selectionSet);
+      const rootFields = rootFieldNodes(operation.selectionSet, (name) =>
+        context.getFragment(name),
+      ).filter((field) => field.name.value !== '__typename').length;
       if (rootFields > maxRootFields) {
         context.reportError(
           limitError(

@@ -2,10 +2,12 @@ import type {
   GatewayExecutionResult,
   GatewayGraphQLRequestContext,
 } from '@apollo/server-gateway-interface';
-import { Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
+import { Kind, type FragmentDefinitionNode } from 'graphql';
 import { createPrismaClient, readCatalogVersion } from '@microshop/db';
-import type { Logger, RequestContext } from '@microshop/runtime';
-import { executionKey } from './execution-key.ts';
+import { withTimeout, type Logger, type RequestContext } from '@microshop/runtime';
+import { documentKey, executionKey } from './execution-key.ts';
+import { InFlightByCaller } from './in-flight.ts';
+import { rootFieldNodes } from './root-fields.ts';
 import type { GatewayFeature } from './feature.ts';
 
 /** The one subgraph whose reads are kept: its tables move a read version (readCatalogVersion). */
@@ -35,14 +37,6 @@ const UNREADABLE_PAUSE_MS = 1_000;
 /** A read slower than this counts as failed: the request runs without the cache instead of waiting. */
 const READ_TIMEOUT_MS = 1_000;
 
-function withinTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
  * Reads of a version that callers asking within one turn of the event loop share: the read starts
  * on the next turn, after all of them asked, so each gets a version at least as new as the moment
@@ -65,7 +59,11 @@ export function coalescedReadVersions(
       next ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
         next = undefined;
         try {
-          return await withinTimeout(read(), READ_TIMEOUT_MS);
+          return await withTimeout(
+            read(),
+            READ_TIMEOUT_MS,
+            `no answer within ${READ_TIMEOUT_MS} ms`,
+          );
         } catch (error) {
           unreadableUntil = now() + UNREADABLE_PAUSE_MS;
           if (now() - lastWarning > 10_000) {
@@ -101,32 +99,6 @@ class BoundedMap<V> {
   }
 }
 
-/** The names of an operation's root fields, through fragments. */
-function rootFieldNames(
-  selectionSet: SelectionSetNode,
-  document: DocumentNode,
-  into = new Set<string>(),
-): Set<string> {
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) into.add(selection.name.value);
-    else if (selection.kind === Kind.INLINE_FRAGMENT)
-      rootFieldNames(selection.selectionSet, document, into);
-    else {
-      const fragment = document.definitions.find(
-        (definition) =>
-          definition.kind === Kind.FRAGMENT_DEFINITION &&
-          definition.name.value === selection.name.value,
-      );
-      if (fragment?.kind === Kind.FRAGMENT_DEFINITION)
-        rootFieldNames(fragment.selectionSet, document, into);
-    }
-  }
-  return into;
-}
-
-const documentKeyOf = (requestContext: GatewayGraphQLRequestContext) =>
-  `${requestContext.queryHash}\n${requestContext.operationName ?? ''}`;
-
 interface KeptAnswer {
   version: string;
   data: NonNullable<GatewayExecutionResult['data']>;
@@ -152,10 +124,11 @@ export function cacheAnonymousCatalogReads(options: {
 }): Pick<GatewayFeature, 'onPlanned' | 'wrapExecutor'> {
   const cacheableDocuments = new BoundedMap<boolean>(MAX_DOCUMENTS);
   const answers = new BoundedMap<KeptAnswer>(options.maxEntries);
-  const fills = new Map<
-    string,
-    { requestId: string | undefined; result: Promise<GatewayExecutionResult> }
-  >();
+  // Filed by version instead of caller: no write ends the joining, a new version does.
+  const fills = new InFlightByCaller<{
+    requestId: string | undefined;
+    result: Promise<GatewayExecutionResult>;
+  }>();
 
   const mark = (requestContext: GatewayGraphQLRequestContext, outcome: 'hit' | 'miss') => {
     const context = requestContext.context as Partial<RequestContext>;
@@ -166,13 +139,16 @@ export function cacheAnonymousCatalogReads(options: {
   return {
     onPlanned(subgraphs, requestContext) {
       const catalogOnly = [...subgraphs].every((subgraph) => subgraph === CACHED_SUBGRAPH);
-      const rootFields = rootFieldNames(
-        requestContext.operation.selectionSet,
-        requestContext.document,
+      const { document } = requestContext;
+      const rootFields = rootFieldNodes(requestContext.operation.selectionSet, (name) =>
+        document.definitions.find(
+          (definition): definition is FragmentDefinitionNode =>
+            definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name,
+        ),
       );
       const cacheable =
-        catalogOnly && ![...rootFields].some((field) => UNCACHED_ROOT_FIELDS.has(field));
-      cacheableDocuments.set(documentKeyOf(requestContext), cacheable);
+        catalogOnly && !rootFields.some((field) => UNCACHED_ROOT_FIELDS.has(field.name.value));
+      cacheableDocuments.set(documentKey(requestContext), cacheable);
     },
 
     wrapExecutor: (execute) => async (requestContext) => {
@@ -183,7 +159,7 @@ export function cacheAnonymousCatalogReads(options: {
         requestContext.operation.operation !== 'query' ||
         context.authorization ||
         context.freshRead ||
-        cacheableDocuments.get(documentKeyOf(requestContext)) !== true
+        cacheableDocuments.get(documentKey(requestContext)) !== true
       )
         return execute(requestContext);
       const key = executionKey(requestContext);
@@ -198,22 +174,17 @@ export function cacheAnonymousCatalogReads(options: {
       mark(requestContext, 'miss');
       // Misses of one answer under one version share its execution: it started after that
       // version was read, so it is at least as new as anything a caller who read it may expect.
-      const fillKey = `${version}\n${key}`;
-      const running = fills.get(fillKey);
+      const running = fills.get(version, key);
       if (running) {
         if (context.summary) context.summary.sharedExecutionOf = running.requestId;
         return running.result;
       }
       context.freshRead = true;
       const result = execute(requestContext);
-      fills.set(fillKey, { requestId: context.requestId, result });
-      try {
-        const answered = await result;
-        if (answered.data && !answered.errors) answers.set(key, { version, data: answered.data });
-        return answered;
-      } finally {
-        fills.delete(fillKey);
-      }
+      fills.track(version, key, { requestId: context.requestId, result }, result);
+      const answered = await result;
+      if (answered.data && !answered.errors) answers.set(key, { version, data: answered.data });
+      return answered;
     },
   };
 }
