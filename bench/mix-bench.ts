@@ -1,3 +1,4 @@
+import { measureMachineTime, type MachineTime } from './machine-time.ts';
 import { measureMix, type MixResult } from './mix-load.ts';
 import { MIXES, mixRequests, type Mix, type MixFixture } from './mix.ts';
 import type { RunningTarget } from './targets.ts';
@@ -43,7 +44,8 @@ export interface ResponseCacheShare {
 }
 
 export type MixCell =
-  (MixResult & { mix: string; responseCache?: ResponseCacheShare }) | { skipped: string };
+  | (MixResult & { mix: string; responseCache?: ResponseCacheShare; machineTime?: MachineTime })
+  | { skipped: string };
 export type MixResults = Partial<Record<MixTargetKey, MixCell>>;
 
 export interface MixSettings {
@@ -75,24 +77,33 @@ export async function mixedLoad(
       target = await start();
       const metricsUrl = new URL('/metrics', target.url).href;
       let responseCache: ResponseCacheShare | undefined;
+      let machineTime: MachineTime | undefined;
       const result = await measureMix(
         target.url,
         mixRequests(mix, fixture),
         options.settings,
-        key.startsWith('e')
-          ? async (run) => {
-              const before = await responseCacheCounts(metricsUrl);
-              const measured = await run();
-              const after = await responseCacheCounts(metricsUrl);
-              responseCache = {
-                hits: after.hits - before.hits,
-                misses: after.misses - before.misses,
-              };
-              return measured;
-            }
-          : undefined,
+        async (run) => {
+          const cacheBefore = key.startsWith('e')
+            ? await responseCacheCounts(metricsUrl)
+            : undefined;
+          const measured = await measureMachineTime(run);
+          machineTime = measured.machineTime;
+          if (cacheBefore) {
+            const cacheAfter = await responseCacheCounts(metricsUrl);
+            responseCache = {
+              hits: cacheAfter.hits - cacheBefore.hits,
+              misses: cacheAfter.misses - cacheBefore.misses,
+            };
+          }
+          return measured.result;
+        },
       );
-      results[key] = { mix: mix.name, ...result, ...(responseCache && { responseCache }) };
+      results[key] = {
+        mix: mix.name,
+        ...result,
+        ...(responseCache && { responseCache }),
+        ...(machineTime && { machineTime }),
+      };
       if (result.errors) options.log(`  ${result.errors} errors, e.g. ${result.errorSamples[0]}`);
     } catch (error) {
       results[key] = { skipped: error instanceof Error ? error.message : String(error) };
@@ -214,6 +225,7 @@ export function mixMarkdown(results: MixResults, settings: MixSettings): string 
     });
     lines.push(`| (${key}) | ${shown.join(' | ')} |`);
   }
+  lines.push(...machineTimeMarkdown(results));
   const ratios = mixRatios(results);
   const show = (value: number | null) => (value === null ? '–' : `${value}×`);
   lines.push(
@@ -223,4 +235,26 @@ export function mixMarkdown(results: MixResults, settings: MixSettings): string 
     `| ${show(ratios['e/c'])} | ${show(ratios['e/d'])} | ${show(ratios['e0/c'])} | ${show(ratios['e-nocache/c'])} | ${show(ratios['e-writes/c-writes'])} | ${show(ratios['b-product/a'])} |`,
   );
   return lines.join('\n');
+}
+
+/** CPU ms per request of every process group, by cell: where a cheaper request has to come from. */
+function machineTimeMarkdown(results: MixResults): string[] {
+  const measured = Object.entries(results).flatMap(([key, cell]) =>
+    cell && !('skipped' in cell) && cell.machineTime ? [[key, cell.machineTime] as const] : [],
+  );
+  if (measured.length === 0) return [];
+  const groups = [
+    ...new Set(measured.flatMap(([, time]) => Object.keys(time.msPerRequest))),
+  ].filter((group) => group !== 'total');
+  return [
+    '',
+    'Machine time per request: CPU ms of each kind of process (all of it on the same cores), divided by the requests answered',
+    '',
+    `| target | busy cores | total | ${groups.join(' | ')} |`,
+    `| --- | ---: | ---: | ${groups.map(() => '---:').join(' | ')} |`,
+    ...measured.map(
+      ([key, time]) =>
+        `| (${key}) | ${time.busyCores} | ${time.msPerRequest.total} | ${groups.map((group) => time.msPerRequest[group] ?? '–').join(' | ')} |`,
+    ),
+  ];
 }
