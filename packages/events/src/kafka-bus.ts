@@ -12,6 +12,7 @@ import {
 } from './bus.ts';
 import { deliver } from './delivery.ts';
 import { topicOf, topics, validEvent, type DomainEvent, type Topic } from './envelope.ts';
+import { MENDED_KAFKAJS_VERSION, mendKafkajsRequestQueue } from './kafkajs-request-queue.ts';
 import type { DatabaseNotifications } from './pg.ts';
 
 export interface KafkaConsumerTuning {
@@ -65,6 +66,12 @@ const REPLAY_TIMEOUT_MS = 120_000;
 export async function createKafkaEventBus(options: KafkaBusOptions): Promise<EventBus> {
   const { default: kafkajs } = await import('kafkajs');
   const { namespace, logger } = options;
+  const mend = mendKafkajsRequestQueue();
+  if (!mend.mended)
+    logger.warn(
+      { kafkajs: mend.version, mendedFor: MENDED_KAFKAJS_VERSION },
+      'kafkajs request queue not mended for this version: idle connections may spin a timer',
+    );
   const busRetry: RetryPolicy = { ...defaultRetryPolicy, ...options.retry };
   const tuning = {
     sessionTimeoutMs: 10_000,
