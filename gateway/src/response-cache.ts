@@ -4,7 +4,13 @@ import type {
 } from '@apollo/server-gateway-interface';
 import { Kind, type FragmentDefinitionNode } from 'graphql';
 import { createPrismaClient, readCatalogVersion } from '@microshop/db';
-import { withTimeout, type Logger, type RequestContext } from '@microshop/runtime';
+import {
+  BoundedMap,
+  coalescedReadVersions,
+  type Logger,
+  type ReadVersions,
+  type RequestContext,
+} from '@microshop/runtime';
 import { documentKey, executionKey } from './execution-key.ts';
 import { InFlightByCaller } from './in-flight.ts';
 import { rootFieldNodes } from './root-fields.ts';
@@ -26,78 +32,6 @@ const MAX_DOCUMENTS = 1_000;
 
 /** Response header of every query the cache could answer: `hit` or `miss`. */
 export const RESPONSE_CACHE_HEADER = 'x-response-cache';
-
-/** The catalog's read version as of a moment after the caller asked; undefined: unknown now. */
-export interface ReadVersions {
-  current(): Promise<string | undefined>;
-}
-
-/** After a failed read, how long callers are told "unknown" at once instead of waiting on another. */
-const UNREADABLE_PAUSE_MS = 1_000;
-/** A read slower than this counts as failed: the request runs without the cache instead of waiting. */
-const READ_TIMEOUT_MS = 1_000;
-
-/**
- * Reads of a version that callers asking within one turn of the event loop share: the read starts
- * on the next turn, after all of them asked, so each gets a version at least as new as the moment
- * it asked (a read already on the wire is never joined: it may predate a write the caller saw).
- * A failed or slow read (READ_TIMEOUT_MS) makes the version unknown for UNREADABLE_PAUSE_MS, so a
- * database that is down or hangs costs the requests meanwhile no wait of their own (they run
- * without the cache).
- */
-export function coalescedReadVersions(
-  read: () => Promise<string>,
-  logger: Logger,
-  now: () => number = Date.now,
-): ReadVersions {
-  let next: Promise<string | undefined> | undefined;
-  let unreadableUntil = 0;
-  let lastWarning = 0;
-  return {
-    current() {
-      if (now() < unreadableUntil) return Promise.resolve(undefined);
-      next ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-        next = undefined;
-        try {
-          return await withTimeout(
-            read(),
-            READ_TIMEOUT_MS,
-            `no answer within ${READ_TIMEOUT_MS} ms`,
-          );
-        } catch (error) {
-          unreadableUntil = now() + UNREADABLE_PAUSE_MS;
-          if (now() - lastWarning > 10_000) {
-            lastWarning = now();
-            logger.warn({ err: error }, 'read version unknown: the response cache is bypassed');
-          }
-          return undefined;
-        }
-      });
-      return next;
-    },
-  };
-}
-
-/** A Map that forgets its least recently used key past `limit` entries. */
-class BoundedMap<V> {
-  private readonly entries = new Map<string, V>();
-  constructor(private readonly limit: number) {}
-
-  get(key: string): V | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
-  }
-
-  set(key: string, value: V): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
-  }
-}
 
 interface KeptAnswer {
   version: string;

@@ -159,6 +159,11 @@ const envSchema = z.object({
    * max_connections.
    */
   DATABASE_POOL_SIZE: positiveInt(1_000).default(10),
+  /**
+   * Product rows the catalog keeps in memory while the catalog's read version is unchanged (see
+   * subgraphs/catalog/src/product-rows.ts); 0 turns it off.
+   */
+  PRODUCT_ROW_CACHE_ENTRIES: z.coerce.number().int().min(0).max(1_000_000).default(10_000),
   EMBEDDED_POSTGRES_PORT: port(54329),
   DATA_DIR: z.string().default('.data'),
 
@@ -314,6 +319,11 @@ export interface Config {
   database: DatabaseBackend;
   /** Connections each process's PostgreSQL pool may open. */
   databasePoolSize: number;
+  /**
+   * Product rows (with category, variants, images) the catalog keeps, each given only while the
+   * catalog's read version is the one it was read under; 0: every read goes to the database.
+   */
+  productRowCacheEntries: number;
   redis: RedisBackend;
   eventBus: EventBusBackend;
   /** How long the event tables keep a row (see startEventRetention in @microshop/events). */
@@ -447,6 +457,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ? { kind: 'postgres', url: env.DATABASE_URL }
       : { kind: 'embedded', port: env.EMBEDDED_POSTGRES_PORT, dataDir: env.DATA_DIR },
     databasePoolSize: env.DATABASE_POOL_SIZE,
+    productRowCacheEntries: env.PRODUCT_ROW_CACHE_ENTRIES,
     redis: env.REDIS_URL ? { kind: 'redis', url: env.REDIS_URL } : { kind: 'memory' },
     eventBus: kafkaBrokers?.length
       ? {

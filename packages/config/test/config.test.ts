@@ -131,6 +131,11 @@ describe('loadConfig', () => {
     );
     expect(loadConfig({ RESPONSE_CACHE_ENTRIES: '0' }).resilience.responseCacheEntries).toBe(0);
     expect(() => loadConfig({ RESPONSE_CACHE_ENTRIES: '-1' })).toThrow(/RESPONSE_CACHE_ENTRIES/);
+    expect(loadConfig({}).productRowCacheEntries).toBe(10_000);
+    expect(loadConfig({ PRODUCT_ROW_CACHE_ENTRIES: '0' }).productRowCacheEntries).toBe(0);
+    expect(() => loadConfig({ PRODUCT_ROW_CACHE_ENTRIES: 'many' })).toThrow(
+      /PRODUCT_ROW_CACHE_ENTRIES/,
+    );
     const tuned = loadConfig({
       SUBGRAPH_TIMEOUT_MS: '2000',
       PAYMENTS_TIMEOUT_MS: '500',

@@ -8,6 +8,8 @@ export * from './subgraph-server.ts';
 export * from './subgraph-client.ts';
 export * from './lifecycle.ts';
 export * from './timeout.ts';
+export * from './read-versions.ts';
+export * from './bounded-map.ts';
 export * from './service.ts';
 export * from './scalars.ts';
 export { startTracing, traceHeaders, type ServiceName, type Tracing } from '@microshop/telemetry';

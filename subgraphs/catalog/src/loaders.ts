@@ -3,6 +3,7 @@ import { groupedBy } from '@microshop/runtime';
 import type {
   CategoryRecord,
   ImageRecord,
+  ProductPageRows,
   ProductRecord,
   ProductRepository,
   VariantRecord,
@@ -30,7 +31,11 @@ function byId<T extends { id: string }>(ids: readonly string[], rows: T[]): Arra
 
 const byProductId = (row: { productId: string }) => row.productId;
 
-export function createCatalogLoaders(repository: ProductRepository): CatalogLoaders {
+/** `pages`: where product rows come from (the repository itself, or what is kept of it). */
+export function createCatalogLoaders(
+  repository: ProductRepository,
+  pages: ProductPageRows = repository,
+): CatalogLoaders {
   const categoryById = new DataLoader<string, CategoryRecord | null>(async (ids) =>
     byId(ids, await repository.findCategoriesByIds(ids)),
   );
@@ -57,7 +62,7 @@ export function createCatalogLoaders(repository: ProductRepository): CatalogLoad
   );
   const productById = new DataLoader<string, ProductRecord | null>(
     async (ids) => {
-      const rows = await repository.findByIdsWithCategories(ids);
+      const rows = await pages.findByIdsWithCategories(ids);
       // Categories, variants and images came with the products: their fields cost no second query.
       for (const { category, variants, images, id } of rows) {
         if (category) categoryById.prime(category.id, category);

@@ -178,7 +178,20 @@ const VARIANT_COLUMNS = `
  * The catalog's one data-access layer, the only writer of categories, products (stock included)
  * and stock reservations; `client` is the database or a transaction.
  */
-export class ProductRepository {
+/** A product with what its page shows besides: its category, variants and images. */
+export type ProductPageRow = ProductRecord & {
+  category: CategoryRecord | null;
+  variants: VariantRecord[];
+  images: ImageRecord[];
+};
+
+/** Where product pages' rows are read from: the repository, or what is kept of it (product-rows.ts). */
+export interface ProductPageRows {
+  /** The products of `ids` that exist, in no particular order; unknown ids are left out. */
+  findByIdsWithCategories(ids: readonly string[]): Promise<ProductPageRow[]>;
+}
+
+export class ProductRepository implements ProductPageRows {
   constructor(private readonly db: Db | Tx) {}
 
   /**
@@ -186,15 +199,7 @@ export class ProductRepository {
    * of product pages and of every `Product` reference from other subgraphs. Prisma's findMany
    * would cost a query compilation and a query per relation (see bench/README.md, issue 12).
    */
-  async findByIdsWithCategories(ids: readonly string[]): Promise<
-    Array<
-      ProductRecord & {
-        category: CategoryRecord | null;
-        variants: VariantRecord[];
-        images: ImageRecord[];
-      }
-    >
-  > {
+  async findByIdsWithCategories(ids: readonly string[]): Promise<ProductPageRow[]> {
     const valid = ids.filter(isUuid);
     if (valid.length === 0) return [];
     const rows = await queryPrepared<

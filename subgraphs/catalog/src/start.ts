@@ -53,6 +53,7 @@ export async function start(config: Config, logger: Logger): Promise<RunningServ
         verifier: createTokenVerifier(config.jwt),
         logger,
         showInternalErrors: !config.isProduction,
+        productRowCacheEntries: config.productRowCacheEntries,
       }),
       { port: config.ports.catalog, host: config.host },
     );

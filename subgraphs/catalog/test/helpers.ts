@@ -35,6 +35,14 @@ export function createQueryCountingClient(url: string): { db: Db; statements: st
   return { db, statements };
 }
 
+/**
+ * The statements that read or wrote catalog rows, leaving out the read of the catalog's read
+ * version that every request with kept product rows makes first (product-rows.ts).
+ */
+export function rowStatements(statements: readonly string[]): string[] {
+  return statements.filter((statement) => !statement.includes('catalog_read_versions'));
+}
+
 export interface GraphQLResponse<T> {
   data?: T;
   errors?: Array<{ message: string; extensions?: { code?: string } }>;
@@ -78,6 +86,7 @@ export async function startCatalogHarness(): Promise<CatalogHarness> {
       verifier: authority.verifier,
       logger: silentLogger,
       showInternalErrors: true,
+      productRowCacheEntries: config.productRowCacheEntries,
     }),
     { port: 0, host: '127.0.0.1' },
   );
