@@ -28,6 +28,7 @@ export function processGroup(commandLine: string): string {
   return 'other';
 }
 
+/** /proc counts CPU time in clock ticks: USER_HZ, 100 on every mainstream Linux (`getconf CLK_TCK`). */
 const CLOCK_TICKS_PER_SECOND = 100;
 
 interface Snapshot {
