@@ -100,7 +100,8 @@ export async function queryPrepared<TRow>(
  * `catalog_read_versions`, which triggers move in the same transaction as every write to the
  * catalog's tables, so it changes exactly when a write a public catalog read could show commits.
  * A decimal string (the sum is a bigint). Read by the gateway's response cache straight from the
- * database, so checking a kept answer costs the catalog process nothing.
+ * database, so checking a kept answer costs the catalog process nothing, and by the catalog for
+ * the product rows it keeps (subgraphs/catalog/src/product-rows.ts).
  */
 export async function readCatalogVersion(db: Db): Promise<string> {
   const [row] = await queryPrepared<{ version: string }>(db, {

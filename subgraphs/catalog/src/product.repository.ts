@@ -174,10 +174,6 @@ const VARIANT_COLUMNS = `
   v.selected_options AS "selectedOptions", v.price_amount AS "priceAmount",
   p.currency::text AS currency, v.on_hand AS "onHand", v.reserved, p.active`;
 
-/**
- * The catalog's one data-access layer, the only writer of categories, products (stock included)
- * and stock reservations; `client` is the database or a transaction.
- */
 /** A product with what its page shows besides: its category, variants and images. */
 export type ProductPageRow = ProductRecord & {
   category: CategoryRecord | null;
@@ -191,6 +187,10 @@ export interface ProductPageRows {
   findByIdsWithCategories(ids: readonly string[]): Promise<ProductPageRow[]>;
 }
 
+/**
+ * The catalog's one data-access layer, the only writer of categories, products (stock included)
+ * and stock reservations; `client` is the database or a transaction.
+ */
 export class ProductRepository implements ProductPageRows {
   constructor(private readonly db: Db | Tx) {}
 
