@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addToCart,
   createProduct,
-  graphql as graphqlBody,
+  graphql,
+  graphqlWithHeaders,
   placeOrder,
   signUpUser,
   waitForOrderStatus,
-  type GraphQLResponse,
 } from '@microshop/testing';
 import { signInAdmin, startStack, type Stack } from '@microshop/e2e';
 
@@ -33,25 +33,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** A GraphQL POST whose answer keeps its headers (the cache says how it answered in one). */
-async function graphql<TData>(
-  url: string,
-  query: string,
-  variables: Record<string, unknown> = {},
-  token?: string,
-): Promise<GraphQLResponse<TData> & { headers: Headers }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as Omit<GraphQLResponse<TData>, 'status'>;
-  return { status: response.status, headers: response.headers, ...body };
-}
-
 const LISTING =
   'query CachedListing { products(first: 5, sortKey: CREATED_AT, reverse: true) { edges { node { id } } } }';
 const PRODUCT_PAGE = `query CachedProductPage($id: ID!) {
@@ -68,7 +49,9 @@ interface Page {
 
 /** The anonymous product page and how the cache answered it. */
 async function productPage(id: string): Promise<{ product: Page; cache: string | null }> {
-  const response = await graphql<{ product: Page }>(stack.gatewayUrl, PRODUCT_PAGE, { id });
+  const response = await graphqlWithHeaders<{ product: Page }>(stack.gatewayUrl, PRODUCT_PAGE, {
+    id,
+  });
   expect(response.errors).toBeUndefined();
   return { product: response.data!.product, cache: response.headers.get('x-response-cache') };
 }
@@ -82,7 +65,7 @@ async function cachedPage(id: string): Promise<Page> {
 }
 
 async function adminMutation(query: string, variables: Record<string, unknown>) {
-  const response = await graphqlBody<Record<string, { userErrors: unknown[] }>>(
+  const response = await graphql<Record<string, { userErrors: unknown[] }>>(
     stack.gatewayUrl,
     query,
     variables,
@@ -138,10 +121,9 @@ describe('response cache of anonymous catalog reads, through the gateway', () =>
 
   it('shows a new product in the next listing page', async () => {
     const listing = async () => {
-      const response = await graphql<{ products: { edges: { node: { id: string } }[] } }>(
-        stack.gatewayUrl,
-        LISTING,
-      );
+      const response = await graphqlWithHeaders<{
+        products: { edges: { node: { id: string } }[] };
+      }>(stack.gatewayUrl, LISTING);
       expect(response.errors).toBeUndefined();
       return {
         ids: response.data!.products.edges.map((edge) => edge.node.id),
@@ -160,10 +142,15 @@ describe('response cache of anonymous catalog reads, through the gateway', () =>
     const id = await createProduct(stack, adminToken);
     const shopper = await signUpUser(stack);
     for (let read = 0; read < 2; read += 1) {
-      const signedIn = await graphql(stack.gatewayUrl, PRODUCT_PAGE, { id }, shopper.accessToken);
+      const signedIn = await graphqlWithHeaders(
+        stack.gatewayUrl,
+        PRODUCT_PAGE,
+        { id },
+        shopper.accessToken,
+      );
       expect(signedIn.errors).toBeUndefined();
       expect(signedIn.headers.get('x-response-cache')).toBeNull();
-      const search = await graphql(
+      const search = await graphqlWithHeaders(
         stack.gatewayUrl,
         'query CachedSearch($q: String!) { searchProducts(query: $q, first: 5) { totalCount } }',
         { q: 'anything' },
