@@ -42,6 +42,16 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
   }
 }
 
+/**
+ * What is sold is a variant, chosen on the product page: the demo has a product in colours, and
+ * the seeded products share one creation time, so which ones a listing shows first varies.
+ */
+async function variantOf(productId: string) {
+  return (await anonymous.request(ProductDocument, { id: productId })).product!.variants.find(
+    (variant) => variant.inStock,
+  )!;
+}
+
 beforeAll(async () => {
   stack = await startStack();
   await seedDemoCatalog(stack.db.prisma);
@@ -133,11 +143,6 @@ describe('the typed client against the gateway', () => {
       filter: { inStockOnly: true },
     });
     const [one, two] = page.products.edges.map((edge) => edge.node);
-    // What is sold is a variant, chosen on the product page (the demo has a product in colours).
-    const variantOf = async (productId: string) =>
-      (await anonymous.request(ProductDocument, { id: productId })).product!.variants.find(
-        (variant) => variant.inStock,
-      )!;
     const [first, second] = [await variantOf(one!.id), await variantOf(two!.id)];
 
     const added = await customer.request(AddToCartDocument, {
@@ -184,9 +189,20 @@ describe('the typed client against the gateway', () => {
       filter: { inStockOnly: true },
     });
     const [one, two] = page.products.edges.map((edge) => edge.node);
+    const [first, second] = [await variantOf(one!.id), await variantOf(two!.id)];
     const { cartToken } = (await anonymous.request(CreateGuestCartDocument)).createGuestCart;
-    await anonymous.request(AddToCartDocument, { productId: one!.id, quantity: 1, cartToken });
-    await anonymous.request(AddToCartDocument, { productId: two!.id, quantity: 2, cartToken });
+    for (const [product, variant, quantity] of [
+      [one!, first, 1],
+      [two!, second, 2],
+    ] as const) {
+      const added = await anonymous.request(AddToCartDocument, {
+        productId: product.id,
+        variantId: variant.id,
+        quantity,
+        cartToken,
+      });
+      expect(added.addToCart.userErrors).toEqual([]);
+    }
     const guest = await anonymous.request(CartDocument, { cartToken });
     expect(guest.cart.items.map((item) => [item.product.name, item.quantity])).toEqual([
       [one!.name, 1],
@@ -199,7 +215,11 @@ describe('the typed client against the gateway', () => {
     });
     const logIn = await anonymous.request(LogInDocument, { input: { email: returning, password } });
     const account = createClient({ url: stack.gatewayUrl, token: logIn.logIn.accessToken! });
-    await account.request(AddToCartDocument, { productId: one!.id, quantity: 1 });
+    await account.request(AddToCartDocument, {
+      productId: one!.id,
+      variantId: first.id,
+      quantity: 1,
+    });
 
     const merged = await account.request(MergeGuestCartDocument, { cartToken });
     expect(merged.mergeGuestCart.userErrors).toEqual([]);
